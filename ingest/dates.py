@@ -1,0 +1,79 @@
+"""Publication dates: from metadata values, or stated in an article's opening lines."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+from dateutil import parser as date_parser
+
+_EPOCH = date(1970, 1, 1)
+_MONTHS = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_TEXT_DATES = [
+    re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
+    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}\b", re.I),
+    re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
+    re.compile(r"\b\d{4}/\d{2}/\d{2}\b"),
+]
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+
+
+def _plausible(value: date) -> date | None:
+    return value if _MIN_YEAR <= value.year <= _MAX_YEAR else None
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from a metadata value: ISO text, RFC 822, '2023/01/05', a datetime, epoch seconds."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return _plausible(value.date())
+    if isinstance(value, date):
+        return _plausible(value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 10**11 else value  # milliseconds are common in JSON
+        try:
+            return _plausible(datetime.fromtimestamp(seconds, tz=UTC).date())
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str) or len(value) > 100:
+        return None
+    text = value.strip()
+    try:
+        return _plausible(date.fromisoformat(text[:10]))
+    except ValueError:
+        pass
+    try:
+        parsed = date_parser.parse(text, default=datetime(2000, 1, 1), fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    return _plausible(parsed.date())
+
+
+def find_date_in_opening(text: str, max_chars: int = 400) -> date | None:
+    """A date stated near the start of the text, e.g. 'Today (June 23, 2025), ...'."""
+    head = text[:max_chars]
+    found: list[tuple[int, date]] = []
+    for pattern in _TEXT_DATES:
+        match = pattern.search(head)
+        if match:
+            parsed = parse_date(match.group(0).replace(" of ", " "))
+            if parsed:
+                found.append((match.start(), parsed))
+    return min(found)[1] if found else None
+
+
+def to_day_number(value: date) -> int:
+    """Days since 1970-01-01: the integer Chroma filters date ranges on."""
+    return (value - _EPOCH).days
+
+
+def from_day_number(days: int) -> date:
+    """The inverse of :func:`to_day_number`."""
+    return date.fromordinal(_EPOCH.toordinal() + days)

@@ -1,0 +1,69 @@
+"""Metadata field names as news exports spell them, mapped onto an Article."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ingest.dates import parse_date
+
+TITLE_KEYS = ("title", "headline", "name")
+TEXT_KEYS = ("text", "body", "content", "article", "articleBody", "article_body", "full_text")
+URL_KEYS = ("url", "link", "canonical_url", "href")
+DATE_KEYS = (
+    "published_at",
+    "published",
+    "date",
+    "pubDate",
+    "datePublished",
+    "publish_date",
+    "published_date",
+    "created_at",
+)
+AUTHOR_KEYS = ("authors", "author", "byline", "creator")
+SOURCE_KEYS = ("source", "site", "publisher", "site_name", "outlet")
+
+
+def first_value(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The first present, non-empty value among ``keys``."""
+    for key in keys:
+        value = record.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def as_text(value: Any) -> str | None:
+    """A scalar or ``{"name": ...}`` value as text."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("title") or value.get("url")
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def as_authors(value: Any) -> list[str]:
+    """Authors from a list, a dict, or one string ('A and B', 'A, B')."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [name for name in (as_text(v) for v in value) if name]
+    name = as_text(value)
+    if not name:
+        return []
+    for separator in (";", " and ", ","):
+        if separator in name:
+            return [part.strip() for part in name.split(separator) if part.strip()]
+    return [name]
+
+
+def metadata_from(record: dict[str, Any]) -> dict[str, Any]:
+    """Title, url, published date, authors and source from a loose record."""
+    return {
+        "title": as_text(first_value(record, TITLE_KEYS)) or "",
+        "url": as_text(first_value(record, URL_KEYS)),
+        "published": parse_date(first_value(record, DATE_KEYS)),
+        "authors": as_authors(first_value(record, AUTHOR_KEYS)),
+        "source": as_text(first_value(record, SOURCE_KEYS)),
+    }

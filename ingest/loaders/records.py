@@ -1,0 +1,91 @@
+"""JSON article records: one object, a list, ``{"articles": [...]}``, or JSON lines."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import IngestError
+from ingest.articles import Article, LoadFailure
+from ingest.decoding import decode_text
+from ingest.loaders.fields import TEXT_KEYS, first_value, metadata_from
+from ingest.loaders.html import html_to_text
+
+_HTML_TAG = re.compile(r"<(?:p|div|br|span|a|h[1-6]|li|ul|article|section|strong|em)\b[^>]*>", re.I)
+
+
+def record_to_article(record: Any, origin: str, settings: Settings) -> Article:
+    """An Article from one JSON record, or :class:`IngestError` saying what is missing."""
+    if not isinstance(record, dict):
+        raise IngestError(f"expected an article object, got {type(record).__name__}")
+    text = first_value(record, TEXT_KEYS)
+    if not isinstance(text, str) or not text.strip():
+        raise IngestError(f"record has no text (expected a non-empty string in one of: {', '.join(TEXT_KEYS)})")
+    if _HTML_TAG.search(text[:5000]):
+        text = html_to_text(text)
+    if len(text) > settings.max_article_chars:
+        raise IngestError(
+            f"article too long: {len(text):,} characters, the limit is {settings.max_article_chars:,} (NEWSDESK_MAX_ARTICLE_CHARS)"
+        )
+    meta = metadata_from(record)
+    external_id = record.get("id")
+    identity = f"record:{external_id}" if isinstance(external_id, (str, int)) and str(external_id).strip() else None
+    return Article(text=text, origin=origin, identity=identity, **meta)
+
+
+def _records(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        for key in ("articles", "items", "records", "data"):
+            if isinstance(value.get(key), list) and not first_value(value, TEXT_KEYS):
+                return list(value[key])
+        return [value]
+    raise IngestError(f"expected an article object or a list of them, got {type(value).__name__}")
+
+
+def load_json(data: bytes, origin: str, settings: Settings) -> Iterator[Article | LoadFailure]:
+    """Articles from a .json file; a bad record fails alone."""
+    try:
+        value = json.loads(decode_text(data))
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise IngestError("malformed JSON: nested too deeply to read") from exc
+    items = _records(value)
+    if not items:
+        raise IngestError("no article records in the JSON")
+    for index, record in enumerate(items):
+        where = f"{origin}[{index}]" if len(items) > 1 else origin
+        try:
+            yield record_to_article(record, where, settings)
+        except IngestError as exc:
+            yield LoadFailure(where, str(exc))
+
+
+def load_jsonl(data: bytes, origin: str, settings: Settings) -> Iterator[Article | LoadFailure]:
+    """Articles from a .jsonl file, one per line; a malformed line fails alone."""
+    text = decode_text(data)
+    found = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        found = True
+        where = f"{origin}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield LoadFailure(where, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+            continue
+        except RecursionError:
+            yield LoadFailure(where, "malformed JSON line: nested too deeply to read")
+            continue
+        try:
+            yield record_to_article(record, where, settings)
+        except IngestError as exc:
+            yield LoadFailure(where, str(exc))
+    if not found:
+        raise IngestError("empty file: no JSON lines")

@@ -1,0 +1,99 @@
+"""Plain text and Markdown articles, with YAML front matter or ``Title:`` header lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.config import Settings
+from assistant.errors import IngestError
+from ingest.articles import Article
+from ingest.decoding import decode_text
+from ingest.loaders.fields import metadata_from
+
+_HEADER_LINE = re.compile(r"^(title|url|link|source|date|published|author|authors)\s*:\s*(.+)$", re.I)
+_MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+_MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$", re.M)
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Split YAML front matter off the text (``---`` fenced, at the very top)."""
+    if not text.startswith("---"):
+        return {}, text
+    match = re.match(r"---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", text, re.S)
+    if not match:
+        return {}, text
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        raise IngestError(f"malformed YAML front matter: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(data, dict):
+        return {}, text
+    return {str(k): v for k, v in data.items()}, text[match.end() :]
+
+
+def _header_lines(text: str) -> tuple[dict[str, Any], str]:
+    """``Title: ...`` / ``Date: ...`` lines at the top of a plain text file."""
+    lines = text.split("\n")
+    fields: dict[str, Any] = {}
+    consumed = 0
+    for line in lines[:8]:
+        if not line.strip() and not fields:
+            consumed += 1
+            continue
+        match = _HEADER_LINE.match(line.strip())
+        if not match:
+            break
+        fields[match.group(1).lower()] = match.group(2).strip()
+        consumed += 1
+    if "title" not in fields:
+        return {}, text
+    return fields, "\n".join(lines[consumed:])
+
+
+def markdown_to_text(text: str) -> str:
+    """Readable text from Markdown: headings, links, images and emphasis reduced to their words."""
+    text = _MD_IMAGE.sub(r"\1", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_RULE.sub("", text)
+    text = _MD_HEADING.sub("", text)
+    return _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+
+
+def load_text(data: bytes, origin: str, settings: Settings) -> Iterator[Article]:
+    """One article from a .txt or .md file."""
+    raw = decode_text(data).replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    fields, body = _front_matter(raw)
+    if not fields:
+        fields, body = _header_lines(raw)
+    is_markdown = Path(origin).suffix.lower() in (".md", ".markdown")
+    if is_markdown:
+        body = markdown_to_text(body)
+    meta = metadata_from(fields)
+    if not meta["title"]:
+        stripped = body.strip()
+        first, _, rest = stripped.partition("\n")
+        meta["title"], body = first.strip(), rest
+        if not body.strip():
+            body = first
+    if not body.strip():
+        raise IngestError("no article text after the title")
+    if len(body) > settings.max_article_chars:
+        raise IngestError(
+            f"article too long: {len(body):,} characters, the limit is {settings.max_article_chars:,} (NEWSDESK_MAX_ARTICLE_CHARS)"
+        )
+    yield Article(text=body, origin=origin, identity=_identity(origin), **meta)
+
+
+def _identity(origin: str) -> str | None:
+    """A file's resolved path identifies an article that has no URL; standard input has none."""
+    if origin.startswith("<"):
+        return None
+    return "file:" + str(Path(origin).resolve())

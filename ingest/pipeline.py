@@ -1,0 +1,237 @@
+"""The ingest pipeline: loaded articles -> cleaned, identified -> chunks -> vectors -> store.
+
+Unchanged articles (same id, same content hash) are skipped before any embedding work;
+changed ones are re-chunked and replace their old passages; the same content under
+another id is skipped as a duplicate. Passages from many articles are embedded
+together in large batches, the way the model is fastest.
+
+    >>> summary = ingest_sources(["examples/articles"], store, lambda: get_embeddings())
+    >>> summary.to_dict()
+    {'added': 8, 'updated': 0, 'unchanged': 0, 'failed': [], 'chunks': 19, 'seconds': 2.1}
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, BinaryIO
+
+from assistant.config import Settings
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.records import ArticleRecord
+from assistant.store import ArticleWrite, ChromaStore, ChunkWrite
+from ingest.articles import Article, LoadFailure, PreparedArticle, prepare_article
+from ingest.chunking import Chunk, split_article
+from ingest.dates import to_day_number
+from ingest.loaders import load_sources
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+EmbeddingsFactory = Callable[[], SentenceTransformerEmbeddings]
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest run did."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+    articles: list[dict[str, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as the CLI's ``--json`` prints it."""
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "failed": list(self.failed),
+            "chunks": self.chunks,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def index_signature(settings: Settings) -> str:
+    """The chunking settings, folded into every content hash."""
+    return f"v1:{settings.chunk_words}:{settings.chunk_max_words}:{settings.chunk_overlap_words}"
+
+
+def embedding_text(article: PreparedArticle, chunk: Chunk) -> str:
+    """What is embedded for a passage: a short header (title, date) and the passage."""
+    date = f" ({article.published.isoformat()})" if article.published else ""
+    return f"{article.title}{date}\n{chunk.text}"
+
+
+def chunk_metadata(article: PreparedArticle, chunk: Chunk) -> dict[str, Any]:
+    """The metadata stored with a passage (no ``None`` values: Chroma refuses them)."""
+    meta: dict[str, Any] = {
+        "article_id": article.id,
+        "content_hash": article.content_hash,
+        "position": chunk.position,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": article.title,
+    }
+    if article.source:
+        meta["source"] = article.source
+    if article.url:
+        meta["url"] = article.url
+    if article.published:
+        meta["published_at"] = article.published.isoformat()
+        meta["published_day"] = to_day_number(article.published)
+    return meta
+
+
+class Ingestor:
+    """Runs articles into a store, skipping what is already there.
+
+    The embedding model is asked for only when some article needs embedding, so a
+    re-ingest of an unchanged corpus never loads it.
+    """
+
+    def __init__(self, store: ChromaStore, embeddings: EmbeddingsFactory, settings: Settings) -> None:
+        self.store = store
+        self.embeddings = embeddings
+        self.settings = settings
+        self.batch_chunks = max(64, settings.embedding_batch_size * 4)
+
+    def ingest(self, items: Iterable[Article | LoadFailure], progress: Progress | None = None) -> IngestSummary:
+        """Ingest loaded items; failures are collected, never raised, except a store failure."""
+        started = time.perf_counter()
+        summary = IngestSummary()
+        loaded = list(items)
+        total = len(loaded)
+        known = self.store.article_hashes()
+        known_hashes = {h: i for i, h in known.items()}
+        signature = index_signature(self.settings)
+        pending: list[tuple[PreparedArticle, list[Chunk], bool]] = []
+        pending_chunks = 0
+        done = 0
+
+        def flush() -> None:
+            nonlocal pending, pending_chunks, done
+            if pending:
+                self._write(pending, summary)
+                for article, _, _ in pending:
+                    known[article.id] = article.content_hash
+                done += len(pending)
+                pending, pending_chunks = [], 0
+                if progress:
+                    progress(done, total)
+
+        for item in loaded:
+            if isinstance(item, LoadFailure):
+                summary.failed.append({"source": item.source, "error": item.error})
+                done += 1
+                continue
+            prepared = prepare_article(item, signature)
+            chunks = (
+                split_article(
+                    prepared.text,
+                    self.settings.chunk_words,
+                    self.settings.chunk_max_words,
+                    self.settings.chunk_overlap_words,
+                )
+                if prepared.text.strip()
+                else []
+            )
+            if not chunks:
+                summary.failed.append({"source": item.origin, "error": "no article text left after cleaning"})
+                done += 1
+                continue
+            status = self._status(prepared, known, known_hashes, pending)
+            if status == "unchanged":
+                summary.unchanged += 1
+                summary.articles.append({"id": prepared.id, "title": prepared.title, "status": "unchanged"})
+                done += 1
+                continue
+            pending = [p for p in pending if p[0].id != prepared.id]  # the same article twice: last wins
+            pending.append((prepared, chunks, status == "updated"))
+            known_hashes[prepared.content_hash] = prepared.id
+            pending_chunks = sum(len(p[1]) for p in pending)
+            if pending_chunks >= self.batch_chunks:
+                flush()
+            elif progress and not pending:
+                progress(done, total)
+        flush()
+        if progress:
+            progress(total, total)
+        summary.seconds = time.perf_counter() - started
+        logger.info("ingest: %s", summary.to_dict())
+        return summary
+
+    @staticmethod
+    def _status(
+        article: PreparedArticle,
+        known: dict[str, str],
+        known_hashes: dict[str, str],
+        pending: list[tuple[PreparedArticle, list[Chunk], bool]],
+    ) -> str:
+        if known.get(article.id) == article.content_hash:
+            return "unchanged"
+        if any(p[0].content_hash == article.content_hash for p in pending):
+            return "unchanged"
+        other = known_hashes.get(article.content_hash)
+        if other is not None and other != article.id and known.get(other) == article.content_hash:
+            return "unchanged"  # the same content already stored under another id
+        return "updated" if article.id in known else "added"
+
+    def _write(self, pending: list[tuple[PreparedArticle, list[Chunk], bool]], summary: IngestSummary) -> None:
+        texts = [embedding_text(article, chunk) for article, chunks, _ in pending for chunk in chunks]
+        vectors = self.embeddings().encode(texts)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        writes, row = [], 0
+        for article, chunks, _ in pending:
+            chunk_writes = []
+            for chunk in chunks:
+                chunk_writes.append(
+                    ChunkWrite(
+                        id=f"{article.id}-{article.content_hash[:10]}-{chunk.position}",
+                        text=chunk.text,
+                        vector=vectors[row],
+                        metadata=chunk_metadata(article, chunk),
+                    )
+                )
+                row += 1
+            record = ArticleRecord(
+                id=article.id,
+                title=article.title,
+                url=article.url,
+                source=article.source,
+                published_at=article.published.isoformat() if article.published else None,
+                authors=list(article.authors),
+                content_hash=article.content_hash,
+                chunk_count=len(chunks),
+                ingested_at=now,
+                origin=article.origin,
+            )
+            writes.append(ArticleWrite(record=record, text=article.text, chunks=chunk_writes))
+        self.store.write_articles(writes)
+        for article, chunks, is_update in pending:
+            if is_update:
+                summary.updated += 1
+            else:
+                summary.added += 1
+            summary.chunks += len(chunks)
+            summary.articles.append(
+                {"id": article.id, "title": article.title, "status": "updated" if is_update else "added"}
+            )
+
+
+def ingest_sources(
+    specs: Iterable[str],
+    store: ChromaStore,
+    embeddings: EmbeddingsFactory,
+    settings: Settings,
+    progress: Progress | None = None,
+    stdin: BinaryIO | None = None,
+) -> IngestSummary:
+    """Ingest files, folders, URLs or ``-`` (standard input)."""
+    return Ingestor(store, embeddings, settings).ingest(load_sources(specs, settings, stdin), progress)

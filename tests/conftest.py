@@ -1,0 +1,87 @@
+"""Shared fixtures: a real Chroma in a temporary folder, the real embedding model, no network."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings, prepare_environment
+
+prepare_environment()
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "articles"
+SHARED = Path(os.environ.get("NEWSDESK_SHARED_DIR", ROOT.parent / "shared"))
+SEED = SHARED / "seed" / "iran-russia-2025-06-23.txt"
+
+_LOOPBACK = ("127.", "::1", "localhost", "0:0:0:0:0:0:0:1")
+
+
+def _is_loopback(address: object) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        return host.startswith(_LOOPBACK) or host == ""
+    return False
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests talk to loopback only: any other connection fails at the socket."""
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+
+    def guarded_connect(self: socket.socket, address: object) -> None:
+        if not _is_loopback(address):
+            raise ConnectionRefusedError(f"network blocked in tests: {address!r}")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    def guarded_connect_ex(self: socket.socket, address: object) -> int:
+        if not _is_loopback(address):
+            raise ConnectionRefusedError(f"network blocked in tests: {address!r}")
+        return real_connect_ex(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No developer settings leak into tests (except the Chroma server the test command may start)."""
+    for name in list(os.environ):
+        if name.startswith(("NEWSDESK_", "OPENAI_")) and name not in ("NEWSDESK_CHROMA_URL", "NEWSDESK_SHARED_DIR"):
+            monkeypatch.delenv(name, raising=False)
+
+
+def make_settings(data_dir: Path, **overrides: object) -> Settings:
+    """Test settings: a private data dir, no .env file, the server mode if the run provides one."""
+    values: dict[str, object] = {"data_dir": data_dir, "collection": "t" + os.urandom(4).hex()}
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings on a fresh data dir (and a fresh collection, so server mode stays isolated)."""
+    return make_settings(tmp_path / "data")
+
+
+@pytest.fixture
+def services(settings: Settings) -> Iterator[object]:
+    """Services over a fresh store."""
+    from assistant.services import Services
+
+    yield Services(settings)
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    """The article the project started from."""
+    if not SEED.exists():
+        pytest.skip(f"seed article not found at {SEED} (set NEWSDESK_SHARED_DIR)")
+    return SEED

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from ingest.cleaning import clean_text, normalize_text
+
+
+def test_seed_article_furniture_is_dropped(seed_path: Path) -> None:
+    text = clean_text(seed_path.read_text(encoding="utf-8"))
+    assert "Post a Comment" not in text
+    assert not text.rstrip().endswith("Comments")
+    assert text.rstrip().endswith("Middle East chessboard.")
+
+
+def test_whitespace_collapsed_and_unicode_normalised() -> None:
+    raw = "Ｆｕｌｌｗｉｄｔｈ  text\t\twith\u00a0spaces \r\n\r\n\n  second   line  "
+    assert normalize_text(raw) == "Fullwidth text with spaces\nsecond line"
+
+
+def test_control_and_bidi_characters_removed() -> None:
+    raw = "safe\u202etxt.exe and\u200b hidden\x07 bell"
+    cleaned = normalize_text(raw)
+    assert "\u202e" not in cleaned and "\u200b" not in cleaned and "\x07" not in cleaned
+    assert cleaned == "safetxt.exe and hidden bell"
+
+
+def test_trailing_furniture_variants_dropped_but_reporting_kept() -> None:
+    raw = "The mayor spoke on Tuesday.\nAdvertisement\nShe said the plan would work.\nShare this article\nTags: politics, city\n© 2025 Example News\n"
+    assert clean_text(raw) == "The mayor spoke on Tuesday.\nShe said the plan would work."
+
+
+def test_a_line_that_only_mentions_comments_stays() -> None:
+    raw = "Officials made no comments on the deal.\nComments"
+    assert clean_text(raw) == "Officials made no comments on the deal."

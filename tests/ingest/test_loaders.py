@@ -1,0 +1,248 @@
+"""Every source kind and every bad-input kind, through the loaders."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from ingest.articles import Article, LoadFailure
+from ingest.loaders import load_source, load_sources
+from tests.conftest import EXAMPLES, make_settings
+from tests.httpserver import Route, serve_routes
+
+PAGE = b"""<!doctype html><html><head><title>Site | Tram Vote</title>
+<meta property="og:title" content="Council Backs the Tram Plan">
+<meta property="article:published_time" content="2025-06-17T09:00:00Z">
+<script>document.write("EVIL SCRIPT TEXT")</script><style>.x{color:red}</style></head>
+<body><nav><a href="/">Home</a> <a href="/news">News navigation link</a></nav>
+<!-- secret editorial comment -->
+<article><h1>Council Backs the Tram Plan</h1>
+<p>The city council voted on Tuesday to build a tram line to the northern suburbs after years of argument about its cost.</p>
+<p>Supporters said journeys would become much shorter for tens of thousands of commuters who now sit in traffic every day.</p>
+<p>Work is expected to start next spring and the first trams should run before the end of the decade, officials said.</p></article>
+<footer>Copyright 2025 Example. All rights reserved.</footer></body></html>"""
+
+
+def articles(items: list[Article | LoadFailure]) -> list[Article]:
+    return [i for i in items if isinstance(i, Article)]
+
+
+def failures(items: list[Article | LoadFailure]) -> list[LoadFailure]:
+    return [i for i in items if isinstance(i, LoadFailure)]
+
+
+def load(path: Path, settings: Settings) -> list[Article | LoadFailure]:
+    return list(load_source(str(path), settings))
+
+
+def test_text_with_front_matter(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(
+        "---\ntitle: Dam Opens\nurl: https://example.com/dam\npublished: 2025-06-02\nsource: Example Post\n"
+        "author: A. Writer\n---\n# Dam Opens\n\nThe new **dam** opened on [Monday](https://x.example).\n"
+    )
+    [article] = articles(load(path, settings))
+    assert article.title == "Dam Opens"
+    assert article.url == "https://example.com/dam"
+    assert article.published == date(2025, 6, 2)
+    assert article.source == "Example Post"
+    assert article.authors == ["A. Writer"]
+    assert "The new dam opened on Monday." in article.text
+
+
+def test_text_with_title_line_and_first_line(tmp_path: Path, settings: Settings) -> None:
+    (tmp_path / "b.txt").write_text("Title: Rail Strike Ends\nDate: 2025-06-10\n\nTrains run again after talks.\n")
+    (tmp_path / "c.txt").write_text("\n\nBridge Reopens\nThe bridge reopened on Friday after repairs.\n")
+    b, c = articles(list(load_sources([str(tmp_path / "b.txt"), str(tmp_path / "c.txt")], settings)))
+    assert (b.title, b.published, b.text.strip()) == (
+        "Rail Strike Ends",
+        date(2025, 6, 10),
+        "Trains run again after talks.",
+    )
+    assert c.title == "Bridge Reopens" and c.text.strip() == "The bridge reopened on Friday after repairs."
+
+
+def test_html_main_text_extracted(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE)
+    [article] = articles(load(path, settings))
+    assert article.title == "Council Backs the Tram Plan"
+    assert article.published == date(2025, 6, 17)
+    assert "voted on Tuesday to build a tram line" in article.text
+    for junk in (
+        "EVIL SCRIPT TEXT",
+        "color:red",
+        "secret editorial comment",
+        "News navigation link",
+        "All rights reserved",
+    ):
+        assert junk not in article.text
+
+
+def test_json_object_list_and_wrapper(tmp_path: Path, settings: Settings) -> None:
+    one = {
+        "title": "One",
+        "body": "Body text one.",
+        "date": "2025-01-02",
+        "link": "https://e.com/1",
+        "author": "X and Y",
+    }
+    many = [
+        {"headline": "Two", "content": "<p>Body <b>two</b>.</p>", "published": "2025-01-03"},
+        {"title": "Three", "text": "Body three.", "source": {"name": "Wire"}},
+    ]
+    (tmp_path / "one.json").write_text(json.dumps(one))
+    (tmp_path / "many.json").write_text(json.dumps(many))
+    (tmp_path / "wrapped.json").write_text(json.dumps({"articles": [{"title": "Four", "text": "Body four."}]}))
+    got = articles(list(load_sources([str(tmp_path / n) for n in ("one.json", "many.json", "wrapped.json")], settings)))
+    assert [a.title for a in got] == ["One", "Two", "Three", "Four"]
+    assert got[0].url == "https://e.com/1" and got[0].authors == ["X", "Y"] and got[0].published == date(2025, 1, 2)
+    assert got[1].text.strip() == "Body two." and got[1].published == date(2025, 1, 3)
+    assert got[2].source == "Wire"
+
+
+def test_jsonl_bench_field_names(tmp_path: Path, settings: Settings) -> None:
+    record = {
+        "id": "abc",
+        "url": "https://news.example/x",
+        "title": "X",
+        "published_at": "2023/01/05",
+        "authors": ["A"],
+        "source": "news.example",
+        "text": "Some body text.",
+    }
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(record) + "\n\n" + json.dumps({**record, "url": "https://news.example/y"}) + "\n")
+    got = articles(load(path, settings))
+    assert len(got) == 2
+    assert got[0].published == date(2023, 1, 5) and got[0].source == "news.example" and got[0].authors == ["A"]
+
+
+def test_folder_is_walked_recursively_by_extension(tmp_path: Path, settings: Settings) -> None:
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "sub" / "deeper" / "x.txt").write_text("Deep\nDeep text.")
+    (tmp_path / "y.md").write_text("Top\nTop text.")
+    (tmp_path / "ignored.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "z.txt").write_text("Hidden\nHidden text.")
+    got = articles(load(tmp_path, settings))
+    assert sorted(a.title for a in got) == ["Deep", "Top"]
+
+
+def test_examples_folder_loads_every_format(settings: Settings) -> None:
+    items = load(EXAMPLES, settings)
+    assert not failures(items)
+    got = articles(items)
+    assert 6 <= len(got) <= 10
+    assert {Path(a.origin.split(":")[0]).suffix for a in got} >= {".md", ".html", ".json"}
+
+
+def test_standard_input(settings: Settings) -> None:
+    stdin = io.BytesIO(b'{"title": "From stdin", "text": "Piped in."}')
+    [article] = articles(list(load_source("-", settings, stdin=stdin)))
+    assert article.title == "From stdin"
+    stdin = io.BytesIO(b"Plain Title\nPlain piped body.")
+    [article] = articles(list(load_source("-", settings, stdin=stdin)))
+    assert (article.title, article.text.strip()) == ("Plain Title", "Plain piped body.")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.md", b"   \n\n  ", "empty"),
+        ("binary.txt", bytes(range(256)) * 4, "binary"),
+        ("latin1.txt", "Caf\u00e9 society\nA story.".encode("latin-1"), "not UTF-8"),
+        ("utf16.txt", "No BOM here\nText.".encode("utf-16-le"), "binary"),
+        ("bad.json", b'{"title": "x", "text": ', "malformed JSON"),
+        ("notext.json", b'{"title": "only a title"}', "no text"),
+        ("scalar.json", b"42", "expected an article object"),
+        ("deep.json", b"[" * 100000 + b"]" * 100000, "nested too deeply"),
+        ("bad.yaml.md", b"---\ntitle: [unclosed\n---\nBody", "front matter"),
+        ("file.pdf", b"%PDF-1.4 ...", "unsupported file type"),
+    ],
+)
+def test_bad_input_fails_with_a_reason(
+    tmp_path: Path, settings: Settings, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    items = load(path, settings)
+    assert not articles(items)
+    [failure] = failures(items)
+    assert failure.source == str(path)
+    assert reason.lower() in failure.error.lower()
+
+
+def test_over_the_size_limit(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "d", max_file_bytes=1000)
+    path = tmp_path / "big.txt"
+    path.write_text("Big\n" + "word " * 1000)
+    [failure] = failures(load(path, settings))
+    assert "too large" in failure.error and "NEWSDESK_MAX_FILE_BYTES" in failure.error
+
+
+def test_malformed_jsonl_line_fails_alone(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(
+        '{"title": "Good", "text": "Fine."}\n{not json}\n{"title": "No text"}\n{"title": "Also good", "text": "Ok."}\n'
+    )
+    items = load(path, settings)
+    assert [a.title for a in articles(items)] == ["Good", "Also good"]
+    assert [f.source for f in failures(items)] == [f"{path}:2", f"{path}:3"]
+    assert "malformed JSON line" in failures(items)[0].error
+
+
+def test_missing_path(settings: Settings) -> None:
+    [failure] = failures(list(load_source("/no/such/file.txt", settings)))
+    assert failure.error == "no such file or folder"
+
+
+def test_url_page_and_feed(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
+    long_text = "The regional parliament passed the water bill after a long night of debate. " * 30
+    routes = {
+        "/page": Route(PAGE),
+        "/full": Route(
+            b"<html><head><title>Full</title></head><body><article><h1>Summary Only Story</h1><p>"
+            + long_text.encode()
+            + b"</p></article></body></html>"
+        ),
+        "/moved": Route(status=302, headers={"Location": "/page"}),
+    }
+    with serve_routes(routes) as base:
+        feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Test Wire</title>
+        <item><title>Full Entry</title><link>{base}/nowhere</link><pubDate>Tue, 17 Jun 2025 08:00:00 GMT</pubDate>
+        <description>{"A complete story carried in the feed itself, long enough to stand alone. " * 20}</description></item>
+        <item><title>Summary Only Story</title><link>{base}/full</link><pubDate>Wed, 18 Jun 2025 08:00:00 GMT</pubDate>
+        <description>Just a teaser.</description></item></channel></rss>"""
+        routes["/feed.xml"] = Route(feed.encode(), "application/rss+xml")
+        page = articles(list(load_source(f"{base}/moved", settings)))
+        entries = list(load_source(f"{base}/feed.xml", settings))
+    assert page[0].title == "Council Backs the Tram Plan" and page[0].published == date(2025, 6, 17)
+    got = articles(entries)
+    assert [a.title for a in got] == ["Full Entry", "Summary Only Story"]
+    assert got[0].source == "Test Wire" and got[0].published == date(2025, 6, 17)
+    assert "parliament passed the water bill" in got[1].text  # fetched from the entry's page
+    assert got[1].published == date(2025, 6, 18)
+
+
+def test_url_errors_land_in_failures(tmp_path: Path) -> None:
+    allowed = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"], fetch_timeout=2)
+    with serve_routes({"/gone": Route(status=500)}) as base:
+        [server_error] = failures(list(load_source(f"{base}/gone", allowed)))
+        [missing] = failures(list(load_source(f"{base}/missing", allowed)))
+    [unreachable] = failures(list(load_source("http://127.0.0.1:9/", allowed)))
+    assert "HTTP 500" in server_error.error and "HTTP 404" in missing.error
+    assert "cannot fetch" in unreachable.error
+
+
+def test_loopback_urls_refused_unless_allowed(settings: Settings) -> None:
+    with serve_routes({"/page": Route(PAGE)}) as base:
+        [refused] = failures(list(load_source(f"{base}/page", settings)))
+    assert "refusing to fetch" in refused.error and "NEWSDESK_FETCH_ALLOW_HOSTS" in refused.error

@@ -1,0 +1,180 @@
+"""The pipeline into a real Chroma with the real embedding model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import EmbeddingModelMismatch, NotFoundError
+from assistant.services import Services
+from assistant.store import ChromaStore
+from tests.conftest import EXAMPLES, make_settings
+
+
+def stored_chunks(services: Services) -> list:
+    return list(services.store.iter_chunks())
+
+
+def test_seed_article_ingested_with_metadata_and_offsets(services: Services, seed_path: Path) -> None:
+    summary = services.ingest([str(seed_path)])
+    assert (summary.added, summary.updated, summary.unchanged, summary.failed) == (1, 0, 0, [])
+    [record] = services.store.list_articles()
+    assert record.title == "Iran’s Supreme Leader Appeals to Putin Amid Regional Turmoil"
+    assert record.published_at == "2025-06-23"  # stated in the opening line
+    assert record.chunk_count == summary.chunks >= 1
+    text = services.store.get_article_text(record.id)
+    assert "Post a Comment" not in text
+    chunks = stored_chunks(services)
+    assert len(chunks) == record.chunk_count
+    for chunk in chunks:
+        assert text[chunk.start : chunk.end] == chunk.quote
+        assert chunk.article_id == record.id and chunk.title == record.title
+        assert chunk.published_at == "2025-06-23"
+    got = services.store.chunks.get(ids=[chunks[0].chunk_id], include=["metadatas"])
+    assert got["metadatas"][0]["published_day"] == 20262  # 2025-06-23 as days since 1970
+
+
+def test_embedded_text_carries_a_header_but_stored_passage_does_not(services: Services, seed_path: Path) -> None:
+    services.ingest([str(seed_path)])
+    chunk = stored_chunks(services)[0]
+    model = services.embeddings()
+    stored = services.store.chunks.get(ids=[chunk.chunk_id], include=["embeddings", "documents"])
+    vector = stored["embeddings"][0]
+    with_header = model.encode([f"{chunk.title} (2025-06-23)\n{chunk.quote}"])[0]
+    bare = model.encode([chunk.quote])[0]
+    assert not stored["documents"][0].startswith(chunk.title)
+    assert float(vector @ with_header) > 0.999
+    assert float(vector @ bare) < 0.999
+
+
+def test_examples_every_format(services: Services) -> None:
+    summary = services.ingest([str(EXAMPLES)])
+    assert summary.failed == []
+    records = services.store.list_articles()
+    assert summary.added == len(records) == 8
+    titles = {r.title for r in records}
+    assert "Putin Offers to Mediate and to Hold Iran's Uranium" in titles  # html
+    assert "Analysis: Why the Kremlin Is Treading Carefully on Iran" in titles  # json
+    assert "Small Rowing Club Wins the National Eights Title" in titles  # txt with Title: line
+    assert sum(r.chunk_count for r in records) == services.store.count_chunks() == summary.chunks
+
+
+def test_reingest_is_idempotent_and_does_no_embedding_work(services: Services) -> None:
+    first = services.ingest([str(EXAMPLES)])
+    model = services.embeddings()
+    calls = model.calls
+    chunks_before = services.store.count_chunks()
+    second = services.ingest([str(EXAMPLES)])
+    assert second.to_dict()["added"] == 0 and second.updated == 0
+    assert second.unchanged == first.added
+    assert second.chunks == 0
+    assert model.calls == calls  # not one embedding call
+    assert services.store.count_chunks() == chunks_before
+    assert len(services.store.list_articles()) == first.added
+
+
+def test_changed_article_replaces_its_old_chunks(services: Services, tmp_path: Path) -> None:
+    path = tmp_path / "story.md"
+    path.write_text(
+        "---\ntitle: Bridge Vote\nurl: https://example.com/bridge\n---\nThe council will vote on the bridge on Friday.\n"
+    )
+    services.ingest([str(path)])
+    [old] = stored_chunks(services)
+    path.write_text(
+        "---\ntitle: Bridge Vote\nurl: https://example.com/bridge\n---\nThe council approved the bridge on Friday by seven votes to two.\n"
+    )
+    summary = services.ingest([str(path)])
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 1, 0)
+    [new] = stored_chunks(services)
+    assert new.chunk_id != old.chunk_id and "approved" in new.quote
+    assert not services.store.chunks.get(ids=[old.chunk_id])["ids"]
+    [record] = services.store.list_articles()
+    assert record.content_hash == new.content_hash and record.chunk_count == 1
+
+
+def test_edited_file_without_url_is_an_update_and_moved_copy_is_no_duplicate(
+    services: Services, tmp_path: Path
+) -> None:
+    path = tmp_path / "note.txt"
+    path.write_text("Harbour Works\nThe harbour wall will be repaired this summer.")
+    services.ingest([str(path)])
+    path.write_text("Harbour Works\nThe harbour wall repairs were postponed to next year.")
+    assert services.ingest([str(path)]).updated == 1
+    copy = tmp_path / "copy.txt"
+    copy.write_text(path.read_text())
+    again = services.ingest([str(copy)])
+    assert again.unchanged == 1 and again.added == 0
+    assert len(services.store.list_articles()) == 1
+
+
+def test_same_article_twice_in_one_batch_is_stored_once(services: Services, tmp_path: Path) -> None:
+    record = {"title": "Twice", "url": "https://example.com/twice", "text": "Said once, sent twice."}
+    path = tmp_path / "dup.jsonl"
+    path.write_text(json.dumps(record) + "\n" + json.dumps(record) + "\n")
+    summary = services.ingest([str(path)])
+    assert (summary.added, summary.unchanged) == (1, 1)
+    assert services.store.count_chunks() == 1
+
+
+def test_delete_removes_record_and_chunks(services: Services) -> None:
+    services.ingest([str(EXAMPLES)])
+    target = services.store.list_articles()[0]
+    before = services.store.count_chunks()
+    removed = services.store.delete_article(target.id)
+    assert removed == target.chunk_count
+    assert services.store.count_chunks() == before - target.chunk_count
+    assert not [c for c in stored_chunks(services) if c.article_id == target.id]
+    with pytest.raises(NotFoundError):
+        services.store.get_article(target.id)
+    with pytest.raises(NotFoundError, match=repr(target.id)):
+        services.store.delete_article(target.id)
+
+
+def test_bad_input_in_a_batch_harms_nothing_stored(services: Services, tmp_path: Path) -> None:
+    services.ingest([str(EXAMPLES)])
+    records_before = {r.id: r.content_hash for r in services.store.list_articles()}
+    chunks_before = services.store.count_chunks()
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (tmp_path / "bad.json").write_text("{oops")
+    (tmp_path / "lines.jsonl").write_text('{"title": "Fine", "text": "A fine new story about a ferry."}\nnot json\n')
+    summary = services.ingest([str(tmp_path), "/does/not/exist", str(EXAMPLES)])
+    assert summary.added == 1 and summary.unchanged == len(records_before)
+    reasons = {
+        Path(f["source"].split(":")[0]).name if f["source"] != "/does/not/exist" else f["source"]: f["error"]
+        for f in summary.failed
+    }
+    assert set(reasons) == {"empty.txt", "bin.txt", "bad.json", "lines.jsonl", "/does/not/exist"}
+    after = {r.id: r.content_hash for r in services.store.list_articles()}
+    assert {k: after[k] for k in records_before} == records_before
+    assert services.store.count_chunks() == chunks_before + 1
+
+
+def test_model_mismatch_is_a_clear_error(settings: Settings, seed_path: Path) -> None:
+    Services(settings).ingest([str(seed_path)])
+    other = settings.model_copy(update={"embedding_model": "some-other-model"})
+    with pytest.raises(EmbeddingModelMismatch, match="all-MiniLM-L6-v2"):
+        ChromaStore(other)
+
+
+def test_records_are_shared_through_chroma_not_process_memory(settings: Settings, seed_path: Path) -> None:
+    Services(settings).ingest([str(seed_path)])
+    fresh = Services(settings)  # a second process would open the store like this
+    assert [r.title for r in fresh.store.list_articles()] == [
+        "Iran’s Supreme Leader Appeals to Putin Amid Regional Turmoil"
+    ]
+    summary = fresh.ingest([str(seed_path)])
+    assert summary.unchanged == 1
+
+
+def test_changing_chunk_settings_rechunks(tmp_path: Path, seed_path: Path) -> None:
+    settings = make_settings(tmp_path / "d")
+    Services(settings).ingest([str(seed_path)])
+    smaller = settings.model_copy(update={"chunk_words": 40, "chunk_max_words": 60})
+    summary = Services(smaller).ingest([str(seed_path)])
+    assert summary.updated == 1
+    [record] = Services(smaller).store.list_articles()
+    assert record.chunk_count == Services(smaller).store.count_chunks() > 2
