@@ -50,8 +50,14 @@ class Settings(BaseSettings):
 
     # Retrieval and answering.
     k: int = Field(default=8, ge=1, le=100)
+    candidates: int = Field(default=40, ge=1, le=1000)
+    dense_weight: float = Field(default=1.0, ge=0)
+    lexical_weight: float = Field(default=1.0, ge=0)
+    rrf_k: int = Field(default=60, ge=1)
+    time_filter: bool = True
     answerer: str | None = None
     min_relevance: float = 0.3
+    extractive_sentences: int = Field(default=3, ge=1, le=10)
     llm_model: str | None = None
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("NEWSDESK_OPENAI_BASE_URL", "OPENAI_BASE_URL")

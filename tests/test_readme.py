@@ -53,11 +53,15 @@ def _env(data_dir: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_main_command_runs_on_its_own(tmp_path: Path) -> None:
-    result = subprocess.run(["make", "run"], cwd=ROOT, env=_env(tmp_path / "data"), capture_output=True, text=True, timeout=900)
+    result = subprocess.run(
+        ["make", "run"], cwd=ROOT, env=_env(tmp_path / "data"), capture_output=True, text=True, timeout=900
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "added 8, updated 0, unchanged 0, failed 0" in result.stdout
     assert "Medvedev Says U.S. Strikes Left Khamenei Stronger" in result.stdout
-    again = subprocess.run(["make", "run"], cwd=ROOT, env=_env(tmp_path / "data"), capture_output=True, text=True, timeout=900)
+    again = subprocess.run(
+        ["make", "run"], cwd=ROOT, env=_env(tmp_path / "data"), capture_output=True, text=True, timeout=900
+    )
     assert "added 0, updated 0, unchanged 8, failed 0" in again.stdout
 
 
@@ -70,7 +74,9 @@ def test_usage_commands_in_the_readme_run(tmp_path: Path) -> None:
         if "newsdesk" not in command or "https://" in command:
             continue  # make targets are run above; URLs need the internet (URL ingest is tested on loopback)
         if " ID" in command:
-            listing = subprocess.run(["newsdesk", "sources", "list", "--json"], cwd=ROOT, env=env, capture_output=True, text=True)
+            listing = subprocess.run(
+                ["newsdesk", "sources", "list", "--json"], cwd=ROOT, env=env, capture_output=True, text=True
+            )
             article_id = json.loads(listing.stdout)[0]["id"]
             command = command.replace(" ID", f" {shlex.quote(article_id)}")
         result = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)

@@ -1,0 +1,136 @@
+"""The extractive answerer: quotes the sentences that best answer the question, each cited.
+
+No LLM: candidate sentences come from the top passages and are scored by semantic
+similarity to the question (the embedding model), lexical overlap (IDF-weighted
+question terms) and the rank of their passage; the best one to three are quoted,
+near-duplicates dropped, each followed by its marker.
+
+    >>> ExtractiveAnswerer(embeddings, settings).draft("What did Medvedev argue?", passages, []).text
+    'Meanwhile, Russian voices like Dmitry Medvedev argue the U.S. strikes have only strengthened ... [1]'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from assistant.answerers.base import REFUSAL, Draft
+from assistant.config import Settings
+from assistant.conversation import Condensed, Turn, condense_without_llm
+from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.guard import looks_like_injection, neutralize_markers
+from assistant.records import Passage
+from assistant.terms import QUESTION_WORDS, terms
+from ingest.chunking import split_sentences
+
+
+@dataclass
+class Candidate:
+    """A sentence of a retrieved passage, with where it sits in its article."""
+
+    n: int
+    text: str
+    start: int
+    end: int
+    terms: frozenset[str]
+    score: float = 0.0
+
+
+class ExtractiveAnswerer:
+    """Quotes the best supporting sentences with their citations."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        embeddings: SentenceTransformerEmbeddings,
+        settings: Settings,
+        pool: int = 5,
+        weights: tuple[float, float, float] = (0.55, 0.35, 0.10),
+        keep_ratio: float = 0.85,
+        min_score: float = 0.25,
+    ) -> None:
+        self.embeddings = embeddings
+        self.max_sentences = settings.extractive_sentences
+        self.pool = pool
+        self.weights = weights
+        self.keep_ratio = keep_ratio
+        self.min_score = min_score
+
+    def condense(self, question: str, history: Sequence[Turn]) -> Condensed:
+        """Follow-ups borrow names and topic words from earlier turns (no LLM)."""
+        return condense_without_llm(question, history)
+
+    def candidates(self, passages: Sequence[Passage]) -> list[Candidate]:
+        """The sentences of the top passages worth quoting."""
+        out = []
+        for n, passage in enumerate(passages[: self.pool], start=1):
+            for start, end in split_sentences(passage.quote):
+                sentence = passage.quote[start:end]
+                n_words = len(sentence.split())
+                if n_words < 4 or n_words > 90 or looks_like_injection(sentence):
+                    continue
+                out.append(
+                    Candidate(n, sentence, passage.start + start, passage.start + end, frozenset(terms(sentence)))
+                )
+        return out
+
+    def score(self, question: str, candidates: list[Candidate]) -> None:
+        """Set each candidate's score: semantic similarity, lexical overlap, passage rank."""
+        query_terms = {t for t in terms(question) if t not in QUESTION_WORDS}
+        total = len(candidates)
+        df: dict[str, int] = {}
+        for c in candidates:
+            for t in c.terms & query_terms:
+                df[t] = df.get(t, 0) + 1
+        idf = {t: math.log((total + 1) / (df.get(t, 0) + 0.5)) for t in query_terms}
+        idf_total = sum(idf.values()) or 1.0
+        vectors = self.embeddings.encode([question] + [c.text for c in candidates])
+        similarity = vectors[1:] @ vectors[0]
+        w_sem, w_lex, w_rank = self.weights
+        for c, sim in zip(candidates, similarity, strict=True):
+            lexical = sum(idf[t] for t in c.terms & query_terms) / idf_total
+            c.score = w_sem * float(sim) + w_lex * lexical + w_rank / math.sqrt(c.n)
+
+    def select(self, candidates: list[Candidate]) -> list[Candidate]:
+        """The best sentences: within ``keep_ratio`` of the best, no near-duplicates."""
+        ranked = sorted(candidates, key=lambda c: c.score, reverse=True)
+        if not ranked or ranked[0].score < self.min_score:
+            return []
+        chosen = [ranked[0]]
+        for c in ranked[1:]:
+            if len(chosen) >= self.max_sentences or c.score < self.keep_ratio * ranked[0].score:
+                break
+            if any(_near_duplicate(c, other) for other in chosen):
+                continue
+            chosen.append(c)
+        return chosen
+
+    def draft(self, question: str, passages: Sequence[Passage], history: Sequence[Turn]) -> Draft:
+        """Quote the best sentences, each followed by its ``[n]``."""
+        candidates = self.candidates(passages)
+        if not candidates:
+            return Draft(REFUSAL, self.name, refused=True)
+        self.score(question, candidates)
+        chosen = self.select(candidates)
+        if not chosen:
+            return Draft(REFUSAL, self.name, refused=True)
+        highlights: dict[int, list[tuple[int, int]]] = {}
+        for c in chosen:
+            highlights.setdefault(c.n, []).append((c.start, c.end))
+        text = " ".join(f"{neutralize_markers(c.text)} [{c.n}]" for c in chosen)
+        return Draft(text, self.name, highlights=highlights)
+
+    def stream_draft(
+        self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
+    ) -> Iterator[str | Draft]:
+        """The whole answer at once (it is not generated word by word), then the draft."""
+        draft = self.draft(question, passages, history)
+        yield draft.text
+        yield draft
+
+
+def _near_duplicate(a: Candidate, b: Candidate, threshold: float = 0.6) -> bool:
+    union = a.terms | b.terms
+    return bool(union) and len(a.terms & b.terms) / len(union) >= threshold

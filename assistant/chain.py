@@ -1,0 +1,288 @@
+"""newsdesk's core: ``answer()``, which the CLI, the HTTP API and the UI all call.
+
+The chain is a LangChain runnable of four steps: condense the follow-up with the chat
+history -> retrieve (hybrid, time-aware) -> answer (the chosen answerer) -> cite
+(markers checked, sources listed, support verified). When nothing retrieved is
+relevant enough, the answer says the articles don't cover the question, whatever
+the answerer.
+
+    >>> result = answer("What did Medvedev argue?")
+    >>> print(result.answer)
+    Meanwhile, Russian voices like Dmitry Medvedev argue the U.S. strikes have only strengthened Khamenei's hold ... [1]
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.answerers import REFUSAL, Answerer, Draft
+from assistant.citations import Citation, SupportCheck, resolve_citations
+from assistant.conversation import Turn, normalize_history
+from assistant.errors import InvalidRequestError
+from assistant.retrieval import RetrievalResult, parse_filters
+from assistant.services import Services, get_services
+
+logger = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 2000
+
+
+@dataclass
+class Answer:
+    """An answer with its numbered citations and every passage retrieved."""
+
+    question: str
+    answer: str
+    citations: list[Citation]
+    passages: list[Any]
+    answerer: str
+    date_range: dict[str, str] | None = None
+    query: str = ""
+    refused: bool = False
+    notes: list[str] = field(default_factory=list)
+    checks: list[SupportCheck] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def unsupported(self) -> list[SupportCheck]:
+        """Sentences, or citations, that the passages do not back."""
+        return [c for c in self.checks if not c.supported or c.unsupported_citations]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``newsdesk ask --json``, ``POST /v1/ask``)."""
+        return {
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
+            "answerer": self.answerer,
+            "date_range": self.date_range,
+            "question": self.question,
+            "query": self.query,
+            "refused": self.refused,
+            "notes": list(self.notes),
+            "unsupported": [c.to_dict() for c in self.unsupported],
+        }
+
+
+@dataclass
+class AskRequest:
+    """Everything one question comes with."""
+
+    question: str
+    history: list[Turn] = field(default_factory=list)
+    k: int | None = None
+    since: date | str | None = None
+    until: date | str | None = None
+    as_of: date | str | None = None
+    source: str | list[str] | None = None
+    article_ids: list[str] | None = None
+    answerer: str | None = None
+
+
+def _validate(request: AskRequest, services: Services) -> tuple[AskRequest, date]:
+    question = (request.question or "").strip()
+    if not question:
+        raise InvalidRequestError("the question is empty")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidRequestError(
+            f"the question is too long: {len(question):,} characters, the limit is {MAX_QUESTION_CHARS:,}"
+        )
+    if not any(ch.isalnum() for ch in question):
+        raise InvalidRequestError("the question has no words in it")
+    if request.k is not None and not 1 <= int(request.k) <= 100:
+        raise InvalidRequestError(f"k must be between 1 and 100, got {request.k}")
+    as_of = request.as_of
+    if isinstance(as_of, str) and as_of:
+        try:
+            as_of = date.fromisoformat(as_of)
+        except ValueError:
+            raise InvalidRequestError(f"as_of must be a date like 2025-06-23, got {as_of!r}") from None
+    request.question = question
+    return request, as_of if isinstance(as_of, date) else date.today()
+
+
+class NewsChain:
+    """The answering chain over one set of services: condense -> retrieve -> answer -> cite."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def condense(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Make a follow-up standalone using the history."""
+        request: AskRequest = state["request"]
+        answerer: Answerer = state["answerer"]
+        condensed = answerer.condense(request.question, request.history) if request.history else None
+        return {
+            **state,
+            "standalone": condensed.question if condensed else request.question,
+            "query": condensed.search if condensed else request.question,
+        }
+
+    def retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Hybrid retrieval with filters and relative time."""
+        request: AskRequest = state["request"]
+        retriever = self.services.retriever
+        filters = parse_filters(
+            request.since, request.until, request.source, request.article_ids, retriever.lexical.known_sources()
+        )
+        result = retriever.retrieve(
+            state["query"],
+            k=request.k or self.services.settings.k,
+            filters=filters,
+            as_of=state["as_of"],
+            time_text=request.question,
+        )
+        return {**state, "retrieval": result}
+
+    def relevant(self, result: RetrievalResult) -> bool:
+        """True when the best passage is close enough to the question to answer from."""
+        return bool(result.passages) and result.top_similarity >= self.services.settings.min_relevance
+
+    def generate(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Run the answerer (or refuse when nothing relevant was found)."""
+        result: RetrievalResult = state["retrieval"]
+        if not self.relevant(result):
+            draft = Draft(REFUSAL, state["answerer"].name, refused=True)
+        else:
+            draft = state["answerer"].draft(state["standalone"], result.passages, state["request"].history)
+        return {**state, "draft": draft}
+
+    def cite(self, state: dict[str, Any]) -> Answer:
+        """Check markers and support; assemble the answer."""
+        result: RetrievalResult = state["retrieval"]
+        draft: Draft = state["draft"]
+        text, citations, checks = resolve_citations(draft, result.passages, self.services.embeddings())
+        return Answer(
+            question=state["request"].question,
+            answer=text,
+            citations=citations,
+            passages=result.passages,
+            answerer=draft.answerer,
+            date_range=result.timeframe.to_dict() if result.timeframe else None,
+            query=state["query"],
+            refused=draft.refused,
+            notes=result.notes + draft.notes,
+            checks=checks,
+            seconds=time.perf_counter() - state["started"],
+        )
+
+    def runnable(self) -> Runnable[dict[str, Any], Answer]:
+        """The chain as a LangChain runnable: ``{"request", "answerer", "as_of", "started"} -> Answer``."""
+        return (
+            RunnableLambda(self.condense, name="condense")
+            | RunnableLambda(self.retrieve, name="retrieve")
+            | RunnableLambda(self.generate, name="answer")
+            | RunnableLambda(self.cite, name="cite")
+        )
+
+    def start(self, request: AskRequest) -> dict[str, Any]:
+        """The chain's input state for a request."""
+        request, as_of = _validate(request, self.services)
+        answerer = self.services.answerer(request.answerer or self.services.settings.default_answerer)
+        return {"request": request, "answerer": answerer, "as_of": as_of, "started": time.perf_counter()}
+
+    def stream(self, request: AskRequest) -> Iterator[str | Answer]:
+        """Text deltas as the answer is written, then the final :class:`Answer`."""
+        state = self.retrieve(self.condense(self.start(request)))
+        result: RetrievalResult = state["retrieval"]
+        if not self.relevant(result):
+            draft: Draft = Draft(REFUSAL, state["answerer"].name, refused=True)
+            yield draft.text
+        else:
+            draft = Draft("", state["answerer"].name)
+            for item in state["answerer"].stream_draft(state["standalone"], result.passages, request.history):
+                if isinstance(item, Draft):
+                    draft = item
+                else:
+                    yield item
+        yield self.cite({**state, "draft": draft})
+
+
+def _request(question: str, history: Iterable[Any] | None, **options: Any) -> AskRequest:
+    return AskRequest(question=question, history=normalize_history(history), **options)
+
+
+def answer(
+    question: str,
+    *,
+    history: Iterable[Any] | None = None,
+    k: int | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    as_of: date | str | None = None,
+    source: str | list[str] | None = None,
+    article_ids: list[str] | None = None,
+    answerer: str | None = None,
+    services: Services | None = None,
+) -> Answer:
+    """Answer a question from the stored articles, with numbered citations."""
+    services = services or get_services()
+    chain = NewsChain(services)
+    request = _request(
+        question,
+        history,
+        k=k,
+        since=since,
+        until=until,
+        as_of=as_of,
+        source=source,
+        article_ids=article_ids,
+        answerer=answerer,
+    )
+    result = chain.runnable().invoke(chain.start(request))
+    logger.info("answer %r in %.0f ms (%s)", question[:80], result.seconds * 1000, result.answerer)
+    return result
+
+
+def stream_answer(
+    question: str,
+    *,
+    history: Iterable[Any] | None = None,
+    k: int | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    as_of: date | str | None = None,
+    source: str | list[str] | None = None,
+    article_ids: list[str] | None = None,
+    answerer: str | None = None,
+    services: Services | None = None,
+) -> Iterator[str | Answer]:
+    """Like :func:`answer`, streamed: text deltas, then the final :class:`Answer`."""
+    services = services or get_services()
+    request = _request(
+        question,
+        history,
+        k=k,
+        since=since,
+        until=until,
+        as_of=as_of,
+        source=source,
+        article_ids=article_ids,
+        answerer=answerer,
+    )
+    yield from NewsChain(services).stream(request)
+
+
+def search(
+    query: str,
+    *,
+    k: int | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    source: str | list[str] | None = None,
+    as_of: date | str | None = None,
+    services: Services | None = None,
+) -> RetrievalResult:
+    """The ranked passages for a query (no answer)."""
+    services = services or get_services()
+    request, as_of_date = _validate(AskRequest(question=query, k=k, as_of=as_of), services)
+    retriever = services.retriever
+    filters = parse_filters(since, until, source, None, retriever.lexical.known_sources())
+    return retriever.retrieve(request.question, k=k or services.settings.k, filters=filters, as_of=as_of_date)

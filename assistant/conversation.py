@@ -1,0 +1,106 @@
+"""Chat history, and follow-up questions made standalone without an LLM.
+
+A follow-up ("and what did Putin offer?", "why was he cautious?") borrows the names
+and topic words of the earlier user turns that it lacks, so retrieval still finds the
+passages the conversation is about. LLM answerers condense with a prompt instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.errors import InvalidRequestError
+from assistant.terms import QUESTION_WORDS, STOPWORDS, words
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a conversation."""
+
+    role: str  # "user" or "assistant"
+    content: str
+
+
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(?:and|but|also|so|then|what about|how about|and what|what else|anything else)\b", re.I
+)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:he|she|they|him|her|them|his|hers|their|theirs|it|its|this|that|these|those|there|the same)\b", re.I
+)
+_NAME = re.compile(r"\b[A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*")
+
+
+def normalize_history(history: Iterable[Any] | None) -> list[Turn]:
+    """Turns from ``{"role", "content"}`` dicts, ``(question, answer)`` pairs or :class:`Turn` objects."""
+    turns: list[Turn] = []
+    for item in history or []:
+        if isinstance(item, Turn):
+            turns.append(item)
+        elif isinstance(item, Mapping):
+            role, content = item.get("role"), item.get("content")
+            if role not in ("user", "assistant", "system") or not isinstance(content, str):
+                raise InvalidRequestError("each history item needs a role (user or assistant) and text content")
+            if role != "system":
+                turns.append(Turn(str(role), content))
+        elif isinstance(item, Sequence) and not isinstance(item, str) and len(item) == 2:
+            question, reply = item
+            if question:
+                turns.append(Turn("user", str(question)))
+            if reply:
+                turns.append(Turn("assistant", str(reply)))
+        else:
+            raise InvalidRequestError(f"cannot read history item {item!r}")
+    return turns
+
+
+def is_follow_up(question: str) -> bool:
+    """True when a question leans on earlier turns (starts with 'and', refers back, or is very short)."""
+    content = [w for w in words(question) if w not in STOPWORDS and w not in QUESTION_WORDS]
+    names = [n for n in _NAME.findall(question) if n.split()[0].lower() not in QUESTION_WORDS | STOPWORDS]
+    return (
+        bool(_FOLLOW_UP_START.search(question))
+        or (bool(_BACK_REFERENCE.search(question)) and not names)
+        or len(content) <= 1
+    )
+
+
+@dataclass(frozen=True)
+class Condensed:
+    """A question made standalone: what to answer, and what to search for."""
+
+    question: str
+    search: str
+
+
+def condense_without_llm(question: str, history: Sequence[Turn]) -> Condensed:
+    """Search with the question plus the names and topic words of earlier user turns that it lacks;
+    answer the question as asked."""
+    earlier = [t.content for t in history if t.role == "user"]
+    if not earlier or not is_follow_up(question):
+        return Condensed(question, question)
+    have = {w for w in words(question)}
+    borrowed: list[str] = []
+    for text in reversed(earlier[-3:]):
+        for name in _NAME.findall(text):
+            first = name.split()[0].lower()
+            if first in QUESTION_WORDS or first in STOPWORDS:
+                name = " ".join(name.split()[1:])
+            if name and not all(w in have for w in words(name)) and name not in borrowed:
+                borrowed.append(name)
+        for word in words(text):
+            topical = word not in STOPWORDS and word not in QUESTION_WORDS and len(word) > 3 and word not in have
+            if topical and not any(word in words(b) for b in borrowed):
+                borrowed.append(word)
+        if borrowed:
+            break
+    if not borrowed:
+        return Condensed(question, question)
+    return Condensed(question, f"{question.rstrip()} ({', '.join(borrowed[:8])})")
+
+
+def format_history(history: Sequence[Turn], limit: int = 6) -> str:
+    """The last turns as plain text for a prompt."""
+    return "\n".join(f"{t.role}: {t.content.strip()}" for t in history[-limit:])

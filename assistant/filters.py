@@ -1,0 +1,53 @@
+"""Search filters: a date range, sources, article ids; as a Chroma ``where`` and as a test on a passage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ingest.dates import to_day_number
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Restrict retrieval to a date range (inclusive), to sources, to articles."""
+
+    since: date | None = None
+    until: date | None = None
+    sources: tuple[str, ...] = field(default_factory=tuple)
+    article_ids: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        """True when nothing is filtered."""
+        return not (self.since or self.until or self.sources or self.article_ids)
+
+    def with_dates(self, since: date | None, until: date | None) -> SearchFilters:
+        """The same filters with another date range."""
+        return SearchFilters(since, until, self.sources, self.article_ids)
+
+    def to_where(self) -> dict[str, Any] | None:
+        """The Chroma metadata filter, or None."""
+        clauses: list[dict[str, Any]] = []
+        if self.since:
+            clauses.append({"published_day": {"$gte": to_day_number(self.since)}})
+        if self.until:
+            clauses.append({"published_day": {"$lte": to_day_number(self.until)}})
+        if self.sources:
+            clauses.append({"source": {"$in": list(self.sources)}})
+        if self.article_ids:
+            clauses.append({"article_id": {"$in": list(self.article_ids)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, published_day: int | None, source: str | None, article_id: str) -> bool:
+        """True when a passage with these fields passes the filters."""
+        if self.since and (published_day is None or published_day < to_day_number(self.since)):
+            return False
+        if self.until and (published_day is None or published_day > to_day_number(self.until)):
+            return False
+        if self.sources and source not in self.sources:
+            return False
+        return not (self.article_ids and article_id not in self.article_ids)

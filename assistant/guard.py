@@ -1,0 +1,78 @@
+"""Article text is data, never instructions: what keeps injected text out of answers.
+
+- Instruction-like sentences in articles ("ignore previous instructions...") are
+  removed from what an answerer sees or quotes.
+- Citation markers and fences inside article text are neutralised, so an article
+  cannot forge a citation or close its own fence.
+- An LLM reply loses any "Sources:" block of its own (newsdesk lists the sources) and
+  is refused if it echoes the system prompt.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.chunking import split_sentences
+
+_INJECTION = re.compile(
+    r"""(?ix)
+    \b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}\b(?:previous|prior|above|earlier|all|any|your|these|system)\b[^.!?\n]{0,30}\b(?:instructions?|prompts?|directions?|guidelines?)\b
+  | \b(?:ignore|disregard|forget)\s+(?:everything\s+|all\s+|anything\s+)?(?:the\s+|that\s+is\s+)?(?:above|before\s+this)\b
+  | \b(?:reveal|print|show|repeat|output|leak|disclose)\b[^.!?\n]{0,40}\b(?:system\s+prompt|your\s+(?:instructions|prompt|rules))\b
+  | \bsystem\s+prompt\b
+  | \byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|chatbot|language\s+model|llm|chatgpt|newsdesk)\b
+  | \b(?:as\s+an?\s+)?(?:ai|language\s+model|llm|assistant)s?\b[^.!?\n]{0,30}\b(?:must|should|will)\s+(?:reply|respond|answer|say|output)\b
+  | \b(?:reply|respond|answer)\s+(?:only\s+)?(?:with|using)\s+(?:the\s+(?:word|text|phrase)\s+)?["'“]?[A-Z]{3,}
+  | \bnew\s+instructions?\s*:
+  | </?\s*(?:system|assistant|user|instructions?)\s*>
+  | \[\s*(?:system|inst)\s*\]
+    """
+)
+_MARKER = re.compile(r"\[(\s*\d+(?:\s*[,;\-–]\s*\d+)*\s*)\]")
+_FENCE = re.compile(r"<<<|>>>")
+_SOURCES_BLOCK = re.compile(r"(?ims)^\s*(?:#+\s*)?(?:\*\*)?(?:sources|references|citations)(?:\*\*)?\s*:?.*\Z")
+
+
+def looks_like_injection(sentence: str) -> bool:
+    """True for text that addresses an AI with instructions rather than reporting news."""
+    return bool(_INJECTION.search(sentence))
+
+
+def neutralize_markers(text: str) -> str:
+    """``[3]`` in article text becomes ``(3)``: only newsdesk writes citation markers."""
+    return _MARKER.sub(lambda m: f"({m.group(1).strip()})", text)
+
+
+def sanitize_passage(text: str) -> str:
+    """Passage text as an LLM may see it: no instruction-like sentences, no markers, no fences."""
+    kept = []
+    cursor = 0
+    for start, end in split_sentences(text):
+        if looks_like_injection(text[start:end]):
+            kept.append(text[cursor:start])
+            kept.append("[instruction-like text removed]")
+            cursor = end
+    kept.append(text[cursor:])
+    return _FENCE.sub("", neutralize_markers("".join(kept)))
+
+
+def strip_sources_block(answer: str) -> str:
+    """Drop a trailing 'Sources:' / 'References:' section the model wrote itself."""
+    lines = answer.split("\n")
+    for i, line in enumerate(lines):
+        if (
+            i > 0
+            and _SOURCES_BLOCK.match("\n".join(lines[i:]))
+            and re.match(r"(?i)^\s*(?:#+\s*)?(?:\*\*)?(?:sources|references|citations)\b", line)
+        ):
+            return "\n".join(lines[:i]).rstrip()
+    return answer
+
+
+def echoes_prompt(answer: str, prompt: str, window: int = 60) -> bool:
+    """True when the answer repeats a long stretch of the system prompt."""
+    flat_answer = " ".join(answer.lower().split())
+    flat_prompt = " ".join(prompt.lower().split())
+    if len(flat_prompt) < window:
+        return flat_prompt in flat_answer
+    return any(flat_prompt[i : i + window] in flat_answer for i in range(0, len(flat_prompt) - window + 1, window // 3))

@@ -1,0 +1,179 @@
+"""BM25 over the stored passages (bm25s), kept in step with the store.
+
+The local Chroma engine offers no ranked full-text search (its ``Search`` API is
+Chroma Cloud only; ``$contains`` filters but does not rank), so the lexical side of
+hybrid retrieval is a bm25s index built from the passages in Chroma. Before each
+search the store's revision marker is read (one small ``get``); when any process has
+written since, only the articles that changed are re-read and the index rebuilt
+from cached tokens.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+import bm25s
+import numpy as np
+
+from assistant.filters import SearchFilters
+from assistant.records import Passage
+from assistant.store import ChromaStore
+from assistant.terms import terms
+
+logger = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+
+
+@dataclass
+class _Entry:
+    passage: Passage
+    tokens: list[str]
+    published_day: int | None
+
+
+class LexicalIndex:
+    """BM25 over the committed passages of a store; also knows which passages are live."""
+
+    def __init__(self, store: ChromaStore) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._revision: str | None = None
+        self._article_hashes: dict[str, str] = {}
+        self._entries: dict[str, _Entry] = {}
+        self._order: list[str] = []
+        self._bm25: bm25s.BM25 | None = None
+        self._vocab: set[str] = set()
+        self._days = np.zeros(0, dtype=np.int64)
+        self._sources: np.ndarray = np.zeros(0, dtype=object)
+        self._articles: np.ndarray = np.zeros(0, dtype=object)
+
+    @property
+    def live_hashes(self) -> dict[str, str]:
+        """``article id -> content hash`` of committed articles, as of the last refresh."""
+        return self._article_hashes
+
+    def refresh(self) -> None:
+        """Catch up with writes from any process since the last refresh."""
+        revision = self.store.revision()
+        if revision == self._revision:
+            return
+        with self._lock:
+            if revision == self._revision:
+                return
+            started = time.perf_counter()
+            hashes = self.store.article_hashes()
+            changed = [a for a, h in hashes.items() if self._article_hashes.get(a) != h]
+            gone = {a for a, h in self._article_hashes.items() if hashes.get(a) != h}
+            if gone:
+                self._entries = {cid: e for cid, e in self._entries.items() if e.passage.article_id not in gone}
+            if changed:
+                self._load(changed, hashes)
+            self._article_hashes = hashes
+            self._rebuild()
+            self._revision = revision
+            logger.info(
+                "lexical index: %d passages (%d articles changed, %d removed) in %.2f s",
+                len(self._entries),
+                len(changed),
+                len(gone),
+                time.perf_counter() - started,
+            )
+
+    def _load(self, article_ids: list[str], hashes: dict[str, str]) -> None:
+        if len(article_ids) > 200 and len(article_ids) > len(hashes) // 2:
+            batches: list[list[str] | None] = [None]  # most of the store: one full read is cheaper
+        else:
+            batches = [article_ids[i : i + 200] for i in range(0, len(article_ids), 200)]
+        wanted = set(article_ids)
+        for batch in batches:
+            where = None if batch is None else {"article_id": {"$in": batch}}
+            for passage in self.store.iter_chunks(where):
+                if passage.article_id in wanted and hashes.get(passage.article_id) == passage.content_hash:
+                    self._entries[passage.chunk_id] = _Entry(
+                        passage, terms(passage.title + "\n" + passage.quote), _day(passage)
+                    )
+
+    def _rebuild(self) -> None:
+        self._order = list(self._entries)
+        entries = [self._entries[c] for c in self._order]
+        self._days = np.array(
+            [e.published_day if e.published_day is not None else -(10**9) for e in entries], dtype=np.int64
+        )
+        self._sources = np.array([e.passage.source or "" for e in entries], dtype=object)
+        self._articles = np.array([e.passage.article_id for e in entries], dtype=object)
+        corpus = [e.tokens or ["\u2205"] for e in entries]
+        self._vocab = {t for tokens in corpus for t in tokens}
+        if not corpus:
+            self._bm25 = None
+            return
+        model = bm25s.BM25()
+        model.index(corpus, show_progress=False)
+        self._bm25 = model
+
+    def _mask(self, filters: SearchFilters) -> np.ndarray | None:
+        if filters.empty:
+            return None
+        from ingest.dates import to_day_number
+
+        mask = np.ones(len(self._order), dtype=bool)
+        if filters.since:
+            mask &= self._days >= to_day_number(filters.since)
+        if filters.until:
+            mask &= self._days <= to_day_number(filters.until)
+        if filters.sources:
+            mask &= np.isin(self._sources, list(filters.sources))
+        if filters.article_ids:
+            mask &= np.isin(self._articles, list(filters.article_ids))
+        return mask
+
+    def search(self, query: str, n: int, filters: SearchFilters | None = None) -> list[Passage]:
+        """The ``n`` best BM25 matches (score = BM25 score), best first."""
+        self.refresh()
+        bm25 = self._bm25
+        tokens = [t for t in terms(query) if t in self._vocab]
+        if bm25 is None or not tokens:
+            return []
+        mask = self._mask(filters or SearchFilters())
+        if mask is not None and not mask.any():
+            return []
+        n = min(n, len(self._order))
+        ids, scores = bm25.retrieve(
+            [tokens],
+            k=n,
+            show_progress=False,
+            weight_mask=mask.astype(np.float32) if mask is not None else None,
+            n_threads=0,
+        )
+        out = []
+        for index, score in zip(ids[0], scores[0], strict=False):
+            if score <= 0:
+                continue
+            entry = self._entries[self._order[int(index)]]
+            passage = Passage(**{**entry.passage.__dict__, "score": float(score), "signals": {}})
+            out.append(passage)
+        return out
+
+    def passage(self, chunk_id: str) -> Passage | None:
+        """A live passage by id, if the index holds it."""
+        entry = self._entries.get(chunk_id)
+        return entry.passage if entry else None
+
+    def known_sources(self) -> list[str]:
+        """The distinct sources of live passages."""
+        return sorted({s for s in self._sources.tolist() if s})
+
+
+def _day(passage: Passage) -> int | None:
+    if not passage.published_at:
+        return None
+    from datetime import date
+
+    from ingest.dates import to_day_number
+
+    try:
+        return to_day_number(date.fromisoformat(passage.published_at))
+    except ValueError:
+        return None

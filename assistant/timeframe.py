@@ -1,0 +1,139 @@
+"""Relative time in a question ("this week", "yesterday", "in January") as a date range.
+
+>>> resolve_timeframe("What happened this week?", as_of=date(2023, 1, 6))
+Timeframe(since=datetime.date(2022, 12, 31), until=datetime.date(2023, 1, 6), phrase='this week')
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_NUMBERS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+    "fourteen": 14,
+    "thirty": 30,
+}
+
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAY_RE = "|".join(_WEEKDAYS)
+
+
+@dataclass(frozen=True)
+class Timeframe:
+    """An inclusive date range and the words it came from."""
+
+    since: date
+    until: date
+    phrase: str
+
+    def to_dict(self) -> dict[str, str]:
+        """``{"since": ISO date, "until": ISO date}``."""
+        return {"since": self.since.isoformat(), "until": self.until.isoformat()}
+
+
+def _month_range(year: int, month: int) -> tuple[date, date]:
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _last_weekday(as_of: date, weekday: int, include_today: bool) -> date:
+    back = (as_of.weekday() - weekday) % 7
+    if back == 0 and not include_today:
+        back = 7
+    return as_of - timedelta(days=back)
+
+
+def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
+    def fixed(since: date, until: date) -> object:
+        return lambda m: (since, until)
+
+    last_month_end = as_of.replace(day=1) - timedelta(days=1)
+    return [
+        (re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b"), fixed(as_of, as_of)),
+        (re.compile(r"\byesterday\b|\blast night\b"), fixed(as_of - timedelta(days=1), as_of - timedelta(days=1))),
+        (
+            re.compile(r"\b(?:this|the past|the last|past) weekend\b"),
+            lambda m: (_last_weekday(as_of, 5, True), _last_weekday(as_of, 5, True) + timedelta(days=1)),
+        ),
+        (
+            re.compile(r"\b(?:in |over |during )?(?:the )?(?:past|last) (\d+|" + "|".join(_NUMBERS) + r") days?\b"),
+            lambda m: (as_of - timedelta(days=_count(m.group(1)) - 1), as_of),
+        ),
+        (
+            re.compile(r"\b(?:in |over |during )?(?:the )?(?:past|last) (\d+|" + "|".join(_NUMBERS) + r") weeks?\b"),
+            lambda m: (as_of - timedelta(days=7 * _count(m.group(1)) - 1), as_of),
+        ),
+        (
+            re.compile(r"\blast week\b|\bthe week before\b|\bprevious week\b"),
+            fixed(as_of - timedelta(days=13), as_of - timedelta(days=7)),
+        ),
+        (
+            re.compile(r"\bthis week\b|\bthe past week\b|\bthe last week\b|\bpast seven days\b|\bthis past week\b"),
+            fixed(as_of - timedelta(days=6), as_of),
+        ),
+        (
+            re.compile(r"\blast month\b|\bprevious month\b"),
+            fixed(*_month_range(last_month_end.year, last_month_end.month)),
+        ),
+        (re.compile(r"\bthis month\b|\bthe past month\b"), fixed(as_of.replace(day=1), as_of)),
+        (re.compile(r"\blast year\b"), fixed(date(as_of.year - 1, 1, 1), date(as_of.year - 1, 12, 31))),
+        (re.compile(r"\bthis year\b"), fixed(date(as_of.year, 1, 1), as_of)),
+        (
+            re.compile(rf"\bsince (?:last )?({_WEEKDAY_RE})\b"),
+            lambda m: (_last_weekday(as_of, _WEEKDAYS[m.group(1)], True), as_of),
+        ),
+        (
+            re.compile(rf"\b(?:on |last )({_WEEKDAY_RE})\b"),
+            lambda m: (d := _last_weekday(as_of, _WEEKDAYS[m.group(1)], False), d),
+        ),
+        (
+            re.compile(rf"\bsince ({_MONTH_RE})\b(?:\s+(\d{{4}}))?"),
+            lambda m: (_month_in_past(as_of, m.group(1), m.group(2))[0], as_of),
+        ),
+        (
+            re.compile(rf"\b(?:in|during|of|throughout) ({_MONTH_RE})\b(?:\s+(\d{{4}}))?"),
+            lambda m: _month_in_past(as_of, m.group(1), m.group(2)),
+        ),
+    ]
+
+
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBERS[word]
+
+
+def _month_in_past(as_of: date, name: str, year: str | None) -> tuple[date, date]:
+    month = _MONTHS[name]
+    if year:
+        return _month_range(int(year), month)
+    return _month_range(as_of.year if month <= as_of.month else as_of.year - 1, month)
+
+
+def resolve_timeframe(question: str, as_of: date) -> Timeframe | None:
+    """The date range a question's relative time words mean, seen from ``as_of``; None if none."""
+    text = question.lower()
+    for pattern, make in _rules(as_of):
+        match = pattern.search(text)
+        if match:
+            try:
+                since, until = make(match)  # type: ignore[operator]
+            except (KeyError, ValueError, OverflowError):
+                continue
+            return Timeframe(
+                since=since,
+                until=min(until, as_of) if until > as_of and since <= as_of else until,
+                phrase=match.group(0).strip(),
+            )
+    return None
