@@ -142,8 +142,12 @@ class NewsChain:
         return {**state, "retrieval": result}
 
     def relevant(self, result: RetrievalResult) -> bool:
-        """True when the best passage is close enough to the question to answer from."""
-        return bool(result.passages) and result.top_similarity >= self.services.settings.min_relevance
+        """True when a top passage is close enough to the question to answer from: similar in meaning,
+        or holding most of the question's distinctive terms."""
+        settings = self.services.settings
+        return bool(result.passages) and (
+            result.top_similarity >= settings.min_relevance or result.top_coverage >= settings.min_coverage
+        )
 
     def generate(self, state: dict[str, Any]) -> dict[str, Any]:
         """Run the answerer (or refuse when nothing relevant was found)."""

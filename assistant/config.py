@@ -56,7 +56,8 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     time_filter: bool = True
     answerer: str | None = None
-    min_relevance: float = 0.3
+    min_relevance: float = 0.35
+    min_coverage: float = 0.7
     extractive_sentences: int = Field(default=3, ge=1, le=10)
     llm_model: str | None = None
     openai_base_url: str | None = Field(

@@ -75,21 +75,82 @@ class Condensed:
     search: str
 
 
+_PERSONAL = re.compile(r"\b(he|she|him|her|his)\b", re.I)
+_TITLES = {
+    "president",
+    "prime",
+    "minister",
+    "supreme",
+    "leader",
+    "ayatollah",
+    "king",
+    "queen",
+    "pope",
+    "general",
+    "senator",
+    "governor",
+    "mayor",
+    "chancellor",
+    "secretary",
+    "foreign",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "sir",
+}
+
+
+def _antecedent(previous_question: str, reply: str) -> str | None:
+    """Who 'he'/'she' most likely is: the first full name the last answer added, else one the question named."""
+    asked = set(words(previous_question))
+    for text, must_be_new in ((reply, True), (previous_question, False)):
+        for name in _NAME.findall(re.sub(r"\[\d+\]", "", text)):
+            parts = [p for p in name.split() if p.lower().strip("'’s") not in _TITLES]
+            parts = [p for p in parts if p.lower() not in QUESTION_WORDS and p.lower() not in STOPWORDS]
+            if (
+                len(parts) >= 2
+                and not parts[-1].endswith(("'s", "’s"))
+                and (not must_be_new or not all(w in asked for w in words(" ".join(parts))))
+            ):
+                return " ".join(parts)
+    return None
+
+
+def _resolve_pronoun(question: str, name: str) -> str:
+    """Put the name in place of the first personal pronoun ("Where did he go?" -> "Where did X go?")."""
+
+    def swap(match: re.Match[str]) -> str:
+        return f"{name}'s" if match.group(1).lower() == "his" else name
+
+    return _PERSONAL.sub(swap, question, count=1)
+
+
 def condense_without_llm(question: str, history: Sequence[Turn]) -> Condensed:
     """Search with the question plus the names and topic words of earlier user turns that it lacks;
     answer the question as asked."""
     earlier = [t.content for t in history if t.role == "user"]
     if not earlier or not is_follow_up(question):
         return Condensed(question, question)
-    have = {w for w in words(question)}
+    replies = [t.content for t in history if t.role == "assistant"]
+    if _PERSONAL.search(question):
+        name = _antecedent(earlier[-1], replies[-1] if replies else "")
+        if name:
+            question = _resolve_pronoun(question, name)
+    have = {w.removesuffix("'s") for w in words(question)}
     borrowed: list[str] = []
-    for text in reversed(earlier[-3:]):
+
+    def borrow_names(text: str) -> None:
         for name in _NAME.findall(text):
-            first = name.split()[0].lower()
-            if first in QUESTION_WORDS or first in STOPWORDS:
-                name = " ".join(name.split()[1:])
-            if name and not all(w in have for w in words(name)) and name not in borrowed:
+            parts = [p for p in name.split() if p.lower() not in QUESTION_WORDS and p.lower() not in STOPWORDS]
+            name = " ".join(parts)
+            if name and not all(w.removesuffix("'s") in have for w in words(name)) and name not in borrowed:
                 borrowed.append(name)
+
+    if replies and _BACK_REFERENCE.search(question):
+        borrow_names(re.sub(r"\[\d+\]", "", replies[-1])[:400])  # "he" may be who the last answer named
+    for text in reversed(earlier[-3:]):
+        borrow_names(text)
         for word in words(text):
             topical = word not in STOPWORDS and word not in QUESTION_WORDS and len(word) > 3 and word not in have
             if topical and not any(word in words(b) for b in borrowed):

@@ -11,6 +11,7 @@ from cached tokens.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ import numpy as np
 from assistant.filters import SearchFilters
 from assistant.records import Passage
 from assistant.store import ChromaStore
-from assistant.terms import terms
+from assistant.terms import QUESTION_WORDS, terms
 
 logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
@@ -46,6 +47,7 @@ class LexicalIndex:
         self._order: list[str] = []
         self._bm25: bm25s.BM25 | None = None
         self._vocab: set[str] = set()
+        self._df: dict[str, int] = {}
         self._days = np.zeros(0, dtype=np.int64)
         self._sources: np.ndarray = np.zeros(0, dtype=object)
         self._articles: np.ndarray = np.zeros(0, dtype=object)
@@ -105,7 +107,12 @@ class LexicalIndex:
         self._sources = np.array([e.passage.source or "" for e in entries], dtype=object)
         self._articles = np.array([e.passage.article_id for e in entries], dtype=object)
         corpus = [e.tokens or ["\u2205"] for e in entries]
-        self._vocab = {t for tokens in corpus for t in tokens}
+        df: dict[str, int] = {}
+        for tokens in corpus:
+            for token in set(tokens):
+                df[token] = df.get(token, 0) + 1
+        self._df = df
+        self._vocab = set(df)
         if not corpus:
             self._bm25 = None
             return
@@ -155,6 +162,23 @@ class LexicalIndex:
             passage = Passage(**{**entry.passage.__dict__, "score": float(score), "signals": {}})
             out.append(passage)
         return out
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a term over the live passages (BM25's formula)."""
+        n = len(self._order)
+        df = self._df.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def coverage(self, query: str, passage: Passage) -> float:
+        """The IDF-weighted share of the query's content terms that a passage (or its title) contains."""
+        query_terms = {t for t in terms(query) if t not in QUESTION_WORDS}
+        if not query_terms:
+            return 0.0
+        entry = self._entries.get(passage.chunk_id)
+        present = set(entry.tokens) if entry else set(terms(passage.title + "\n" + passage.quote))
+        weights = {t: self.idf(t) for t in query_terms}
+        total = sum(weights.values()) or 1.0
+        return sum(w for t, w in weights.items() if t in present) / total
 
     def passage(self, chunk_id: str) -> Passage | None:
         """A live passage by id, if the index holds it."""

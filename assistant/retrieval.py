@@ -40,6 +40,7 @@ class RetrievalResult:
     timeframe: Timeframe | None = None
     notes: list[str] = field(default_factory=list)
     top_similarity: float = 0.0
+    top_coverage: float = 0.0
 
 
 def fuse(rankings: list[list[Passage]], weights: list[float], rrf_k: int) -> list[Passage]:
@@ -104,7 +105,10 @@ class NewsRetriever(BaseRetriever):
                 passages, top = self._search(query, k, filters)
         else:
             passages, top = self._search(query, k, filters)
-        return RetrievalResult(query=query, passages=passages, timeframe=timeframe, notes=notes, top_similarity=top)
+        coverage = max((self.lexical.coverage(query, p) for p in passages[:3]), default=0.0)
+        return RetrievalResult(
+            query=query, passages=passages, timeframe=timeframe, notes=notes, top_similarity=top, top_coverage=coverage
+        )
 
     def _search(self, query: str, k: int, filters: SearchFilters) -> tuple[list[Passage], float]:
         self.lexical.refresh()

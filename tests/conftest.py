@@ -85,3 +85,23 @@ def seed_path() -> Path:
     if not SEED.exists():
         pytest.skip(f"seed article not found at {SEED} (set NEWSDESK_SHARED_DIR)")
     return SEED
+
+
+@pytest.fixture(scope="session")
+def library_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a store holding the examples and the seed article, ingested once per session."""
+    from assistant.services import Services
+
+    settings = make_settings(tmp_path_factory.mktemp("library"))
+    sources = [str(EXAMPLES)] + ([str(SEED)] if SEED.exists() else [])
+    summary = Services(settings).ingest(sources)
+    assert not summary.failed, summary.failed
+    return settings
+
+
+@pytest.fixture
+def library(library_settings: Settings) -> Services:
+    """Services over the shared, already ingested library (read-only: do not write to it)."""
+    from assistant.services import Services
+
+    return Services(library_settings)

@@ -12,6 +12,7 @@ near-duplicates dropped, each followed by its marker.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,54 @@ from assistant.terms import QUESTION_WORDS, terms
 from ingest.chunking import split_sentences
 
 
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|million|billion|trillion|dozen|half)\b",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"yesterday|today|(?:19|20)\d\d)\b",
+    re.I,
+)
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"\bhow (?:much|many|old|long|far|big|large|tall|often)\b|\bwhat (?:percentage|share|number|amount|price)\b",
+            re.I,
+        ),
+        "number",
+    ),
+    (re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), "date"),
+    (
+        re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|company|country|team|city|group)\b", re.I),
+        "name",
+    ),
+]
+
+
+def answer_type(question: str) -> str | None:
+    """What kind of thing the question asks for: a number, a date, a name; None when unclear."""
+    for pattern, kind in _ANSWER_TYPES:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
+    """True when the sentence holds something of the asked-for kind that the question does not."""
+    if kind == "number":
+        return bool(_NUMBER.search(sentence))
+    if kind == "date":
+        return bool(_DATE.search(sentence))
+    if kind == "name":
+        asked = question.lower()
+        return any(name.lower() not in asked for name in _CAPITALISED.findall(sentence))
+    return False
+
+
 @dataclass
 class Candidate:
     """A sentence of a retrieved passage, with where it sits in its article."""
@@ -34,6 +83,8 @@ class Candidate:
     start: int
     end: int
     terms: frozenset[str]
+    context: frozenset[str] = frozenset()
+    title: str = ""
     score: float = 0.0
 
 
@@ -47,7 +98,7 @@ class ExtractiveAnswerer:
         embeddings: SentenceTransformerEmbeddings,
         settings: Settings,
         pool: int = 5,
-        weights: tuple[float, float, float] = (0.55, 0.35, 0.10),
+        weights: tuple[float, float, float, float] = (0.55, 0.35, 0.10, 0.10),
         keep_ratio: float = 0.85,
         min_score: float = 0.25,
     ) -> None:
@@ -66,18 +117,29 @@ class ExtractiveAnswerer:
         """The sentences of the top passages worth quoting."""
         out = []
         for n, passage in enumerate(passages[: self.pool], start=1):
+            title_terms = frozenset(terms(passage.title))
             for start, end in split_sentences(passage.quote):
                 sentence = passage.quote[start:end]
                 n_words = len(sentence.split())
                 if n_words < 4 or n_words > 90 or looks_like_injection(sentence):
                     continue
+                sentence_terms = frozenset(terms(sentence))
                 out.append(
-                    Candidate(n, sentence, passage.start + start, passage.start + end, frozenset(terms(sentence)))
+                    Candidate(
+                        n,
+                        sentence,
+                        passage.start + start,
+                        passage.start + end,
+                        sentence_terms,
+                        title_terms - sentence_terms,
+                        passage.title,
+                    )
                 )
         return out
 
     def score(self, question: str, candidates: list[Candidate]) -> None:
-        """Set each candidate's score: semantic similarity, lexical overlap, passage rank."""
+        """Set each candidate's score: semantic similarity, lexical overlap (title words count half),
+        passage rank, and whether it holds the kind of thing asked for (a number, a date, a name)."""
         query_terms = {t for t in terms(question) if t not in QUESTION_WORDS}
         total = len(candidates)
         df: dict[str, int] = {}
@@ -86,12 +148,14 @@ class ExtractiveAnswerer:
                 df[t] = df.get(t, 0) + 1
         idf = {t: math.log((total + 1) / (df.get(t, 0) + 0.5)) for t in query_terms}
         idf_total = sum(idf.values()) or 1.0
-        vectors = self.embeddings.encode([question] + [c.text for c in candidates])
+        vectors = self.embeddings.encode([question] + [f"{c.title}: {c.text}" for c in candidates])
         similarity = vectors[1:] @ vectors[0]
-        w_sem, w_lex, w_rank = self.weights
+        w_sem, w_lex, w_rank, w_type = self.weights
+        kind = answer_type(question)
         for c, sim in zip(candidates, similarity, strict=True):
-            lexical = sum(idf[t] for t in c.terms & query_terms) / idf_total
-            c.score = w_sem * float(sim) + w_lex * lexical + w_rank / math.sqrt(c.n)
+            matched = sum(idf[t] for t in c.terms & query_terms) + 0.5 * sum(idf[t] for t in c.context & query_terms)
+            typed = w_type if kind and has_answer_type(c.text, kind, question) else 0.0
+            c.score = w_sem * float(sim) + w_lex * matched / idf_total + w_rank / math.sqrt(c.n) + typed
 
     def select(self, candidates: list[Candidate]) -> list[Candidate]:
         """The best sentences: within ``keep_ratio`` of the best, no near-duplicates."""

@@ -1,0 +1,45 @@
+from datetime import date
+
+import pytest
+
+from assistant.timeframe import resolve_timeframe
+
+AS_OF = date(2023, 1, 6)  # a Friday
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until"),
+    [
+        ("What happened this week?", date(2022, 12, 31), date(2023, 1, 6)),
+        ("Who resigned last week?", date(2022, 12, 24), date(2022, 12, 30)),
+        ("What did the mayor say yesterday?", date(2023, 1, 5), date(2023, 1, 5)),
+        ("What was decided today?", date(2023, 1, 6), date(2023, 1, 6)),
+        ("What happened last month in Congress?", date(2022, 12, 1), date(2022, 12, 31)),
+        ("Which bills passed this month?", date(2023, 1, 1), date(2023, 1, 6)),
+        ("What happened in January?", date(2023, 1, 1), date(2023, 1, 6)),
+        ("What happened in March?", date(2022, 3, 1), date(2022, 3, 31)),
+        ("What happened in March 2021?", date(2021, 3, 1), date(2021, 3, 31)),
+        ("What has changed since Monday?", date(2023, 1, 2), date(2023, 1, 6)),
+        ("What did he announce on Tuesday?", date(2023, 1, 3), date(2023, 1, 3)),
+        ("Any news in the past 3 days?", date(2023, 1, 4), date(2023, 1, 6)),
+        ("What happened over the last two weeks?", date(2022, 12, 24), date(2023, 1, 6)),
+    ],
+)
+def test_relative_expressions(question: str, since: date, until: date) -> None:
+    timeframe = resolve_timeframe(question, AS_OF)
+    assert timeframe is not None
+    assert (timeframe.since, timeframe.until) == (since, until)
+    assert timeframe.to_dict() == {"since": since.isoformat(), "until": until.isoformat()}
+
+
+@pytest.mark.parametrize(
+    "question", ["What did Medvedev argue?", "May the council decide on the mayor?", "Who marched?"]
+)
+def test_no_time_words_no_range(question: str) -> None:
+    assert resolve_timeframe(question, AS_OF) is None
+
+
+def test_since_monday_on_a_monday_is_today() -> None:
+    monday = date(2023, 1, 2)
+    timeframe = resolve_timeframe("What changed since Monday?", monday)
+    assert timeframe is not None and timeframe.since == timeframe.until == monday
