@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings, prepare_environment
+from assistant.services import Services
 
 prepare_environment()
 
@@ -74,7 +75,6 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def services(settings: Settings) -> Iterator[object]:
     """Services over a fresh store."""
-    from assistant.services import Services
 
     yield Services(settings)
 
@@ -90,7 +90,6 @@ def seed_path() -> Path:
 @pytest.fixture(scope="session")
 def library_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of a store holding the examples and the seed article, ingested once per session."""
-    from assistant.services import Services
 
     settings = make_settings(tmp_path_factory.mktemp("library"))
     sources = [str(EXAMPLES)] + ([str(SEED)] if SEED.exists() else [])
@@ -102,6 +101,5 @@ def library_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture
 def library(library_settings: Settings) -> Services:
     """Services over the shared, already ingested library (read-only: do not write to it)."""
-    from assistant.services import Services
 
     return Services(library_settings)

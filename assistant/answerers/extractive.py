@@ -25,7 +25,6 @@ from assistant.records import Passage
 from assistant.terms import QUESTION_WORDS, terms
 from ingest.chunking import split_sentences
 
-
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|thousand|million|billion|trillion|dozen|half)\b",
