@@ -66,6 +66,11 @@ class Services:
                 self._answerers[name] = get_answerer(name, self)
             return self._answerers[name]
 
+    def add_answerer(self, answerer: Answerer) -> None:
+        """Make an answerer instance available under its name (a custom model, a test double)."""
+        with self._lock:
+            self._answerers[answerer.name] = answerer
+
     def ingest(
         self, specs: Iterable[str], progress: Progress | None = None, stdin: BinaryIO | None = None
     ) -> IngestSummary:

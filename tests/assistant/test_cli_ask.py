@@ -1,0 +1,107 @@
+"""`newsdesk ask`, `search` and `chat` through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from assistant.cli import app
+from assistant.config import Settings
+
+runner = CliRunner()
+CITATION_KEYS = {
+    "n",
+    "article_id",
+    "title",
+    "url",
+    "source",
+    "published_at",
+    "chunk_id",
+    "quote",
+    "start",
+    "end",
+    "score",
+}
+
+
+def invoke(settings: Settings, *args: str, input: str | None = None):
+    return runner.invoke(
+        app,
+        ["--data-dir", str(settings.data_dir), *args],
+        input=input,
+        env={"NEWSDESK_COLLECTION": settings.collection},
+    )
+
+
+def test_ask_prints_answer_and_sources(library_settings: Settings) -> None:
+    result = invoke(library_settings, "ask", "Who carried Khamenei's letter to Putin?")
+    assert result.exit_code == 0, result.output
+    assert "Araqchi" in result.stdout and "[1]" in result.stdout
+    assert "Sources:" in result.stdout
+    assert (
+        "[1] Araqchi Brings Khamenei's Letter to Putin in Moscow (Newsdesk Examples, 2025-06-23) https://example.com/"
+        in result.stdout
+    )
+
+
+def test_ask_json_contract(library_settings: Settings) -> None:
+    result = invoke(
+        library_settings, "ask", "What did Putin offer this week?", "--json", "--as-of", "2025-06-25", "--k", "5"
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"answer", "citations", "passages", "answerer", "date_range"} <= set(data)
+    assert data["answerer"] == "extractive"
+    assert data["date_range"] == {"since": "2025-06-19", "until": "2025-06-25"}
+    assert len(data["passages"]) <= 5
+    assert data["citations"] and all(set(c) >= CITATION_KEYS for c in data["citations"])
+    assert all(CITATION_KEYS - {"n"} <= set(p) and "n" not in p for p in data["passages"])
+    for c in data["citations"]:
+        assert isinstance(c["n"], int) and isinstance(c["start"], int) and isinstance(c["score"], float)
+        assert f"[{c['n']}]" in data["answer"]
+
+
+def test_ask_filters_and_refusal(library_settings: Settings) -> None:
+    result = json.loads(
+        invoke(
+            library_settings, "ask", "What happened?", "--json", "--since", "2025-06-01", "--until", "2025-06-10"
+        ).stdout
+    )
+    assert {p["title"] for p in result["passages"]} == {"Library Starts Lending Seeds Alongside Books"}
+    sourced = json.loads(invoke(library_settings, "ask", "Putin", "--json", "--source", "Nowhere Gazette").stdout)
+    assert sourced["passages"] == [] and sourced["citations"] == []
+    refused = json.loads(invoke(library_settings, "ask", "What is the capital of Australia?", "--json").stdout)
+    assert refused["citations"] == [] and "don't cover" in refused["answer"]
+
+
+def test_ask_bad_input_exit_2(library_settings: Settings) -> None:
+    for args in (
+        ["ask", "   "],
+        ["ask", "x", "--since", "June"],
+        ["ask", "x", "--k", "0"],
+        ["ask", "Putin?", "--answerer", "nope"],
+    ):
+        result = invoke(library_settings, *args)
+        assert result.exit_code == 2, args
+        assert "error:" in result.output and "Traceback" not in result.output
+    assert "choose one of: extractive, openai" in invoke(library_settings, "ask", "Putin?", "--answerer", "nope").output
+
+
+def test_search_ranked_passages(library_settings: Settings) -> None:
+    plain = invoke(library_settings, "search", "tram line cost", "--k", "2")
+    assert plain.exit_code == 0 and plain.stdout.startswith("1. Riverside Council Approves Tram Line")
+    data = json.loads(invoke(library_settings, "search", "tram line cost", "--k", "3", "--json").stdout)
+    assert len(data["passages"]) == 3 and data["passages"][0]["title"].startswith("Riverside Council")
+    scores = [p["score"] for p in data["passages"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_chat_keeps_context(library_settings: Settings) -> None:
+    session = "Who carried Khamenei's letter to Putin?\nWhere did he fly to?\n/new\n/quit\n"
+    result = invoke(library_settings, "chat", input=session)
+    assert result.exit_code == 0, result.output
+    answers = [line for line in result.stdout.splitlines() if line.startswith("you> newsdesk> ")]
+    assert len(answers) == 2
+    assert "Araqchi" in answers[0] and "Moscow" in answers[1]
+    assert "(new conversation)" in result.output

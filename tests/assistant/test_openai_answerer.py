@@ -1,0 +1,110 @@
+"""The ``openai`` answerer against a real HTTP server on loopback that speaks the chat-completions protocol."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from assistant.chain import Answer, answer, stream_answer
+from assistant.config import Settings
+from assistant.errors import AnswererError, ConfigError
+from assistant.services import Services
+from tests.openai_server import Reply, openai_server
+
+URANIUM = "What did Putin offer to do with Iran's uranium?"
+GOOD = "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1]."
+
+
+def llm_services(library_settings: Settings, base_url: str, **overrides: object) -> Services:
+    values: dict[str, object] = {
+        "openai_base_url": base_url,
+        "llm_model": "test-model",
+        "llm_timeout": 2.0,
+        "llm_max_retries": 0,
+    }
+    values.update(overrides)
+    return Services(library_settings.model_copy(update=values))
+
+
+def test_plain_answer(library_settings: Settings) -> None:
+    with openai_server(Reply(GOOD)) as llm:
+        services = llm_services(library_settings, llm.base_url)
+        assert services.settings.default_answerer == "openai"
+        result = answer(URANIUM, services=services)
+    assert result.answerer == "openai"
+    assert result.answer == GOOD and [c.n for c in result.citations] == [1]
+    [request] = llm.requests
+    body = request["body"]
+    assert body["model"] == "test-model" and body.get("temperature") == 0
+    assert body["messages"][0]["role"] == "system" and "only the news passages" in body["messages"][0]["content"]
+    assert "<<<passage 1>>>" in body["messages"][1]["content"]
+
+
+def test_streamed_answer(library_settings: Settings) -> None:
+    with openai_server(Reply(GOOD)) as llm:
+        items = list(stream_answer(URANIUM, services=llm_services(library_settings, llm.base_url)))
+    assert llm.requests[0]["body"]["stream"] is True
+    deltas, final = items[:-1], items[-1]
+    assert len(deltas) > 5 and "".join(deltas) == GOOD
+    assert isinstance(final, Answer) and final.answer == GOOD and final.citations
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (Reply(status=429), "rate-limiting"),
+        (Reply(status=500), "failed with HTTP 500"),
+        (Reply(status=401), "refused the API key"),
+        (Reply(GOOD, delay=3.0), "did not answer in time"),
+    ],
+)
+def test_endpoint_failures_are_clear_errors(library_settings: Settings, reply: Reply, message: str) -> None:
+    with openai_server(reply, reply) as llm:
+        services = llm_services(library_settings, llm.base_url, llm_timeout=1.0)
+        with pytest.raises(AnswererError, match=message):
+            answer(URANIUM, services=services)
+        with pytest.raises(AnswererError, match=message):
+            list(stream_answer(URANIUM, services=llm_services(library_settings, llm.base_url, llm_timeout=1.0)))
+
+
+def test_retries_are_bounded_and_recover(library_settings: Settings) -> None:
+    with openai_server(Reply(status=500), Reply(GOOD)) as llm:
+        result = answer(URANIUM, services=llm_services(library_settings, llm.base_url, llm_max_retries=1))
+    assert result.answer == GOOD and len(llm.requests) == 2
+    with openai_server(Reply(status=500), Reply(status=500), Reply(GOOD)) as llm, pytest.raises(AnswererError):
+        answer(URANIUM, services=llm_services(library_settings, llm.base_url, llm_max_retries=1))
+    assert len(llm.requests) == 2
+
+
+def test_unreachable_endpoint(library_settings: Settings) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    services = llm_services(library_settings, f"http://127.0.0.1:{port}/v1")
+    with pytest.raises(AnswererError, match="cannot reach the LLM endpoint"):
+        answer(URANIUM, services=services)
+
+
+def test_fallback_to_extractive_says_so(library_settings: Settings) -> None:
+    with openai_server(Reply(status=500), Reply(status=500)) as llm:
+        services = llm_services(library_settings, llm.base_url, llm_fallback=True)
+        result = answer(URANIUM, services=services)
+        streamed = list(stream_answer(URANIUM, services=services))[-1]
+    assert result.answerer == "extractive"
+    assert "uranium could be moved to Russia" in result.answer and result.citations
+    assert any("answered extractively instead" in note and "HTTP 500" in note for note in result.notes)
+    assert isinstance(streamed, Answer) and streamed.answerer == "extractive" and streamed.notes
+
+
+def test_capital_of_australia_is_refused_not_answered(library_settings: Settings) -> None:
+    with openai_server(Reply("Canberra is the capital of Australia.")) as llm:
+        result = answer("What is the capital of Australia?", services=llm_services(library_settings, llm.base_url))
+    assert result.refused and "Canberra" not in result.answer and not result.citations
+
+
+def test_missing_model_setting_says_how_to_fix(tmp_path: Path) -> None:
+    services = Services(Settings(_env_file=None, data_dir=tmp_path, answerer="openai"))  # type: ignore[call-arg]
+    with pytest.raises(ConfigError, match="NEWSDESK_LLM_MODEL"):
+        services.answerer("openai")
