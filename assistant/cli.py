@@ -338,3 +338,55 @@ def chat(
                 out.print(f"checked: {final.answer}", markup=False, highlight=False)
             _print_answer(final)
             history += [{"role": "user", "content": question}, {"role": "assistant", "content": final.answer}]
+
+
+@app.command("eval")
+def eval_command(
+    folder: Annotated[Path, typer.Argument(help="A folder with articles.jsonl and questions.jsonl.")],
+    answerer: AnswererOption = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="Only the first N questions.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as one JSON object.")] = False,
+) -> None:
+    """Measure retrieval recall, answer accuracy and latency on a news QA set."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from assistant.evaluation import run_eval
+
+    try:
+        if not as_json and err.is_terminal:
+            with Progress(TextColumn("asking"), BarColumn(), MofNCompleteColumn(), console=err) as bar:
+                task = bar.add_task("eval", total=None)
+                report = run_eval(
+                    folder,
+                    services().settings,
+                    answerer,
+                    limit,
+                    lambda done, total: bar.update(task, completed=done, total=total),
+                )
+        else:
+            report = run_eval(folder, services().settings, answerer, limit)
+    except NewsdeskError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        _print_json(report)
+        return
+    table = Table("metric", "value")
+    for key in (
+        "n_questions",
+        "n_answerable",
+        "recall@1",
+        "recall@5",
+        "recall@10",
+        "answer_accuracy",
+        "refusal_rate_unanswerable",
+    ):
+        table.add_row(key, str(report[key]))
+    table.add_row("latency p50 / p95 (ms)", f"{report['latency_ms']['p50']} / {report['latency_ms']['p95']}")
+    ingest_info = report["ingest"]
+    table.add_row(
+        "ingest",
+        f"{ingest_info['articles']} articles, {ingest_info['chunks']} chunks, {ingest_info['seconds']} s"
+        + (" (reused)" if ingest_info["reused"] else ""),
+    )
+    table.add_row("answerer", report["config"]["answerer"])
+    out.print(table)
