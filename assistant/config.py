@@ -72,6 +72,10 @@ class Settings(BaseSettings):
 
     # Serving.
     api_key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    max_upload_bytes: int = Field(default=20_000_000, ge=1024)
 
     @field_validator("fetch_allow_hosts", mode="before")
     @classmethod

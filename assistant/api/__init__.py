@@ -1,0 +1,65 @@
+"""newsdesk's HTTP API: a thin FastAPI shell over the functions the CLI and the UI call.
+
+    >>> app = create_app(Services(get_settings()))     # then: uvicorn, or TestClient(app)
+
+Routes (OpenAPI docs at ``/docs``):
+
+- ``POST /v1/ask``, ``POST /v1/search``                       answering (:mod:`assistant.api.ask`)
+- ``POST|GET /v1/articles``, ``GET|DELETE /v1/articles/{id}``  the library (:mod:`assistant.api.articles`)
+- ``POST /v1/chat/completions``, ``GET /v1/models``            OpenAI-compatible (:mod:`assistant.api.openai_compat`)
+- ``GET /healthz``, ``GET /readyz``                            probes (:mod:`assistant.api.health`)
+
+Every ``/v1`` route needs ``Authorization: Bearer <NEWSDESK_API_KEY>`` when that is
+set; bodies are limited to ``NEWSDESK_MAX_BODY_BYTES`` (``NEWSDESK_MAX_UPLOAD_BYTES``
+for adding articles); errors are JSON (:mod:`assistant.api.errors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from assistant.api.articles import articles_router
+from assistant.api.ask import ask_router
+from assistant.api.errors import install_error_handlers
+from assistant.api.health import Readiness, health_router
+from assistant.api.limits import BodyLimitMiddleware
+from assistant.api.openai_compat import openai_router
+from assistant.api.security import require_api_key
+from assistant.services import Services
+
+__all__ = ["create_app"]
+
+
+def create_app(services: Services) -> FastAPI:
+    """The API over ``services``; it warms them up in the background when it starts."""
+    readiness = Readiness(services)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        readiness.warm_up_in_background()
+        yield
+
+    app = FastAPI(
+        title="newsdesk",
+        summary="Ask questions of news articles; answers come with numbered citations.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.state.readiness = readiness
+    install_error_handlers(app)
+    app.include_router(health_router())
+    app.add_middleware(
+        BodyLimitMiddleware,
+        body_limit=services.settings.max_body_bytes,
+        upload_limit=services.settings.max_upload_bytes,
+    )
+    v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
+    v1.include_router(ask_router())
+    v1.include_router(articles_router())
+    v1.include_router(openai_router())
+    app.include_router(v1)
+    return app

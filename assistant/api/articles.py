@@ -1,0 +1,164 @@
+"""``/v1/articles``: add (records, a URL or uploaded files), list, show and delete stored articles."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from starlette.datastructures import UploadFile
+
+from assistant.api.errors import error_response
+from assistant.api.security import current_services
+from assistant.errors import InvalidRequestError
+from assistant.services import Services
+from assistant.uploads import ingest_records, ingest_uploads, ingest_urls, summary_dict
+from ingest.pipeline import IngestSummary
+
+logger = logging.getLogger(__name__)
+
+MAX_FORM_FILES = 100
+HOW_TO_ADD = (
+    'send article records as JSON (one object, a list, or {"articles": [...]}), '
+    '{"url": "https://..."}, or files as multipart form data (field "file")'
+)
+
+_ADD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {"type": "object", "description": "one article record: title, text, url, published_at, ..."},
+                        {"type": "array", "items": {"type": "object"}},
+                        {"type": "object", "properties": {"url": {"type": "string", "format": "uri"}}},
+                    ]
+                },
+                "examples": {
+                    "record": {
+                        "value": {
+                            "title": "Council Approves Tram Line",
+                            "text": "The council voted on Tuesday to build a tram line...",
+                            "published_at": "2025-06-17",
+                            "source": "Riverside Post",
+                        }
+                    },
+                    "url": {"value": {"url": "https://example.com/story"}},
+                },
+            },
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "url": {"type": "array", "items": {"type": "string"}},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+def _is_url_request(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value) and set(value) <= {"url", "urls"}
+
+
+def _urls_of(value: dict[str, Any]) -> list[str]:
+    urls = value.get("urls", [])
+    urls = [urls] if isinstance(urls, str) else urls
+    if "url" in value:
+        urls = [value["url"], *urls]
+    if not isinstance(urls, list) or not all(isinstance(u, str) for u in urls):
+        raise InvalidRequestError('"url" must be a string and "urls" a list of strings')
+    return urls
+
+
+async def _ingest_json(request: Request, services: Services) -> IngestSummary:
+    raw = await request.body()
+    if not raw.strip():
+        raise InvalidRequestError(f"the request body is empty: {HOW_TO_ADD}")
+    try:
+        value = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidRequestError(f"the request body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidRequestError("the request body is not valid JSON: nested too deeply") from None
+    if _is_url_request(value):
+        return await run_in_threadpool(ingest_urls, services, _urls_of(value))
+    return await run_in_threadpool(ingest_records, services, value)
+
+
+async def _ingest_form(request: Request, services: Services) -> IngestSummary:
+    form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FILES)
+    try:
+        files: list[tuple[str | None, bytes]] = []
+        urls: list[str] = []
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                files.append((value.filename, await value.read()))
+            elif key in ("url", "urls"):
+                urls.extend(line.strip() for line in value.splitlines() if line.strip())
+    finally:
+        await form.close()
+    if not files and not urls:
+        raise InvalidRequestError(f"the form holds no file and no URL: {HOW_TO_ADD}")
+    return await run_in_threadpool(ingest_uploads, services, files, urls)
+
+
+def articles_router() -> APIRouter:
+    """The article routes."""
+    router = APIRouter(prefix="/articles", tags=["articles"])
+
+    @router.post(
+        "",
+        summary="Add articles: JSON records, a URL, or uploaded files",
+        openapi_extra=_ADD_BODY,
+    )
+    async def add_articles(request: Request, services: Services = Depends(current_services)) -> JSONResponse:
+        """The ingest summary (added, updated, unchanged, failed, chunks, seconds, articles).
+
+        422 when nothing could be ingested, with each failure's reason."""
+        content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if content_type == "application/json" or content_type.endswith("+json"):
+            summary = await _ingest_json(request, services)
+        elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+            summary = await _ingest_form(request, services)
+        else:
+            return error_response(
+                415, "unsupported_media_type", f"unsupported content type {content_type or '(none)'!r}: {HOW_TO_ADD}"
+            )
+        result = summary_dict(summary)
+        if summary.failed and not (summary.added or summary.updated or summary.unchanged):
+            reasons = "; ".join(f"{f['source']}: {f['error']}" for f in summary.failed[:5])
+            return error_response(422, "ingest_failed", f"nothing was ingested: {reasons}", summary=result)
+        return JSONResponse(result)
+
+    @router.get("", summary="List stored articles, newest first, a page at a time")
+    def list_articles(
+        services: Services = Depends(current_services),
+        offset: int = Query(0, ge=0, description="How many articles to skip."),
+        limit: int = Query(50, ge=1, le=500, description="How many articles to return."),
+    ) -> dict[str, Any]:
+        """``{"total", "offset", "limit", "articles": [records]}``."""
+        records = services.store.list_articles()
+        page = records[offset : offset + limit]
+        return {"total": len(records), "offset": offset, "limit": limit, "articles": [r.to_dict() for r in page]}
+
+    @router.get("/{article_id}", summary="One article: its record and its cleaned text")
+    def get_article(article_id: str, services: Services = Depends(current_services)) -> dict[str, Any]:
+        """The record and the text (the text citation offsets point into); 404 if unknown."""
+        record = services.store.get_article(article_id)
+        return {**record.to_dict(), "text": services.store.get_article_text(article_id)}
+
+    @router.delete("/{article_id}", summary="Delete an article and its passages")
+    def delete_article(article_id: str, services: Services = Depends(current_services)) -> dict[str, Any]:
+        """``{"deleted": id, "chunks": n}``; 404 if unknown."""
+        removed = services.store.delete_article(article_id)
+        return {"deleted": article_id, "chunks": removed}
+
+    return router

@@ -1,0 +1,144 @@
+"""``POST /v1/ask`` and ``POST /v1/search``: the HTTP shell over :func:`answer` and :func:`search`.
+
+``/v1/ask`` returns the same JSON as ``newsdesk ask --json``. With ``"stream": true``
+it answers with server-sent events::
+
+    event: delta
+    data: {"text": "Dmitry Medvedev ... argued"}
+
+    event: answer
+    data: {"answer": "...", "citations": [...], "passages": [...], ...}
+
+The text deltas come as the answer is written; the one ``answer`` event at the end
+carries the checked answer (which may differ slightly from the deltas joined), its
+citations and the passages. An error after the stream started is an ``error`` event
+with the usual error body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.api.errors import error_body, status_for
+from assistant.api.security import current_services
+from assistant.chain import Answer, answer, search, stream_answer
+from assistant.errors import NewsdeskError
+from assistant.services import Services
+
+logger = logging.getLogger(__name__)
+
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+class HistoryMessage(BaseModel):
+    """One earlier message of the conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["user", "assistant", "system"]
+    content: str
+
+
+class Filters(BaseModel):
+    """Options shared by asking and searching."""
+
+    model_config = ConfigDict(extra="forbid")
+    k: int | None = Field(default=None, ge=1, le=100, description="How many passages to retrieve.")
+    since: str | None = Field(default=None, description="Only articles published on or after (YYYY-MM-DD).")
+    until: str | None = Field(default=None, description="Only articles published on or before (YYYY-MM-DD).")
+    source: str | list[str] | None = Field(default=None, description="Only these sources.")
+
+
+class AskBody(Filters):
+    """A question and its options (the ``newsdesk ask`` options)."""
+
+    question: str = Field(description="The question.", examples=["What did Medvedev argue?"])
+    history: list[HistoryMessage] = Field(default_factory=list, max_length=100, description="Earlier turns.")
+    as_of: str | None = Field(default=None, description="The date 'this week', 'yesterday'... are seen from.")
+    answerer: str | None = Field(default=None, description="extractive or openai (default: the server's).")
+    stream: bool = Field(default=False, description="Answer with server-sent events.")
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`answer`."""
+        return {
+            "history": [m.model_dump() for m in self.history],
+            "k": self.k,
+            "since": self.since,
+            "until": self.until,
+            "as_of": self.as_of,
+            "source": self.source,
+            "answerer": self.answerer,
+        }
+
+
+class SearchBody(Filters):
+    """A search query and its filters."""
+
+    query: str = Field(description="What to look for.", examples=["uranium"])
+    as_of: str | None = Field(default=None, description="The date relative times are seen from.")
+
+
+def sse_event(event: str, data: Any) -> str:
+    """One server-sent event carrying JSON."""
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def answer_events(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str]:
+    """The SSE stream of one answer: deltas, then the final answer (or an error event)."""
+    item: str | Answer | None = first
+    try:
+        while item is not None:
+            if isinstance(item, Answer):
+                yield sse_event("answer", item.to_dict())
+            elif item:
+                yield sse_event("delta", {"text": item})
+            item = next(rest, None)
+    except NewsdeskError as exc:
+        _, error_type = status_for(exc)
+        logger.warning("stream failed: %s", exc)
+        yield sse_event("error", error_body(error_type, str(exc)))
+
+
+def ask_router() -> APIRouter:
+    """The routes that answer and search."""
+    router = APIRouter(tags=["answering"])
+
+    @router.post(
+        "/ask",
+        summary="Answer a question with numbered citations",
+        responses={200: {"content": {"application/json": {}, "text/event-stream": {}}}},
+    )
+    def ask(body: AskBody, services: Services = Depends(current_services)) -> Any:
+        """The ``newsdesk ask --json`` object, or server-sent events when ``stream`` is true."""
+        if not body.stream:
+            return JSONResponse(answer(body.question, services=services, **body.options()).to_dict())
+        events = stream_answer(body.question, services=services, **body.options())
+        first = next(events)  # a bad request or a store failure raises here, before any byte is sent
+        return StreamingResponse(answer_events(first, events), media_type="text/event-stream", headers=SSE_HEADERS)
+
+    @router.post("/search", summary="The passages that best match a query, ranked")
+    def search_passages(body: SearchBody, services: Services = Depends(current_services)) -> dict[str, Any]:
+        """Ranked passages, as ``newsdesk search --json`` prints them."""
+        result = search(
+            body.query,
+            k=body.k,
+            since=body.since,
+            until=body.until,
+            source=body.source,
+            as_of=body.as_of,
+            services=services,
+        )
+        return {
+            "query": result.query,
+            "date_range": result.timeframe.to_dict() if result.timeframe else None,
+            "notes": result.notes,
+            "passages": [p.to_dict() for p in result.passages],
+        }
+
+    return router

@@ -1,0 +1,135 @@
+"""Errors become HTTP statuses with a JSON body here, and nowhere else.
+
+Every error the API returns has the shape OpenAI clients already read::
+
+    {"error": {"type": "invalid_request", "message": "since must be a date like 2025-06-23, got 'soon'"}}
+
+newsdesk's own errors map by class; FastAPI's validation errors become 400 (malformed
+JSON) or 422 (well-formed JSON of the wrong shape) with the fields named; anything
+unexpected is a 500 whose body says only that, the traceback going to the server log.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from assistant.errors import (
+    AnswererError,
+    ConfigError,
+    IngestError,
+    InvalidRequestError,
+    NewsdeskError,
+    NotFoundError,
+    StoreError,
+)
+
+logger = logging.getLogger(__name__)
+
+# (status, type) by error class; the first match in this order wins.
+STATUS_BY_ERROR: list[tuple[type[NewsdeskError], int, str]] = [
+    (InvalidRequestError, 400, "invalid_request"),
+    (ConfigError, 400, "invalid_request"),
+    (NotFoundError, 404, "not_found"),
+    (IngestError, 422, "ingest_failed"),
+    (AnswererError, 502, "answerer_failed"),
+    (StoreError, 503, "store_unavailable"),
+]
+
+_TYPE_BY_STATUS = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+}
+
+
+def error_body(error_type: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The JSON body of an error response."""
+    return {"error": {"type": error_type, "message": message, **extra}}
+
+
+def error_response(status: int, error_type: str, message: str, **extra: Any) -> JSONResponse:
+    """A JSON error response."""
+    return JSONResponse(error_body(error_type, message, **extra), status_code=status)
+
+
+def status_for(exc: NewsdeskError) -> tuple[int, str]:
+    """The HTTP status and error type for one of newsdesk's errors."""
+    for cls, status, error_type in STATUS_BY_ERROR:
+        if isinstance(exc, cls):
+            return status, error_type
+    return 500, "internal_error"
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "body"
+
+
+def describe_validation(exc: RequestValidationError) -> tuple[int, str]:
+    """(status, message) for a request FastAPI could not read or validate."""
+    errors = list(exc.errors())
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            reason = (error.get("ctx") or {}).get("error") or "not valid JSON"
+            return 400, f"the request body is not valid JSON: {reason}"
+    problems = []
+    for error in errors[:10]:
+        where = _field(error.get("loc", ()))
+        if error.get("type") == "missing":
+            problems.append(f"{where}: required")
+        elif error.get("type") == "extra_forbidden":
+            problems.append(f"{where}: unknown field")
+        else:
+            problems.append(f"{where}: {error.get('msg', 'invalid')}")
+    return 422, "invalid request: " + "; ".join(problems)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the translations of every error into a JSON response."""
+
+    @app.exception_handler(NewsdeskError)
+    async def newsdesk_error(request: Request, exc: NewsdeskError) -> JSONResponse:
+        status, error_type = status_for(exc)
+        if status >= 500:
+            logger.warning("%s %s: %s", request.method, request.url.path, exc)
+        return error_response(status, error_type, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        content_type = request.headers.get("content-type", "")
+        if request.method in ("POST", "PUT", "PATCH") and "json" not in content_type.lower():
+            return error_response(
+                415,
+                "unsupported_media_type",
+                f"the body must be JSON sent with 'Content-Type: application/json', got {content_type or 'no content type'!r}",
+            )
+        status, message = describe_validation(exc)
+        return error_response(status, "invalid_request", message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"no such route: {request.method} {request.url.path}"
+        elif exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}"
+        response = error_response(exc.status_code, _TYPE_BY_STATUS.get(exc.status_code, "error"), message)
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(500, "internal_error", "internal error; the server log has the details")

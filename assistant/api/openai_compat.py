@@ -1,0 +1,208 @@
+"""``POST /v1/chat/completions`` and ``GET /v1/models``: newsdesk as an OpenAI-compatible model.
+
+Any OpenAI client can use it::
+
+    client = OpenAI(base_url="http://127.0.0.1:8000/v1", api_key="<NEWSDESK_API_KEY or anything>")
+    reply = client.chat.completions.create(model="newsdesk", messages=[{"role": "user", "content": "..."}])
+
+The last user message is the question and the earlier user/assistant messages its
+history (system messages are ignored). The message content is the answer with its
+``[n]`` markers; the response also carries ``citations`` (the cited articles' urls,
+in the order the markers first appear) and ``newsdesk`` (the answer as checked, the
+full citation objects, the answerer, notes). When streaming, those two ride on the
+final chunk. newsdesk's options (``k``, ``since``, ``until``, ``as_of``, ``source``,
+``answerer``) may be sent as extra body fields.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.api.ask import SSE_HEADERS
+from assistant.api.errors import error_body, status_for
+from assistant.api.security import current_services
+from assistant.chain import Answer, answer, stream_answer
+from assistant.errors import InvalidRequestError, NewsdeskError, NotFoundError
+from assistant.services import Services
+
+logger = logging.getLogger(__name__)
+
+MODEL_ID = "newsdesk"
+CREATED = 1750636800  # 2025-06-23, when newsdesk began; a fixed value, as OpenAI's model list gives
+
+
+class ChatMessage(BaseModel):
+    """One message as OpenAI clients send it (text content, or a list of text parts)."""
+
+    model_config = ConfigDict(extra="allow")
+    role: str
+    content: str | list[dict[str, Any]] | None = None
+
+
+class ChatCompletionBody(BaseModel):
+    """An OpenAI chat-completions request; sampling options are accepted and ignored."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = Field(examples=[MODEL_ID])
+    messages: list[ChatMessage] = Field(min_length=1, max_length=200)
+    stream: bool = False
+    k: int | None = Field(default=None, ge=1, le=100)
+    since: str | None = None
+    until: str | None = None
+    as_of: str | None = None
+    source: str | list[str] | None = None
+    answerer: str | None = None
+
+
+def message_text(message: ChatMessage) -> str:
+    """The text of a message; parts other than text are refused."""
+    if message.content is None or isinstance(message.content, str):
+        return message.content or ""
+    texts = []
+    for part in message.content:
+        if part.get("type") != "text" or not isinstance(part.get("text"), str):
+            raise InvalidRequestError(f"only text content is supported, got a {part.get('type')!r} part")
+        texts.append(part["text"])
+    return "\n".join(texts)
+
+
+def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[dict[str, str]]]:
+    """The last user message, and the user/assistant messages before it."""
+    if messages[-1].role != "user":
+        raise InvalidRequestError(f"the last message must be the user's question, got a {messages[-1].role!r} message")
+    history = [{"role": m.role, "content": message_text(m)} for m in messages[:-1] if m.role in ("user", "assistant")]
+    return message_text(messages[-1]), history
+
+
+def cited_urls(result: Answer, request: Request) -> list[str]:
+    """Each cited article's url in marker order; this API's article route when it has none."""
+    return [
+        c.passage.url or str(request.url_for("get_article", article_id=c.passage.article_id)) for c in result.citations
+    ]
+
+
+def newsdesk_extra(result: Answer) -> dict[str, Any]:
+    """The ``newsdesk`` field: the checked answer and full citations, without the passages."""
+    data = result.to_dict()
+    return {
+        key: data[key] for key in ("answer", "citations", "answerer", "refused", "date_range", "notes", "unsupported")
+    }
+
+
+def _chunk(completion_id: str, created: int, delta: dict[str, Any], finish: str | None, **extra: Any) -> str:
+    body = {
+        "id": completion_id,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": MODEL_ID,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        **extra,
+    }
+    return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+
+def completion_chunks(
+    first: str | Answer, rest: Iterator[str | Answer], request: Request, completion_id: str, created: int
+) -> Iterator[str]:
+    """OpenAI's streaming format: a role chunk, content deltas, a final chunk with the citations, [DONE]."""
+    yield _chunk(completion_id, created, {"role": "assistant", "content": ""}, None)
+    item: str | Answer | None = first
+    try:
+        while item is not None:
+            if isinstance(item, Answer):
+                yield _chunk(
+                    completion_id,
+                    created,
+                    {},
+                    "stop",
+                    citations=cited_urls(item, request),
+                    newsdesk=newsdesk_extra(item),
+                )
+            elif item:
+                yield _chunk(completion_id, created, {"content": item}, None)
+            item = next(rest, None)
+    except NewsdeskError as exc:
+        _, error_type = status_for(exc)
+        logger.warning("chat completion stream failed: %s", exc)
+        yield f"data: {json.dumps(error_body(error_type, str(exc)), ensure_ascii=False)}\n\n"
+        return
+    yield "data: [DONE]\n\n"
+
+
+def model_card() -> dict[str, Any]:
+    """The one model this server offers, as OpenAI lists models."""
+    return {"id": MODEL_ID, "object": "model", "created": CREATED, "owned_by": "newsdesk"}
+
+
+def openai_router() -> APIRouter:
+    """The OpenAI-compatible routes."""
+    router = APIRouter(tags=["openai-compatible"])
+
+    @router.get("/models", summary="The models this server offers (OpenAI format)")
+    def list_models() -> dict[str, Any]:
+        """One model: ``newsdesk``."""
+        return {"object": "list", "data": [model_card()]}
+
+    @router.get("/models/{model_id}", summary="One model (OpenAI format)")
+    def get_model(model_id: str) -> dict[str, Any]:
+        """``newsdesk``, or 404."""
+        if model_id != MODEL_ID:
+            raise NotFoundError(f"no model {model_id!r}; this server offers {MODEL_ID!r}")
+        return model_card()
+
+    @router.post("/chat/completions", summary="Answer the last user message, OpenAI-style, with citations")
+    def chat_completions(
+        body: ChatCompletionBody, request: Request, services: Services = Depends(current_services)
+    ) -> Any:
+        """A ``chat.completion`` (or ``chat.completion.chunk`` events) whose content cites ``[n]``."""
+        if body.model != MODEL_ID:
+            raise NotFoundError(f"no model {body.model!r}; this server offers {MODEL_ID!r}")
+        question, history = question_and_history(body.messages)
+        options: dict[str, Any] = {
+            "history": history,
+            "k": body.k,
+            "since": body.since,
+            "until": body.until,
+            "as_of": body.as_of,
+            "source": body.source,
+            "answerer": body.answerer,
+            "services": services,
+        }
+        completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+        if body.stream:
+            events = stream_answer(question, **options)
+            first = next(events)  # request and store errors raise here, as a plain error response
+            return StreamingResponse(
+                completion_chunks(first, events, request, completion_id, created),
+                media_type="text/event-stream",
+                headers=SSE_HEADERS,
+            )
+        result = answer(question, **options)
+        return JSONResponse(
+            {
+                "id": completion_id,
+                "object": "chat.completion",
+                "created": created,
+                "model": MODEL_ID,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": result.answer},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "citations": cited_urls(result, request),
+                "newsdesk": newsdesk_extra(result),
+            }
+        )
+
+    return router

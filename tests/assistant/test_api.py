@@ -1,0 +1,391 @@
+"""The HTTP API through FastAPI's TestClient: every route, auth on and off, limits, bad input, SSE."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.messages import AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk
+from pydantic import SecretStr
+
+from assistant.answerers.chat import ChatModelAnswerer
+from assistant.api import create_app
+from assistant.chain import answer
+from assistant.config import Settings
+from assistant.services import Services
+from tests.conftest import EXAMPLES, make_settings
+from tests.fakes import ScriptedChatModel
+from tests.httpserver import Route, serve_routes
+
+MEDVEDEV = "What did Medvedev argue?"
+MEDVEDEV_TITLE = "Medvedev Says U.S. Strikes Left Khamenei Stronger"
+KEY = "s3cret-key"
+
+ARTICLE = {
+    "title": "Council Approves Harbour Ferry Timetable",
+    "url": "https://example.com/local/ferry-timetable",
+    "published_at": "2025-06-20",
+    "source": "Harbour Post",
+    "text": "The harbour council approved a new ferry timetable on Monday. Ferries will run every twenty minutes "
+    "from July, and a night service will be added on weekends.",
+}
+
+
+def sse_events(text: str) -> list[tuple[str, Any]]:
+    """(event, decoded data) for each server-sent event in a stream body."""
+    events = []
+    for block in text.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines())
+        events.append((fields.get("event", "message"), json.loads(fields["data"])))
+    return events
+
+
+def use_llm(services: Services, model: Any, name: str = "fake") -> None:
+    services.add_answerer(ChatModelAnswerer(model, name=name))
+
+
+class FailingStreamModel(ScriptedChatModel):
+    """Starts a reply, then the connection drops."""
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        yield ChatGenerationChunk(message=AIMessageChunk(content="Putin proposed "))
+        raise ConnectionResetError("connection reset by peer")
+
+
+def failing_reply(prompt: str) -> str:
+    raise ConnectionError("endpoint down")
+
+
+@pytest.fixture
+def client(library: Services) -> TestClient:
+    return TestClient(create_app(library))
+
+
+def keyed(settings: Settings, key: str = KEY) -> Services:
+    return Services(settings.model_copy(update={"api_key": SecretStr(key)}))
+
+
+def assert_error(response: Any, status: int, *words: str) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    error = response.json()["error"]
+    assert error["message"] and "Traceback" not in error["message"]
+    for word in words:
+        assert word in error["message"], error["message"]
+    return error
+
+
+# ---- health ------------------------------------------------------------------------------
+
+
+def test_healthz_and_readyz_after_warm_up(library: Services) -> None:
+    with TestClient(create_app(library)) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        deadline = time.monotonic() + 120
+        while (ready := client.get("/readyz")).status_code == 503 and time.monotonic() < deadline:
+            assert ready.json()["status"] == "starting"
+            time.sleep(0.2)
+        assert ready.status_code == 200, ready.text
+        body = ready.json()
+        assert body["status"] == "ready" and body["articles"] >= 8 and body["answerer"] == "extractive"
+
+
+def test_readyz_is_503_with_the_reason_when_the_store_is_unreachable(tmp_path: Path) -> None:
+    services = Services(make_settings(tmp_path, chroma_url="http://127.0.0.1:9"))
+    with TestClient(create_app(services)) as client:
+        assert client.get("/healthz").status_code == 200
+        deadline = time.monotonic() + 60
+        while (ready := client.get("/readyz")).json()["status"] == "starting" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert ready.status_code == 503
+        assert "cannot reach the Chroma server" in ready.json()["error"]
+        assert_error(client.post("/v1/ask", json={"question": MEDVEDEV}), 503, "cannot reach the Chroma server")
+
+
+# ---- answering ---------------------------------------------------------------------------
+
+
+def test_ask_returns_what_ask_json_prints(client: TestClient, library: Services) -> None:
+    response = client.post("/v1/ask", json={"question": MEDVEDEV})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    expected = answer(MEDVEDEV, services=library).to_dict()
+    assert set(body) == set(expected)
+    assert body["answer"] == expected["answer"] and "Medvedev" in body["answer"] and "[1]" in body["answer"]
+    assert [c["title"] for c in body["citations"]] == [MEDVEDEV_TITLE]
+    assert body["citations"][0]["highlights"] and body["passages"]
+
+
+def test_ask_options_reach_the_chain(client: TestClient) -> None:
+    body = client.post(
+        "/v1/ask",
+        json={
+            "question": "What did Putin offer this week?",
+            "as_of": "2025-06-25",
+            "k": 3,
+            "history": [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hi."}],
+        },
+    ).json()
+    assert body["date_range"] == {"since": "2025-06-19", "until": "2025-06-25"}
+    assert len(body["passages"]) <= 3
+    late = client.post("/v1/ask", json={"question": MEDVEDEV, "until": "2025-06-20"}).json()
+    assert late["refused"] and late["citations"] == []
+    other = client.post("/v1/ask", json={"question": MEDVEDEV, "source": "No Such Paper"}).json()
+    assert other["citations"] == []
+
+
+def test_ask_stream_is_deltas_then_one_final_answer_event(client: TestClient) -> None:
+    response = client.post("/v1/ask", json={"question": MEDVEDEV, "stream": True})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = sse_events(response.text)
+    names = [name for name, _ in events]
+    assert names[-1] == "answer" and names.count("answer") == 1
+    assert set(names[:-1]) == {"delta"}
+    final = events[-1][1]
+    assert {"answer", "citations", "passages"} <= set(final)
+    assert [c["title"] for c in final["citations"]] == [MEDVEDEV_TITLE]
+    assert "".join(data["text"] for name, data in events if name == "delta").strip() == final["answer"]
+
+
+def test_stream_with_an_llm_final_event_carries_the_checked_answer(library: Services) -> None:
+    reply = "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1][42]."
+    use_llm(library, ScriptedChatModel(reply=lambda prompt: reply))
+    client = TestClient(create_app(library))
+    question = "What did Putin offer to do with Iran's uranium?"
+    events = sse_events(client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True}).text)
+    deltas = [data["text"] for name, data in events if name == "delta"]
+    assert len(deltas) > 5  # the model's words arrive one by one
+    assert "[42]" in "".join(deltas)  # as the model wrote it...
+    final = events[-1][1]
+    assert events[-1][0] == "answer" and "[42]" not in final["answer"]  # ...and as checked
+    assert final["answer"].endswith("stored there [1].") and final["answerer"] == "fake"
+    assert [c["n"] for c in final["citations"]] == [1]
+
+
+def test_stream_failure_after_start_is_an_error_event(library: Services) -> None:
+    use_llm(library, FailingStreamModel(reply=lambda prompt: ""))
+    client = TestClient(create_app(library))
+    question = "What did Putin offer to do with Iran's uranium?"
+    events = sse_events(client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True}).text)
+    assert events[0] == ("delta", {"text": "Putin proposed "})
+    name, data = events[-1]
+    assert name == "error" and data["error"]["type"] == "answerer_failed"
+    assert "mid-answer" in data["error"]["message"]
+
+
+def test_llm_endpoint_failure_is_502(library: Services) -> None:
+    use_llm(library, ScriptedChatModel(reply=failing_reply))
+    client = TestClient(create_app(library))
+    question = "What did Putin offer to do with Iran's uranium?"
+    assert_error(client.post("/v1/ask", json={"question": question, "answerer": "fake"}), 502, "LLM")
+    error = assert_error(
+        client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True}), 502, "LLM"
+    )
+    assert error["type"] == "answerer_failed"
+
+
+def test_search_returns_ranked_passages(client: TestClient) -> None:
+    body = client.post("/v1/search", json={"query": "uranium stored in Russia", "k": 2}).json()
+    assert len(body["passages"]) == 2
+    assert body["passages"][0]["title"] == "Putin Offers to Mediate and to Hold Iran's Uranium"
+    assert body["passages"][0]["score"] >= body["passages"][1]["score"]
+    assert set(body) == {"query", "date_range", "notes", "passages"}
+
+
+# ---- bad input ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "words"),
+    [
+        ({"content": b'{"question": "What', "headers": {"content-type": "application/json"}}, 400, ["not valid JSON"]),
+        ({"json": {}}, 422, ["question: required"]),
+        ({"json": {"question": MEDVEDEV, "qestion": "x"}}, 422, ["qestion: unknown field"]),
+        ({"json": {"question": MEDVEDEV, "k": 0}}, 422, ["k:"]),
+        ({"json": {"question": MEDVEDEV, "k": "many"}}, 422, ["k:"]),
+        ({"json": ["What did Medvedev argue?"]}, 422, ["invalid request"]),
+        ({"json": {"question": "   "}}, 400, ["the question is empty"]),
+        ({"json": {"question": "x" * 3000}}, 400, ["too long"]),
+        ({"json": {"question": MEDVEDEV, "since": "last spring"}}, 400, ["since must be a date"]),
+        ({"json": {"question": MEDVEDEV, "since": "2025-06-25", "until": "2025-06-01"}}, 400, ["is after until"]),
+        ({"json": {"question": MEDVEDEV, "answerer": "gpt-9"}}, 400, ["unknown answerer 'gpt-9'", "extractive"]),
+        ({"json": {"question": MEDVEDEV, "answerer": "openai"}}, 400, ["NEWSDESK_LLM_MODEL"]),
+        ({"json": {"question": MEDVEDEV, "history": [{"role": "robot", "content": "x"}]}}, 422, ["history.0.role"]),
+        ({"content": b'{"question": "hi"}'}, 415, ["Content-Type: application/json"]),
+    ],
+)
+def test_bad_ask_input_is_a_4xx_with_a_message(
+    client: TestClient, kwargs: dict[str, Any], status: int, words: list[str]
+) -> None:
+    assert_error(client.post("/v1/ask", **kwargs), status, *words)
+
+
+def test_unknown_routes_and_methods_are_json_errors(client: TestClient) -> None:
+    assert_error(client.get("/v1/nothing"), 404, "no such route")
+    assert_error(client.get("/v1/ask"), 405, "GET is not allowed")
+
+
+def test_request_bodies_over_the_limit_are_413(library_settings: Settings) -> None:
+    settings = library_settings.model_copy(update={"max_body_bytes": 2048, "max_upload_bytes": 4096})
+    client = TestClient(create_app(Services(settings)))
+    big = {"question": "x" * 3000}
+    assert_error(client.post("/v1/ask", json=big), 413, "2,048 bytes", "NEWSDESK_MAX_BODY_BYTES")
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'{"question": "'
+        yield b"x" * 3000
+        yield b'"}'
+
+    streamed = client.post("/v1/ask", content=chunks(), headers={"content-type": "application/json"})
+    assert_error(streamed, 413, "NEWSDESK_MAX_BODY_BYTES")
+    upload = client.post("/v1/articles", files={"file": ("big.txt", b"word " * 1000, "text/plain")})
+    assert_error(upload, 413, "4,096 bytes", "NEWSDESK_MAX_UPLOAD_BYTES")
+    assert client.post("/v1/ask", json={"question": MEDVEDEV}).status_code == 200  # under the limit
+
+
+# ---- auth --------------------------------------------------------------------------------
+
+
+def test_every_v1_route_needs_the_key_when_one_is_set(library_settings: Settings) -> None:
+    app = create_app(keyed(library_settings))
+    client = TestClient(app)
+    paths = app.openapi()["paths"]
+    routes = [(path, method.upper()) for path, ops in paths.items() if path.startswith("/v1") for method in ops]
+    assert len(routes) == 9
+    for path, method in routes:
+        url = path.replace("{article_id}", "x").replace("{model_id}", "newsdesk")
+        response = client.request(method, url, json={})
+        error = assert_error(response, 401, "API key")
+        assert error["type"] == "unauthorized" and response.headers["www-authenticate"] == "Bearer"
+    wrong = client.post("/v1/ask", json={"question": MEDVEDEV}, headers={"Authorization": "Bearer nope"})
+    assert_error(wrong, 401, "not valid")
+    basic = client.post("/v1/ask", json={"question": MEDVEDEV}, headers={"Authorization": f"Basic {KEY}"})
+    assert_error(basic, 401, "Authorization: Bearer")
+    right = client.post("/v1/ask", json={"question": MEDVEDEV}, headers={"Authorization": f"Bearer {KEY}"})
+    assert right.status_code == 200 and "Medvedev" in right.json()["answer"]
+    assert client.get("/healthz").status_code == 200  # probes stay open
+
+
+def test_no_key_configured_means_open_routes(client: TestClient) -> None:
+    assert client.get("/v1/articles").status_code == 200
+    assert client.get("/v1/models").status_code == 200
+
+
+def test_openapi_docs_list_the_routes(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/v1/ask", "/v1/search", "/v1/articles", "/v1/articles/{article_id}", "/v1/chat/completions"):
+        assert path in paths
+    assert "multipart/form-data" in paths["/v1/articles"]["post"]["requestBody"]["content"]
+
+
+# ---- articles ----------------------------------------------------------------------------
+
+
+def test_add_list_show_delete_articles(services: Services) -> None:
+    client = TestClient(create_app(services))
+    added = client.post("/v1/articles", json=ARTICLE)
+    assert added.status_code == 200, added.text
+    summary = added.json()
+    assert (summary["added"], summary["updated"], summary["unchanged"], summary["failed"]) == (1, 0, 0, [])
+    article_id = summary["articles"][0]["id"]
+    again = client.post("/v1/articles", json={"articles": [ARTICLE]}).json()
+    assert again["unchanged"] == 1 and again["added"] == 0
+
+    more = [
+        {**ARTICLE, "url": f"https://example.com/{n}", "title": f"Story {n}", "text": f"Story {n}. " * 20}
+        for n in range(3)
+    ]
+    batch = client.post("/v1/articles", json=[*more, {"title": "no text"}]).json()
+    assert batch["added"] == 3 and batch["failed"][0]["source"] == "request[3]"
+    assert "record has no text" in batch["failed"][0]["error"]
+
+    page = client.get("/v1/articles", params={"offset": 1, "limit": 2}).json()
+    assert page["total"] == 4 and page["offset"] == 1 and page["limit"] == 2 and len(page["articles"]) == 2
+    everything = client.get("/v1/articles").json()["articles"]
+    assert [a["published_at"] for a in everything] == sorted((a["published_at"] for a in everything), reverse=True)
+
+    shown = client.get(f"/v1/articles/{article_id}").json()
+    assert shown["title"] == ARTICLE["title"] and shown["text"].startswith("The harbour council approved")
+    deleted = client.delete(f"/v1/articles/{article_id}").json()
+    assert deleted == {"deleted": article_id, "chunks": 1}
+    assert_error(client.get(f"/v1/articles/{article_id}"), 404, f"no article with id {article_id!r}")
+    assert_error(client.delete(f"/v1/articles/{article_id}"), 404, "no article with id")
+    assert client.get("/v1/articles").json()["total"] == 3
+
+
+def test_add_articles_as_uploaded_files(services: Services) -> None:
+    client = TestClient(create_app(services))
+    files = [
+        (
+            "file",
+            ("medvedev.md", (EXAMPLES / "medvedev-strikes-strengthened-khamenei.md").read_bytes(), "text/markdown"),
+        ),
+        ("file", ("local.jsonl", (EXAMPLES / "local-news.jsonl").read_bytes(), "application/x-ndjson")),
+        ("file", ("slides.pdf", b"%PDF-1.4 ...", "application/pdf")),
+    ]
+    body = client.post("/v1/articles", files=files).json()
+    assert body["added"] == 3
+    assert body["failed"] == [{"source": "upload:slides.pdf", "error": "unsupported file type '.pdf'"}]
+    titles = {a["title"] for a in client.get("/v1/articles").json()["articles"]}
+    assert MEDVEDEV_TITLE in titles and "Riverside Council Approves Tram Line to the Northern Suburbs" in titles
+    asked = client.post("/v1/ask", json={"question": MEDVEDEV}).json()
+    assert [c["title"] for c in asked["citations"]] == [MEDVEDEV_TITLE]
+
+
+def test_add_articles_from_a_url_keeps_the_fetch_safety_rules(tmp_path: Path) -> None:
+    page = b"<html><head><title>Tram Opens</title></head><body><article><p>" + b"The new tram line opened today. " * 30
+    page += b"</p></article></body></html>"
+    with serve_routes({"/tram": Route(page)}) as base:
+        refused = TestClient(create_app(Services(make_settings(tmp_path / "a"))))
+        assert_error(refused.post("/v1/articles", json={"url": f"{base}/tram"}), 422, "NEWSDESK_FETCH_ALLOW_HOSTS")
+        allowed = TestClient(create_app(Services(make_settings(tmp_path / "b", fetch_allow_hosts=["127.0.0.1"]))))
+        body = allowed.post("/v1/articles", json={"url": f"{base}/tram"}).json()
+        assert body["added"] == 1 and body["articles"][0]["title"] == "Tram Opens"
+        form = allowed.post("/v1/articles", data={"url": f"{base}/tram"}).json()
+        assert form["unchanged"] == 1
+    for not_a_url in ("/etc/passwd", "file:///etc/passwd", "examples/"):
+        assert_error(refused.post("/v1/articles", json={"url": not_a_url}), 422, "not an http(s) URL")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "status", "words"),
+    [
+        ({"content": b"{oops", "headers": {"content-type": "application/json"}}, 400, ["not valid JSON"]),
+        ({"content": b"", "headers": {"content-type": "application/json"}}, 400, ["empty"]),
+        ({"content": b"plain words", "headers": {"content-type": "text/plain"}}, 415, ["multipart"]),
+        ({"files": {"file": ("empty.txt", b"", "text/plain")}}, 422, ["empty file"]),
+        ({"json": {"url": 42}}, 400, ['"url" must be a string']),
+        ({"json": []}, 422, ["no article records"]),
+        ({"json": "just a string"}, 422, ["expected an article object"]),
+    ],
+)
+def test_bad_article_input_is_a_4xx_with_a_message(
+    services: Services, kwargs: dict[str, Any], status: int, words: list[str]
+) -> None:
+    client = TestClient(create_app(services))
+    assert_error(client.post("/v1/articles", **kwargs), status, *words)
+
+
+def test_a_form_without_files_or_urls_is_400(services: Services) -> None:
+    client = TestClient(create_app(services))
+    only_fields = client.post(
+        "/v1/articles",
+        content=b'--b\r\nContent-Disposition: form-data; name="note"\r\n\r\nhi\r\n--b--\r\n',
+        headers={"content-type": "multipart/form-data; boundary=b"},
+    )
+    assert_error(only_fields, 400, "no file and no URL")
