@@ -74,3 +74,18 @@ def obedient_model() -> ScriptedChatModel:
         return f"{sentence} [1]"
 
     return ScriptedChatModel(reply=reply)
+
+
+class FailingStreamModel(ScriptedChatModel):
+    """Starts streaming a reply ("Putin proposed "), then the connection drops."""
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        self._text(messages)
+        yield ChatGenerationChunk(message=AIMessageChunk(content="Putin proposed "))
+        raise ConnectionResetError("connection reset by peer")

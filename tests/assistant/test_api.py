@@ -10,9 +10,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.messages import AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGenerationChunk
 from pydantic import SecretStr
 
 from assistant.answerers.chat import ChatModelAnswerer
@@ -21,7 +18,7 @@ from assistant.chain import answer
 from assistant.config import Settings
 from assistant.services import Services
 from tests.conftest import EXAMPLES, make_settings
-from tests.fakes import ScriptedChatModel
+from tests.fakes import FailingStreamModel, ScriptedChatModel
 from tests.httpserver import Route, serve_routes
 
 MEDVEDEV = "What did Medvedev argue?"
@@ -49,20 +46,6 @@ def sse_events(text: str) -> list[tuple[str, Any]]:
 
 def use_llm(services: Services, model: Any, name: str = "fake") -> None:
     services.add_answerer(ChatModelAnswerer(model, name=name))
-
-
-class FailingStreamModel(ScriptedChatModel):
-    """Starts a reply, then the connection drops."""
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        yield ChatGenerationChunk(message=AIMessageChunk(content="Putin proposed "))
-        raise ConnectionResetError("connection reset by peer")
 
 
 def failing_reply(prompt: str) -> str:
@@ -124,9 +107,11 @@ def test_ask_returns_what_ask_json_prints(client: TestClient, library: Services)
     body = response.json()
     expected = answer(MEDVEDEV, services=library).to_dict()
     assert set(body) == set(expected)
-    assert body["answer"] == expected["answer"] and "Medvedev" in body["answer"] and "[1]" in body["answer"]
-    assert [c["title"] for c in body["citations"]] == [MEDVEDEV_TITLE]
-    assert body["citations"][0]["highlights"] and body["passages"]
+    assert body["answer"] == expected["answer"] and "Medvedev" in body["answer"]
+    assert body["citations"] == expected["citations"]
+    assert MEDVEDEV_TITLE in [c["title"] for c in body["citations"]]
+    assert all(f"[{c['n']}]" in body["answer"] and c["highlights"] for c in body["citations"])
+    assert len(body["passages"]) > len(body["citations"])
 
 
 def test_ask_options_reach_the_chain(client: TestClient) -> None:
@@ -157,7 +142,7 @@ def test_ask_stream_is_deltas_then_one_final_answer_event(client: TestClient) ->
     assert set(names[:-1]) == {"delta"}
     final = events[-1][1]
     assert {"answer", "citations", "passages"} <= set(final)
-    assert [c["title"] for c in final["citations"]] == [MEDVEDEV_TITLE]
+    assert MEDVEDEV_TITLE in [c["title"] for c in final["citations"]]
     assert "".join(data["text"] for name, data in events if name == "delta").strip() == final["answer"]
 
 
@@ -344,7 +329,7 @@ def test_add_articles_as_uploaded_files(services: Services) -> None:
     titles = {a["title"] for a in client.get("/v1/articles").json()["articles"]}
     assert MEDVEDEV_TITLE in titles and "Riverside Council Approves Tram Line to the Northern Suburbs" in titles
     asked = client.post("/v1/ask", json={"question": MEDVEDEV}).json()
-    assert [c["title"] for c in asked["citations"]] == [MEDVEDEV_TITLE]
+    assert MEDVEDEV_TITLE in [c["title"] for c in asked["citations"]]
 
 
 def test_add_articles_from_a_url_keeps_the_fetch_safety_rules(tmp_path: Path) -> None:

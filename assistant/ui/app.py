@@ -1,0 +1,235 @@
+"""The Gradio chat UI: a thin shell over :func:`stream_answer`, the store and the ingest helpers.
+
+Three tabs: Chat (streamed answers whose ``[n]`` markers link to a panel listing only
+the cited articles, each passage highlighted in its surrounding text; date and source
+filters; a new-chat button; example questions about what is stored), Ingest (files or
+URLs, with progress and the summary) and Library (the stored articles, each viewable
+and deletable). :class:`NewsdeskUI` holds the handlers, :func:`build_ui` lays them out.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr
+
+from assistant.chain import Answer, stream_answer
+from assistant.errors import NewsdeskError, NotFoundError
+from assistant.records import ArticleRecord
+from assistant.services import Services
+from assistant.ui.examples import example_questions
+from assistant.ui.render import (
+    EMPTY_SOURCES,
+    answer_html,
+    article_html,
+    error_html,
+    escape_text,
+    library_html,
+    sources_html,
+    summary_html,
+)
+from assistant.uploads import ingest_uploads, summary_dict
+
+logger = logging.getLogger(__name__)
+
+Message = dict[str, str]
+UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".xml", ".rss", ".atom"]
+
+
+def article_label(record: ArticleRecord) -> str:
+    """How an article is named in a picker: title — source, date."""
+    meta = ", ".join(x for x in (record.source, record.published_at) if x)
+    return f"{record.title} — {meta}" if meta else record.title
+
+
+class NewsdeskUI:
+    """The UI's handlers over one set of services (plain Python, callable without a browser)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def article_text(self, article_id: str) -> str | None:
+        """An article's stored text, or None if it is gone."""
+        try:
+            return self.services.store.get_article_text(article_id)
+        except NotFoundError:
+            return None
+
+    def respond(
+        self,
+        question: str,
+        history: list[Message],
+        display: list[Message],
+        since: str,
+        until: str,
+        sources: list[str] | None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream an answer: yields (chat, question box, history, display, sources panel)."""
+        question = (question or "").strip()
+        if not question:
+            yield display, "", history, display, gr.skip()
+            return
+        display = [*display, {"role": "user", "content": escape_text(question)}, {"role": "assistant", "content": ""}]
+        yield display, "", history, display, gr.skip()
+        streamed, final = "", None
+        try:
+            for item in stream_answer(
+                question,
+                history=history,
+                since=(since or "").strip() or None,
+                until=(until or "").strip() or None,
+                source=list(sources or []) or None,
+                services=self.services,
+            ):
+                if isinstance(item, Answer):
+                    final = item
+                else:
+                    streamed += item
+                    display[-1] = {"role": "assistant", "content": answer_html(streamed)}
+                    yield display, "", history, display, gr.skip()
+        except NewsdeskError as exc:
+            display[-1] = {"role": "assistant", "content": error_html(str(exc))}
+            yield display, "", history, display, gr.skip()
+            return
+        if final is None:  # stream_answer always ends with the Answer; guard against a silent change
+            return
+        display[-1] = {"role": "assistant", "content": answer_html(final.answer, final.citations)}
+        history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": final.answer}]
+        yield display, "", history, display, sources_html(final, self.article_text)
+
+    def new_chat(self) -> tuple[Any, ...]:
+        """Forget the conversation: (chat, question box, history, display, sources panel)."""
+        return [], "", [], [], EMPTY_SOURCES
+
+    def library(self) -> tuple[Any, ...]:
+        """Refresh everything that lists articles: (library, article picker, source filter, examples)."""
+        try:
+            records = self.services.store.list_articles()
+        except NewsdeskError as exc:
+            gr.Warning(f"Cannot read the library: {exc}")
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        sources = sorted({r.source for r in records if r.source}, key=str.casefold)
+        return (
+            library_html(records),
+            gr.Dropdown(choices=[(article_label(r), r.id) for r in records], value=None),
+            gr.Dropdown(choices=sources),
+            gr.Dataset(samples=[[q] for q in example_questions(records)]),
+        )
+
+    def ingest(self, files: Sequence[str] | None, urls: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
+        """Ingest uploaded files and pasted URLs: (summary, cleared file box, cleared URL box)."""
+        uploads = [(Path(path).name, Path(path).read_bytes()) for path in files or []]
+        url_list = [line.strip() for line in (urls or "").splitlines() if line.strip()]
+        if not uploads and not url_list:
+            return '<div class="nd-summary nd-empty">Choose files or paste URLs first.</div>', gr.skip(), gr.skip()
+        progress(0, desc="Ingesting")
+        try:
+            summary = ingest_uploads(
+                self.services,
+                uploads,
+                url_list,
+                progress=lambda done, total: progress((done, total), desc="Ingesting", unit="articles"),
+            )
+        except NewsdeskError as exc:
+            return error_html(str(exc)), gr.skip(), gr.skip()
+        return summary_html(summary_dict(summary)), None, ""
+
+    def show(self, article_id: str | None) -> str:
+        """One article in full, or nothing."""
+        if not article_id:
+            return ""
+        try:
+            return article_html(
+                self.services.store.get_article(article_id), self.services.store.get_article_text(article_id)
+            )
+        except NewsdeskError as exc:
+            return error_html(str(exc))
+
+    def delete(self, article_id: str | None) -> str:
+        """Delete the chosen article; returns a status line."""
+        if not article_id:
+            return '<div class="nd-empty">Choose an article first.</div>'
+        try:
+            record = self.services.store.get_article(article_id)
+            removed = self.services.store.delete_article(article_id)
+        except NewsdeskError as exc:
+            return error_html(str(exc))
+        return f'<div class="nd-deleted">Deleted “{escape_text(record.title)}” ({removed} passages).</div>'
+
+
+def build_ui(services: Services) -> gr.Blocks:
+    """The chat UI over ``services``, ready to mount (see :mod:`assistant.serve`)."""
+    ui = NewsdeskUI(services)
+    with gr.Blocks(title="newsdesk", analytics_enabled=False) as blocks:
+        gr.Markdown("## newsdesk\nAsk questions of the stored news articles; every answer cites its sources.")
+        history = gr.State([])
+        display = gr.State([])
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"), gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(
+                        elem_id="nd-chat",
+                        label="Answers",
+                        height=460,
+                        sanitize_html=True,
+                        render_markdown=True,
+                        feedback_options=None,
+                        buttons=["copy"],
+                        group_consecutive_messages=False,
+                        placeholder="Ask about the stored articles; answers cite them as [1], [2]…",
+                    )
+                    with gr.Row():
+                        question = gr.Textbox(
+                            elem_id="nd-question",
+                            show_label=False,
+                            placeholder="Ask a question, e.g. What did Medvedev argue?",
+                            scale=5,
+                            max_lines=4,
+                        )
+                        ask = gr.Button("Ask", variant="primary", elem_id="nd-ask", scale=1)
+                    examples = gr.Dataset(elem_id="nd-examples", label="Examples", components=[question], samples=[])
+                    new_chat = gr.Button("New chat", elem_id="nd-new-chat", size="sm")
+                with gr.Column(scale=2):
+                    with gr.Accordion("Filters", open=False, elem_id="nd-filters"):
+                        since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="nd-since", max_lines=1)
+                        until = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="nd-until", max_lines=1)
+                        source = gr.Dropdown(label="Sources", multiselect=True, choices=[], elem_id="nd-source")
+                    gr.Markdown("**Sources**")
+                    panel = gr.HTML(EMPTY_SOURCES, elem_id="nd-sources")
+            with gr.Tab("Ingest", id="ingest"):
+                files = gr.File(label="Files", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="nd-files")
+                urls = gr.Textbox(label="URLs of pages or feeds, one per line", lines=3, elem_id="nd-urls")
+                ingest = gr.Button("Ingest", variant="primary", elem_id="nd-ingest")
+                summary = gr.HTML(elem_id="nd-summary")
+            with gr.Tab("Library", id="library"):
+                listing = gr.HTML(elem_id="nd-library")
+                with gr.Row():
+                    picked = gr.Dropdown(label="Article", choices=[], elem_id="nd-article", scale=4)
+                    delete = gr.Button("Delete", variant="stop", elem_id="nd-delete", scale=1)
+                status = gr.HTML(elem_id="nd-status")
+                article = gr.HTML(elem_id="nd-article-view")
+
+        chat_outputs = [chat, question, history, display, panel]
+        chat_inputs = [question, history, display, since, until, source]
+        library_outputs = [listing, picked, source, examples]
+        private: dict[str, Any] = {"api_visibility": "private"}
+        question.submit(ui.respond, chat_inputs, chat_outputs, **private)
+        ask.click(ui.respond, chat_inputs, chat_outputs, **private)
+        examples.click(lambda sample: sample[0], examples, question, **private).then(
+            ui.respond, chat_inputs, chat_outputs, **private
+        )
+        new_chat.click(ui.new_chat, None, chat_outputs, **private)
+        chat.clear(ui.new_chat, None, chat_outputs, **private)
+        ingest.click(ui.ingest, [files, urls], [summary, files, urls], **private).then(
+            ui.library, None, library_outputs, **private
+        )
+        picked.change(ui.show, picked, article, **private)
+        delete.click(ui.delete, picked, status, **private).then(ui.library, None, library_outputs, **private)
+        blocks.load(ui.library, None, library_outputs, **private)
+    return blocks

@@ -1,0 +1,260 @@
+"""HTML for the chat UI: answers with linked ``[n]`` markers, the sources panel, the library.
+
+Everything taken from articles (titles, sources, text, urls) is escaped here, so it
+shows as text and never runs; only http(s) urls become links. The UI module passes
+these strings to Gradio as they are.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from assistant.chain import Answer
+from assistant.citations import Citation
+from assistant.records import ArticleRecord
+
+_MARKER = re.compile(r"\[(\d+)\]")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+CONTEXT_CHARS = 320
+
+EMPTY_SOURCES = '<div class="nd-sources nd-empty">The sources of an answer appear here.</div>'
+
+
+def escape_text(text: str) -> str:
+    """Text shown as itself inside Markdown: Markdown punctuation backslash-escaped, HTML escaped."""
+    return html.escape(_MARKDOWN_SPECIAL.sub(r"\\\1", text), quote=False)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The url, attribute-escaped, when it is an http(s) link; None otherwise (javascript:, data:, ...)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return html.escape(url.strip(), quote=True)
+
+
+def describe(citation: Citation) -> str:
+    """'Title — Source, date' for a citation (plain text)."""
+    p = citation.passage
+    meta = ", ".join(x for x in (p.source, p.published_at) if x)
+    return f"{p.title} — {meta}" if meta else p.title
+
+
+def marker_html(n: int, citation: Citation | None) -> str:
+    """One ``[n]`` marker: a link to its source card, its title as a tooltip."""
+    if citation is None:
+        return f'<span class="nd-cite">[{n}]</span>'
+    title = html.escape(describe(citation), quote=True)
+    return f'<a class="nd-cite" href="#nd-source-{n}" title="{title}">[{n}]</a>'
+
+
+def answer_html(text: str, citations: Sequence[Citation] = ()) -> str:
+    """An answer for the chat: text escaped, each ``[n]`` linked to its source."""
+    by_n = {c.n: c for c in citations}
+    out, last = [], 0
+    for match in _MARKER.finditer(text):
+        out.append(escape_text(text[last : match.start()]))
+        n = int(match.group(1))
+        out.append(marker_html(n, by_n.get(n)))
+        last = match.end()
+    out.append(escape_text(text[last:]))
+    return "".join(out)
+
+
+def error_html(message: str) -> str:
+    """An error shown in place of an answer."""
+    return f'<span class="nd-error">Could not answer: {escape_text(message)}</span>'
+
+
+def _merge(spans: Sequence[Sequence[int]], low: int, high: int) -> list[tuple[int, int]]:
+    clipped = sorted((max(low, int(s)), min(high, int(e))) for s, e in spans)
+    merged: list[tuple[int, int]] = []
+    for start, end in clipped:
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _marked(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> str:
+    out, position = [], start
+    for s, e in spans:
+        out.append(html.escape(text[position:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        position = e
+    out.append(html.escape(text[position:end]))
+    return "".join(out)
+
+
+def context_html(text: str, start: int, end: int, highlights: Sequence[Sequence[int]]) -> str:
+    """The passage inside its surrounding text, the supporting sentences marked."""
+    if not (0 <= start < end <= len(text)):
+        return ""
+    before = max(0, start - CONTEXT_CHARS)
+    after = min(len(text), end + CONTEXT_CHARS)
+    if before > 0:
+        space = text.find(" ", before, start)
+        before = space + 1 if space != -1 else start
+    if after < len(text):
+        space = text.rfind(" ", end, after)
+        after = space if space != -1 else end
+    spans = _merge(highlights, start, end) or [(start, end)]
+    return (
+        ("…" if before > 0 else "")
+        + html.escape(text[before:start])
+        + f'<span class="nd-passage">{_marked(text, start, end, spans)}</span>'
+        + html.escape(text[end:after])
+        + ("…" if after < len(text) else "")
+    )
+
+
+def _title_html(title: str, url: str | None) -> str:
+    link = safe_url(url)
+    text = html.escape(title or "(untitled)")
+    if link:
+        return f'<a href="{link}" target="_blank" rel="noopener noreferrer nofollow">{text}</a>'
+    return text
+
+
+def _meta_html(source: str | None, published_at: str | None) -> str:
+    return html.escape(" · ".join(x for x in (source, published_at) if x))
+
+
+def source_card(citation: Citation, article_text: str | None) -> str:
+    """One cited source: number, title (linked), source and date, the quoted passage in context."""
+    p = citation.passage
+    context = context_html(article_text or "", p.start, p.end, citation.highlights) if article_text else ""
+    if not context:
+        context = f'<span class="nd-passage"><mark>{html.escape(p.quote)}</mark></span>'
+    return (
+        f'<article class="nd-source" id="nd-source-{citation.n}" data-n="{citation.n}">'
+        f'<header><span class="nd-n">[{citation.n}]</span> {_title_html(p.title, p.url)}</header>'
+        f'<div class="nd-meta">{_meta_html(p.source, p.published_at)}</div>'
+        f'<blockquote class="nd-context">{context}</blockquote>'
+        "</article>"
+    )
+
+
+def sources_html(result: Answer, article_text: Callable[[str], str | None]) -> str:
+    """The sources panel: only the cited articles, in marker order."""
+    if not result.citations:
+        reason = "the articles don't cover this question" if result.refused else "the answer cites no article"
+        return f'<div class="nd-sources nd-empty">No sources: {html.escape(reason)}.</div>'
+    texts: dict[str, str | None] = {}
+    cards = []
+    for citation in result.citations:
+        article_id = citation.passage.article_id
+        if article_id not in texts:
+            texts[article_id] = article_text(article_id)
+        cards.append(source_card(citation, texts[article_id]))
+    return '<div class="nd-sources">' + "".join(cards) + "</div>"
+
+
+def library_html(records: Sequence[ArticleRecord]) -> str:
+    """The stored articles as a table."""
+    if not records:
+        return '<div class="nd-library nd-empty">No articles yet: add some in the Ingest tab.</div>'
+    rows = "".join(
+        "<tr>"
+        f"<td>{_title_html(r.title, r.url)}</td>"
+        f"<td>{html.escape(r.source or '')}</td>"
+        f"<td>{html.escape(r.published_at or '')}</td>"
+        f"<td>{r.chunk_count}</td>"
+        f"<td><code>{html.escape(r.id)}</code></td>"
+        "</tr>"
+        for r in records
+    )
+    return (
+        f'<div class="nd-library"><p>{len(records)} article{"" if len(records) == 1 else "s"}</p><table>'
+        "<thead><tr><th>title</th><th>source</th><th>date</th><th>passages</th><th>id</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+
+
+def article_html(record: ArticleRecord, text: str) -> str:
+    """One article in full, as stored."""
+    return (
+        '<div class="nd-article">'
+        f"<h3>{_title_html(record.title, record.url)}</h3>"
+        f'<div class="nd-meta">{_meta_html(record.source, record.published_at)}</div>'
+        f'<div class="nd-article-text">{html.escape(text)}</div>'
+        "</div>"
+    )
+
+
+def summary_html(summary: dict[str, Any]) -> str:
+    """An ingest summary: the counts, each failure with its reason, the articles touched."""
+    line = (
+        f"added {summary['added']}, updated {summary['updated']}, unchanged {summary['unchanged']}, "
+        f"failed {len(summary['failed'])}; {summary['chunks']} passages written in {summary['seconds']:.1f} s"
+    )
+    failures = "".join(
+        f"<li><b>{html.escape(f['source'])}</b>: {html.escape(f['error'])}</li>" for f in summary["failed"]
+    )
+    articles = "".join(
+        f"<li>{html.escape(a.get('status', ''))}: {html.escape(a.get('title', ''))}</li>"
+        for a in summary.get("articles", [])
+    )
+    return (
+        f'<div class="nd-summary"><p>{html.escape(line)}</p>'
+        + (f'<p>Failed:</p><ul class="nd-failed">{failures}</ul>' if failures else "")
+        + (f"<ul>{articles}</ul>" if articles else "")
+        + "</div>"
+    )
+
+
+CSS = """
+.nd-cite { font-size: 0.8em; vertical-align: super; text-decoration: none; font-weight: 600;
+  padding: 0 0.15em; border-radius: 3px; background: var(--color-accent-soft); color: var(--color-accent); }
+.nd-sources .nd-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 0.6em 0.8em;
+  margin-bottom: 0.6em; transition: box-shadow 0.3s; }
+.nd-source.nd-flash, .nd-source.nd-hover { box-shadow: 0 0 0 3px var(--color-accent); }
+.nd-source header { font-weight: 600; }
+.nd-n { color: var(--color-accent); margin-right: 0.2em; }
+.nd-meta { color: var(--body-text-color-subdued); font-size: 0.85em; margin: 0.2em 0 0.4em; }
+.nd-context { white-space: pre-wrap; margin: 0; padding-left: 0.6em; border-left: 3px solid var(--border-color-primary);
+  font-size: 0.9em; max-height: 16em; overflow-y: auto; }
+.nd-passage { background: var(--background-fill-secondary); }
+.nd-context mark { background: #fde68a; color: #1f2937; }
+.nd-empty { color: var(--body-text-color-subdued); }
+.nd-error { color: var(--error-text-color); }
+.nd-library table { width: 100%; border-collapse: collapse; }
+.nd-library td, .nd-library th { text-align: left; padding: 0.25em 0.5em; border-bottom: 1px solid var(--border-color-primary); }
+.nd-article-text { white-space: pre-wrap; max-height: 24em; overflow-y: auto; }
+"""
+
+# Clicking a marker scrolls to its source card and flashes it; hovering one outlines the card.
+HEAD = """
+<script>
+(() => {
+  const card = (event) => {
+    const link = event.target.closest && event.target.closest("a.nd-cite");
+    return link ? [link, document.getElementById((link.getAttribute("href") || "").slice(1))] : [null, null];
+  };
+  document.addEventListener("click", (event) => {
+    const [link, target] = card(event);
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (!target) return;
+    target.scrollIntoView({behavior: "smooth", block: "nearest"});
+    target.classList.add("nd-flash");
+    setTimeout(() => target.classList.remove("nd-flash"), 1500);
+  }, true);
+  document.addEventListener("mouseover", (event) => {
+    const [, target] = card(event);
+    document.querySelectorAll(".nd-source.nd-hover").forEach((el) => el !== target && el.classList.remove("nd-hover"));
+    if (target) target.classList.add("nd-hover");
+  });
+})();
+</script>
+"""

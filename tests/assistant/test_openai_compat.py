@@ -1,0 +1,151 @@
+"""newsdesk as an OpenAI model: the real ``openai`` client against the running server on a loopback port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import openai
+import pytest
+from openai import OpenAI
+from pydantic import SecretStr
+
+from assistant.answerers.chat import ChatModelAnswerer
+from assistant.config import Settings
+from assistant.serve import create_server_app
+from assistant.services import Services
+from tests.fakes import FailingStreamModel
+from tests.live_server import live_server
+
+pytestmark = pytest.mark.slow
+
+MEDVEDEV = "What did Medvedev argue?"
+MEDVEDEV_URL = "https://example.com/world/2025/06/22/medvedev-strikes-khamenei"
+
+
+@pytest.fixture(scope="module")
+def server(library_settings: Settings) -> Iterator[tuple[str, Services]]:
+    """The whole app (API and UI) over the example library, served on a free loopback port."""
+    services = Services(library_settings)
+    with live_server(create_server_app(services)) as url:
+        yield url, services
+
+
+@pytest.fixture
+def client(server: tuple[str, Services]) -> OpenAI:
+    return OpenAI(base_url=f"{server[0]}/v1", api_key="unused", max_retries=0, timeout=120)
+
+
+def extra(model: Any) -> dict[str, Any]:
+    """Fields newsdesk adds beyond OpenAI's schema."""
+    return dict(model.model_extra or {})
+
+
+def test_models_list_newsdesk(client: OpenAI) -> None:
+    assert [m.id for m in client.models.list()] == ["newsdesk"]
+    assert client.models.retrieve("newsdesk").owned_by == "newsdesk"
+    with pytest.raises(openai.NotFoundError, match="this server offers 'newsdesk'"):
+        client.models.retrieve("gpt-4o")
+
+
+def test_completion_content_cites_and_carries_citations(client: OpenAI) -> None:
+    completion = client.chat.completions.create(
+        model="newsdesk",
+        messages=[{"role": "system", "content": "Be brief."}, {"role": "user", "content": MEDVEDEV}],
+        temperature=0.2,  # accepted, ignored
+    )
+    choice = completion.choices[0]
+    assert choice.finish_reason == "stop" and choice.message.role == "assistant"
+    assert "Medvedev" in choice.message.content
+    assert completion.model == "newsdesk" and completion.id.startswith("chatcmpl-")
+    fields = extra(completion)
+    assert MEDVEDEV_URL in fields["citations"]
+    citation = fields["newsdesk"]["citations"][fields["citations"].index(MEDVEDEV_URL)]
+    assert f"[{citation['n']}]" in choice.message.content and citation["url"] == MEDVEDEV_URL
+    assert citation["title"] == "Medvedev Says U.S. Strikes Left Khamenei Stronger"
+    assert citation["quote"] and citation["highlights"]
+    assert fields["newsdesk"]["answer"] == choice.message.content
+
+
+def test_streamed_completion_ends_with_the_citations(client: OpenAI) -> None:
+    chunks = list(
+        client.chat.completions.create(model="newsdesk", messages=[{"role": "user", "content": MEDVEDEV}], stream=True)
+    )
+    assert chunks[0].choices[0].delta.role == "assistant"
+    content = "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert "Medvedev" in content
+    last = chunks[-1]
+    assert last.choices[0].finish_reason == "stop"
+    assert all(c.choices[0].finish_reason is None for c in chunks[:-1])
+    assert MEDVEDEV_URL in extra(last)["citations"]
+    assert all(f"[{c['n']}]" in content for c in extra(last)["newsdesk"]["citations"])
+    assert all("citations" not in extra(c) for c in chunks[:-1])
+
+
+def test_history_makes_follow_ups_work_and_citations_follow_marker_order(
+    server: tuple[str, Services], client: OpenAI
+) -> None:
+    completion = client.chat.completions.create(
+        model="newsdesk",
+        messages=[
+            {"role": "user", "content": "Who carried Khamenei's letter to Putin?"},
+            {"role": "assistant", "content": "Abbas Araqchi carried it [1]."},
+            {"role": "user", "content": [{"type": "text", "text": "And what did Putin offer?"}]},
+        ],
+    )
+    fields = extra(completion)
+    numbers = [c["n"] for c in fields["newsdesk"]["citations"]]
+    # each cited article's url, in marker order; this server's article route for one without a url
+    expected = [c["url"] or f"{server[0]}/v1/articles/{c['article_id']}" for c in fields["newsdesk"]["citations"]]
+    assert fields["citations"] == expected
+    assert "uranium" in completion.choices[0].message.content
+    assert f"[{numbers[0]}]" in completion.choices[0].message.content
+    assert fields["newsdesk"]["citations"][0]["title"] == "Putin Offers to Mediate and to Hold Iran's Uranium"
+
+
+def test_newsdesk_options_ride_as_extra_body_fields(client: OpenAI) -> None:
+    completion = client.chat.completions.create(
+        model="newsdesk", messages=[{"role": "user", "content": MEDVEDEV}], extra_body={"until": "2025-06-20"}
+    )
+    assert extra(completion)["citations"] == [] and extra(completion)["newsdesk"]["refused"]
+
+
+def test_bad_requests_raise_the_clients_errors(client: OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError, match="no model 'gpt-4o'"):
+        client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": MEDVEDEV}])
+    with pytest.raises(openai.BadRequestError, match="the last message must be the user's question"):
+        client.chat.completions.create(model="newsdesk", messages=[{"role": "assistant", "content": "Hi"}])
+    with pytest.raises(openai.BadRequestError, match="only text content is supported"):
+        client.chat.completions.create(
+            model="newsdesk",
+            messages=[{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "http://x/y.png"}}]}],
+        )
+    with pytest.raises(openai.UnprocessableEntityError, match="messages"):
+        client.chat.completions.create(model="newsdesk", messages=[])
+
+
+def test_a_failure_mid_stream_reaches_the_client_as_an_error(server: tuple[str, Services], client: OpenAI) -> None:
+    services = server[1]
+    services.add_answerer(ChatModelAnswerer(FailingStreamModel(reply=lambda prompt: ""), name="flaky"))
+    stream = client.chat.completions.create(
+        model="newsdesk",
+        messages=[{"role": "user", "content": "What did Putin offer to do with Iran's uranium?"}],
+        stream=True,
+        extra_body={"answerer": "flaky"},
+    )
+    received = []
+    with pytest.raises(openai.APIError, match="mid-answer"):
+        for chunk in stream:
+            received.append(chunk.choices[0].delta.content or "")
+    assert "".join(received) == "Putin proposed "
+
+
+def test_the_api_key_is_the_openai_key(library_settings: Settings) -> None:
+    services = Services(library_settings.model_copy(update={"api_key": SecretStr("k-123")}))
+    with live_server(create_server_app(services)) as url:
+        wrong = OpenAI(base_url=f"{url}/v1", api_key="nope", max_retries=0)
+        with pytest.raises(openai.AuthenticationError, match="not valid"):
+            wrong.models.list()
+        right = OpenAI(base_url=f"{url}/v1", api_key="k-123", max_retries=0, timeout=120)
+        reply = right.chat.completions.create(model="newsdesk", messages=[{"role": "user", "content": MEDVEDEV}])
+        assert "Medvedev" in reply.choices[0].message.content

@@ -1,0 +1,183 @@
+"""The UI's HTML (escaping, markers, passages in context) and its handlers, without a browser."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from assistant.chain import answer
+from assistant.citations import Citation
+from assistant.records import ArticleRecord, Passage
+from assistant.services import Services
+from assistant.ui.app import NewsdeskUI
+from assistant.ui.examples import example_questions, read_curated
+from assistant.ui.render import (
+    EMPTY_SOURCES,
+    answer_html,
+    article_html,
+    context_html,
+    library_html,
+    safe_url,
+    sources_html,
+    summary_html,
+)
+from assistant.uploads import ingest_records
+
+EVIL = '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1">'
+
+
+def passage(**overrides: object) -> Passage:
+    values: dict[str, object] = {
+        "chunk_id": "c1",
+        "article_id": "a1",
+        "title": 'Ferry <b>"Timetable"</b>',
+        "url": "https://example.com/ferry?a=1&b=2",
+        "source": "Harbour Post",
+        "published_at": "2025-06-20",
+        "quote": "The council approved it.",
+        "start": 0,
+        "end": 24,
+    }
+    values.update(overrides)
+    return Passage(**values)  # type: ignore[arg-type]
+
+
+def record(title: str, published_at: str = "2025-06-20", url: str | None = None) -> ArticleRecord:
+    return ArticleRecord(title[:8], title, url, "Post", published_at, [], "h", 1, "now")
+
+
+def test_answer_text_is_escaped_and_markers_link_to_their_source() -> None:
+    html = answer_html(f"Ferries *now* run {EVIL} [1]. Also [2].", [Citation(1, passage())])
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img src=x" in html
+    assert r"\*now\*" in html  # Markdown punctuation shows as itself
+    assert '<a class="nd-cite" href="#nd-source-1" title="Ferry &lt;b&gt;&quot;Timetable&quot;&lt;/b&gt;' in html
+    assert '<span class="nd-cite">[2]</span>' in html  # no citation behind [2]: shown, not linked
+
+
+def test_only_http_urls_become_links() -> None:
+    assert safe_url("https://example.com/a?b=1&c=2") == "https://example.com/a?b=1&amp;c=2"
+    assert safe_url('http://example.com/"onmouseover=x') == "http://example.com/&quot;onmouseover=x"
+    for bad in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>", "/relative", "", None):
+        assert safe_url(bad) is None
+
+
+def test_passage_shown_in_its_surrounding_text_with_the_supporting_sentence_marked() -> None:
+    text = "Intro words here. " * 30 + "First <b>claim</b>. Second claim. " + "Closing words. " * 30
+    start = text.index("First")
+    end = text.index("Closing")
+    second = text.index("Second")
+    html = context_html(text, start, end, [(second, second + len("Second claim."))])
+    assert html.startswith("…") and html.endswith("…")  # a window around the passage, not the whole article
+    assert "Intro words here." in html and "Closing words." in html
+    assert '<span class="nd-passage">First &lt;b&gt;claim&lt;/b&gt;. <mark>Second claim.</mark> </span>' in html
+    whole = context_html(text, start, end, [])
+    assert "<mark>First &lt;b&gt;claim&lt;/b&gt;. Second claim. </mark>" in whole  # no highlight: the passage
+    assert context_html(text, 5, 10_000, []) == ""  # offsets that do not fit the text
+
+
+def test_sources_panel_lists_only_the_cited_articles(library: Services) -> None:
+    result = answer("What did Medvedev argue?", services=library)
+    panel = sources_html(result, library.store.get_article_text)
+    assert panel.count('class="nd-source"') == len(result.citations) < len(result.passages)
+    assert [int(n) for n in re.findall(r'id="nd-source-(\d+)"', panel)] == [c.n for c in result.citations]
+    assert "Medvedev Says U.S. Strikes Left Khamenei Stronger" in panel
+    assert "<mark>Dmitry Medvedev, the deputy chairman" in panel
+    assert 'href="https://example.com/world/2025/06/22/medvedev-strikes-khamenei"' in panel
+    assert 'rel="noopener noreferrer nofollow"' in panel
+    refused = answer("What is the capital of Australia?", services=library)
+    assert "No sources" in sources_html(refused, library.store.get_article_text)
+
+
+def test_library_article_and_summary_are_escaped() -> None:
+    evil = record(f"Title {EVIL}", url="javascript:alert(1)")
+    for html in (
+        library_html([evil]),
+        article_html(evil, f"Body {EVIL}"),
+        summary_html(
+            {
+                "added": 1,
+                "updated": 0,
+                "unchanged": 0,
+                "chunks": 1,
+                "seconds": 0.1,
+                "failed": [],
+                "articles": [{"status": "added", "title": evil.title}],
+            }
+        ),
+    ):
+        assert "<script" not in html and "<img" not in html and "javascript:" not in html
+        assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    assert "No articles yet" in library_html([])
+
+
+def test_example_questions_fit_what_is_stored() -> None:
+    curated = [("What did Medvedev argue?", "Medvedev Says"), ("Unrelated?", "Not Stored")]
+    records = [record("Newest Story", "2025-06-30"), record("Medvedev Says"), record("Old Story", "2025-01-01")]
+    assert example_questions(records, curated, limit=3) == [
+        "What did Medvedev argue?",
+        "What does the article “Newest Story” report?",
+        "What does the article “Old Story” report?",
+    ]
+    assert example_questions([], curated) == []
+    shipped = read_curated()
+    assert ("What did Medvedev argue?", "Medvedev Says U.S. Strikes Left Khamenei Stronger") in shipped
+
+
+def test_chat_handler_streams_then_cites_and_keeps_the_history(library: Services) -> None:
+    ui = NewsdeskUI(library)
+    steps = list(ui.respond("What did Medvedev argue?", [], [], "", "", []))
+    assert len(steps) >= 3  # the question shown at once, then the answer as it streams, then the checked one
+    display, box, history, _, panel = steps[-1]
+    assert box == "" and display[0] == {"role": "user", "content": "What did Medvedev argue?"}
+    cited = re.findall(r'class="nd-cite" href="#nd-source-(\d+)"', display[1]["content"])
+    assert cited and all(f'id="nd-source-{n}"' in panel for n in cited)
+    assert history[0]["content"] == "What did Medvedev argue?" and history[1]["content"].endswith("]")
+    follow_up = list(ui.respond("And what did Putin offer?", history, display, "", "", []))[-1]
+    assert len(follow_up[0]) == 4 and "uranium" in follow_up[0][3]["content"]
+    assert ui.new_chat() == ([], "", [], [], EMPTY_SOURCES)
+
+
+def test_chat_handler_shows_bad_filters_as_an_error_and_keeps_the_history(library: Services) -> None:
+    steps = list(NewsdeskUI(library).respond("What did Medvedev argue?", [], [], "last week", "", []))
+    display, _, history, _, _ = steps[-1]
+    error = display[1]["content"]
+    assert "nd-error" in error and r"since must be a date like 2025\-06\-23" in error  # Markdown-escaped text
+    assert history == []
+    filtered = list(NewsdeskUI(library).respond("What did Medvedev argue?", [], [], "", "2025-06-20", []))[-1]
+    assert "No sources" in filtered[4]
+    only_other_source = list(NewsdeskUI(library).respond("What did Medvedev argue?", [], [], "", "", ["Nope"]))[-1]
+    assert "No sources" in only_other_source[4]
+
+
+def test_ingest_show_and_delete_handlers(services: Services, tmp_path: Path) -> None:
+    ui = NewsdeskUI(services)
+    story = tmp_path / "ferry.md"
+    story.write_text("---\ntitle: Ferry Timetable Approved\n---\n\n" + "The council approved ferries. " * 10)
+    summary, files, urls = ui.ingest([str(story)], "not-a-url\n")
+    assert "added 1, updated 0, unchanged 0, failed 1" in summary
+    assert "not-a-url</b>: not an http(s) URL" in summary and files is None and urls == ""
+    listing, picker, source_filter, examples = ui.library()
+    assert "Ferry Timetable Approved" in listing
+    article_id = services.store.list_articles()[0].id
+    assert picker.choices == [("Ferry Timetable Approved", article_id)]
+    assert source_filter.choices == []  # the story names no source
+    assert examples.raw_samples == [["What does the article “Ferry Timetable Approved” report?"]]
+    assert "The council approved ferries." in ui.show(article_id)
+    assert "Deleted “Ferry Timetable Approved” (1 passages)" in ui.delete(article_id)
+    assert "no article with id" in ui.delete(article_id)
+    assert "Choose files or paste URLs first" in ui.ingest([], "")[0]
+
+
+def test_records_ingested_through_the_helper_are_answerable(services: Services) -> None:
+    summary = ingest_records(
+        services,
+        {
+            "title": "Ferry Timetable Approved",
+            "source": "Harbour Post",
+            "text": "The harbour council approved a new ferry timetable on Monday. " * 3,
+        },
+    )
+    assert summary.added == 1
+    result = answer("What did the harbour council approve?", services=services)
+    assert [c.passage.title for c in result.citations] == ["Ferry Timetable Approved"]

@@ -1,0 +1,237 @@
+"""The chat UI in a real browser: Debian's Chromium, headless, driven by Playwright, against the live server.
+
+Screenshots land in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from pydantic import SecretStr
+
+from assistant.config import Settings
+from assistant.serve import create_server_app
+from assistant.services import Services
+from assistant.uploads import ingest_records
+from tests.conftest import ROOT
+from tests.live_server import live_server
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+ANSWER_TIMEOUT = 120_000  # ms: the machine may be busy; nothing here asserts on speed
+expect.set_options(timeout=ANSWER_TIMEOUT)
+
+SCRIPT = "<script>window.__pwned=1</script>"
+IMG = '<img src=x onerror="window.__pwned=1">'
+HOSTILE = {
+    "title": f"Harbour Ferry Timetable {IMG}",
+    "url": "javascript:window.__pwned=1",
+    "source": "Harbour <b>Post</b>",
+    "published_at": "2025-06-20",
+    "text": f"The harbour council approved a new ferry timetable on Monday. {SCRIPT} Officials said {IMG} the "
+    "ferries will run every twenty minutes from July.",
+}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium (the test setup installs it: see the Makefile's test target)."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium) or apt-get install chromium"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(ANSWER_TIMEOUT)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def library_url(library_settings: Settings) -> Iterator[str]:
+    """The server over the example library (read-only)."""
+    with live_server(create_server_app(Services(library_settings))) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_server(services: Services) -> Iterator[tuple[str, Services]]:
+    """The server over an empty store of its own."""
+    with live_server(create_server_app(services)) as url:
+        yield url, services
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def ask(page: Page, question: str) -> None:
+    box = page.locator("#nd-question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def bot_messages(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator("#nd-chat [data-testid=bot]")
+
+
+def test_a_question_gets_a_cited_answer_with_its_source(library_url: str, page: Page) -> None:
+    page.goto(library_url)
+    expect(page.locator("#nd-examples")).to_contain_text("What did Medvedev argue?")
+    ask(page, "What did Medvedev argue?")
+    answer = bot_messages(page).last
+    expect(answer).to_contain_text("Dmitry Medvedev")
+    expect(page.locator("#nd-sources .nd-source").first).to_be_visible()
+    markers = answer.locator("a.nd-cite")
+    cited = sorted(set(markers.all_inner_texts()))
+    cards = page.locator("#nd-sources .nd-source")
+    expect(cards).to_have_count(len(cited))  # only the cited articles, though more passages were retrieved
+    assert sorted(cards.locator(".nd-n").all_inner_texts()) == cited
+    marker = answer.locator(
+        'a.nd-cite[title="Medvedev Says U.S. Strikes Left Khamenei Stronger — Newsdesk Examples, 2025-06-22"]'
+    )
+    expect(marker).to_have_count(1)
+    n = marker.inner_text().strip("[]")
+    expect(marker).to_have_attribute("href", f"#nd-source-{n}")
+    card = page.locator(f"#nd-source-{n}")
+    expect(card.locator("header")).to_contain_text(f"[{n}] Medvedev Says U.S. Strikes Left Khamenei Stronger")
+    expect(card.locator("header a")).to_have_attribute(
+        "href", "https://example.com/world/2025/06/22/medvedev-strikes-khamenei"
+    )
+    expect(card.locator(".nd-meta")).to_have_text("Newsdesk Examples · 2025-06-22")
+    expect(card.locator("mark").first).to_contain_text(
+        "argued on Sunday that the American strikes on Iran had backfired"
+    )
+    expect(card.locator(".nd-context")).to_contain_text("In a series of posts")  # the text around the quote
+    marker.hover()
+    expect(card).to_have_class(re.compile(r"\bnd-hover\b"))  # pointing at a marker outlines its source
+    marker.click()
+    expect(card).to_be_in_viewport()
+    assert screenshot(page, "ui-answer.png").stat().st_size > 10_000
+
+
+def test_examples_filters_and_new_chat(library_url: str, page: Page) -> None:
+    page.goto(library_url)
+    page.locator("#nd-examples").get_by_text("Who carried Khamenei's letter to Putin?").click()
+    expect(bot_messages(page).last).to_contain_text("Araqchi")
+    expect(page.locator("#nd-sources")).to_contain_text("Araqchi Brings Khamenei's Letter to Putin in Moscow")
+
+    page.locator("#nd-new-chat").click()
+    expect(bot_messages(page)).to_have_count(0)
+    expect(page.locator("#nd-sources")).to_contain_text("The sources of an answer appear here.")
+
+    page.locator("#nd-filters").get_by_text("Filters").click()
+    page.locator("#nd-until textarea, #nd-until input").first.fill("2025-06-20")
+    ask(page, "What did Medvedev argue?")
+    expect(page.locator("#nd-sources")).to_contain_text("No sources")
+    expect(bot_messages(page).last).to_contain_text("don't cover")
+
+
+def test_article_html_shows_as_text_and_never_runs(fresh_server: tuple[str, Services], page: Page) -> None:
+    url, services = fresh_server
+    assert ingest_records(services, HOSTILE).added == 1
+    page.goto(url)
+    ask(page, "What did the harbour council approve?")
+    card = page.locator("#nd-sources .nd-source")
+    expect(card).to_have_count(1)
+    answer = bot_messages(page).last
+    expect(answer).to_contain_text(SCRIPT)
+    expect(answer).to_contain_text(IMG)
+    expect(card.locator("header")).to_contain_text(HOSTILE["title"])
+    expect(card.locator(".nd-meta")).to_contain_text("Harbour <b>Post</b>")
+    expect(card.locator(".nd-context")).to_contain_text(SCRIPT)
+    expect(card.locator("header a")).to_have_count(0)  # a javascript: url is not made a link
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    screenshot(page, "ui-xss-chat.png")
+
+    page.get_by_role("tab", name="Library").click()
+    expect(page.locator("#nd-library")).to_contain_text(HOSTILE["title"])
+    page.locator("#nd-article input").click()
+    page.get_by_role("option", name="Harbour Ferry Timetable").click()
+    expect(page.locator("#nd-article-view")).to_contain_text(SCRIPT)
+    expect(page.locator("#nd-article-view")).to_contain_text(IMG)
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    screenshot(page, "ui-xss-library.png")
+
+    page.locator("#nd-delete").click()
+    expect(page.locator("#nd-status")).to_contain_text("Deleted “Harbour Ferry Timetable")
+    expect(page.locator("#nd-library")).to_contain_text("No articles yet")
+    assert services.store.count_articles() == 0
+
+
+def test_ingest_tab_uploads_files_and_reports_the_summary(
+    fresh_server: tuple[str, Services], page: Page, tmp_path: Path
+) -> None:
+    url, services = fresh_server
+    story = tmp_path / "tram-line.md"
+    story.write_text(
+        "---\ntitle: Riverside Tram Line Opens\nsource: Riverside Post\npublished: 2025-06-18\n---\n\n"
+        "The first tram on the new northern line left the central station at six on Wednesday morning. "
+        "The 11-kilometre line has 14 stops.\n",
+        encoding="utf-8",
+    )
+    page.goto(url)
+    page.get_by_role("tab", name="Ingest").click()
+    page.locator("#nd-files input[type=file]").set_input_files(str(story))
+    expect(page.locator("#nd-files")).to_contain_text("tram-line.md")
+    page.locator("#nd-urls textarea").fill("ftp://example.com/story")
+    page.locator("#nd-ingest").click()
+    summary = page.locator("#nd-summary")
+    expect(summary).to_contain_text("added 1, updated 0, unchanged 0, failed 1")
+    expect(summary).to_contain_text("ftp://example.com/story: not an http(s) URL")
+    expect(summary).to_contain_text("added: Riverside Tram Line Opens")
+    assert [r.title for r in services.store.list_articles()] == ["Riverside Tram Line Opens"]
+
+    page.get_by_role("tab", name="Library").click()
+    expect(page.locator("#nd-library")).to_contain_text("Riverside Tram Line Opens")
+    page.get_by_role("tab", name="Chat").click()
+    expect(page.locator("#nd-examples")).to_contain_text("Riverside Tram Line Opens")
+    ask(page, "How many stops does the tram line have?")
+    expect(bot_messages(page).last).to_contain_text("14 stops")
+    expect(page.locator("#nd-sources")).to_contain_text("Riverside Post · 2025-06-18")
+    screenshot(page, "ui-ingest.png")
+
+
+def test_the_ui_asks_for_the_api_key_when_one_is_set(library_settings: Settings, page: Page) -> None:
+    services = Services(library_settings.model_copy(update={"api_key": SecretStr("k-123")}))
+    with live_server(create_server_app(services)) as url:
+        page.goto(url)
+        page.get_by_label("username").fill("anyone")
+        page.get_by_label("password").fill("wrong")
+        page.get_by_role("button", name="Login").click()
+        expect(page.get_by_text("Incorrect Credentials")).to_be_visible()
+        expect(page.locator("#nd-question")).to_have_count(0)
+        page.get_by_label("username").fill("anyone")  # the form clears after a failed attempt
+        page.get_by_label("password").fill("k-123")
+        page.get_by_role("button", name="Login").click()
+        ask(page, "What did Medvedev argue?")
+        expect(bot_messages(page).last).to_contain_text("Medvedev")
+        page.close()  # before the server stops: no open event stream to cut
