@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean
+PORT ?= 8000
+# apt-get needs root: CI runs as root; elsewhere sudo asks.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup run test test-deps lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,16 +20,23 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# The main job: ingest the example articles (unchanged ones are skipped), then list what is stored.
+# The main job: ingest the example articles (unchanged ones are skipped), then serve the chat UI and the API
+# on http://127.0.0.1:$(PORT) until Ctrl+C.
 run: setup
 	$(BIN)/newsdesk ingest examples/
-	$(BIN)/newsdesk sources list
+	$(BIN)/newsdesk serve --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check assistant ingest prompts tests benchmarks
 	$(BIN)/mypy
 
-test: lint
+# What the tests need beyond Python packages: Debian's Chromium for the browser tests, curl for the README's examples.
+test-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v curl >/dev/null; then \
+		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium curl; \
+	fi
+
+test: lint test-deps
 	$(BIN)/pytest
 
 bench: setup

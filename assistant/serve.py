@@ -93,7 +93,7 @@ def serve(
     readiness.warm_up()
     sock = bind_socket(host, port)
     url = url_of(sock)
-    announce(f"newsdesk is serving on {url}  (chat UI: {url}/  API docs: {url}/docs)  Ctrl+C stops it")
+    announce(f"newsdesk is serving on {url}\n  chat UI:  {url}/\n  API docs: {url}/docs\nCtrl+C stops it.")
     config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "info", timeout_graceful_shutdown=5)
     try:
         uvicorn.Server(config).run(sockets=[sock])
