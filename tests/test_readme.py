@@ -143,6 +143,8 @@ def test_main_command_runs_on_its_own(tmp_path: Path) -> None:
         assert f"[{cited['Medvedev Says U.S. Strikes Left Khamenei Stronger']}]" in reply["answer"]
         assert httpx.get(f"{url}/", timeout=60).status_code == 200  # the chat UI (the browser tests drive it)
         assert httpx.get(f"{url}/config", timeout=60).json()["title"] == "newsdesk"
+        assert "/v1/ask" in httpx.get(f"{url}/openapi.json").json()["paths"]
+        assert httpx.get(f"{url}/docs").status_code == 200
     with running(["make", "run", f"PORT={port}"], env) as again:
         assert "added 0, updated 0, unchanged 8, failed 0" in again.wait_for(f"newsdesk is serving on {url}")
 

@@ -100,6 +100,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NewsdeskError)
     async def newsdesk_error(request: Request, exc: NewsdeskError) -> JSONResponse:
+        """newsdesk's own errors, by class."""
         status, error_type = status_for(exc)
         if status >= 500:
             logger.warning("%s %s: %s", request.method, request.url.path, exc)
@@ -107,6 +108,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """A body that is not JSON (415), not valid JSON (400), or JSON of the wrong shape (422)."""
         content_type = request.headers.get("content-type", "")
         if request.method in ("POST", "PUT", "PATCH") and "json" not in content_type.lower():
             return error_response(
@@ -119,6 +121,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        """Routing, auth and size errors, their message made specific."""
         message = str(exc.detail)
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such route: {request.method} {request.url.path}"
@@ -131,5 +134,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        """A bug: logged with its traceback, answered without it."""
         logger.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "internal error; the server log has the details")
