@@ -142,12 +142,8 @@ class NewsChain:
         return {**state, "retrieval": result}
 
     def relevant(self, result: RetrievalResult) -> bool:
-        """True when a top passage is close enough to the question to answer from: similar in meaning,
-        or holding most of the question's distinctive terms."""
-        settings = self.services.settings
-        return bool(result.passages) and (
-            result.top_similarity >= settings.min_relevance or result.top_coverage >= settings.min_coverage
-        )
+        """True when something retrieved is relevant enough to answer from."""
+        return bool(result.passages) and result.relevant
 
     def generate(self, state: dict[str, Any]) -> dict[str, Any]:
         """Run the answerer (or refuse when nothing relevant was found)."""

@@ -50,11 +50,13 @@ class Settings(BaseSettings):
 
     # Retrieval and answering.
     k: int = Field(default=8, ge=1, le=100)
-    candidates: int = Field(default=40, ge=1, le=1000)
+    candidates: int = Field(default=200, ge=1, le=1000)
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
     rrf_k: int = Field(default=60, ge=1)
     time_filter: bool = True
+    recency_weight: float = Field(default=1.0, ge=0)
+    recency_half_life: float = Field(default=7.0, gt=0)
     answerer: str | None = None
     min_relevance: float = 0.35
     min_coverage: float = 0.7

@@ -10,6 +10,7 @@ from cached tokens.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import threading
@@ -95,7 +96,7 @@ class LexicalIndex:
             for passage in self.store.iter_chunks(where):
                 if passage.article_id in wanted and hashes.get(passage.article_id) == passage.content_hash:
                     self._entries[passage.chunk_id] = _Entry(
-                        passage, terms(passage.title + "\n" + passage.quote), _day(passage)
+                        passage, index_terms(passage.title + "\n" + passage.quote), _day(passage)
                     )
 
     def _rebuild(self) -> None:
@@ -140,7 +141,7 @@ class LexicalIndex:
         """The ``n`` best BM25 matches (score = BM25 score), best first."""
         self.refresh()
         bm25 = self._bm25
-        tokens = [t for t in terms(query) if t in self._vocab]
+        tokens = [t for t in index_terms(query) if t in self._vocab]
         if bm25 is None or not tokens:
             return []
         mask = self._mask(filters or SearchFilters())
@@ -188,6 +189,13 @@ class LexicalIndex:
     def known_sources(self) -> list[str]:
         """The distinct sources of live passages."""
         return sorted({s for s in self._sources.tolist() if s})
+
+
+def index_terms(text: str) -> list[str]:
+    """What BM25 indexes: the stemmed content words, and each adjacent pair of them (so names and
+    phrases like "white_hous" match as units)."""
+    base = terms(text)
+    return base + [f"{a}_{b}" for a, b in itertools.pairwise(base)]
 
 
 def _day(passage: Passage) -> int | None:

@@ -41,12 +41,15 @@ class RetrievalResult:
     notes: list[str] = field(default_factory=list)
     top_similarity: float = 0.0
     top_coverage: float = 0.0
+    relevant: bool = False
 
 
-def fuse(rankings: list[list[Passage]], weights: list[float], rrf_k: int) -> list[Passage]:
+def fuse(
+    rankings: list[list[Passage]], weights: list[float], rrf_k: int, names: tuple[str, ...] = ("dense", "lexical")
+) -> list[Passage]:
     """Reciprocal rank fusion: score = sum of weight / (rrf_k + rank) over the rankings."""
     fused: dict[str, Passage] = {}
-    for ranking, weight, name in zip(rankings, weights, ("dense", "lexical"), strict=False):
+    for ranking, weight, name in zip(rankings, weights, names, strict=False):
         for rank, passage in enumerate(ranking, start=1):
             entry = fused.get(passage.chunk_id)
             if entry is None:
@@ -90,43 +93,90 @@ class NewsRetriever(BaseRetriever):
         """The ``k`` best passages for ``query`` under ``filters``, with relative time applied."""
         k = k or self.settings.k
         filters = filters or SearchFilters()
+        as_of = as_of or date.today()
         timeframe = None
         notes: list[str] = []
-        if self.settings.time_filter and filters.since is None and filters.until is None:
-            timeframe = resolve_timeframe(time_text or query, as_of or date.today())
+        undated = filters.since is None and filters.until is None
+        if self.settings.time_filter and undated:
+            timeframe = resolve_timeframe(time_text or query, as_of)
         if timeframe:
             passages, top = self._search(query, k, filters.with_dates(timeframe.since, timeframe.until))
-            if not passages:
-                notes.append(
-                    f"No articles dated {timeframe.since.isoformat()} to {timeframe.until.isoformat()} "
-                    f'("{timeframe.phrase}") matched; searched all dates instead.'
-                )
-                timeframe = None
-                passages, top = self._search(query, k, filters)
+            coverage = self._coverage(query, passages)
+            if not self.relevant(top, coverage):
+                wider, wider_top = self._search(query, k, filters, as_of)
+                wider_coverage = self._coverage(query, wider)
+                if not passages or self.relevant(wider_top, wider_coverage):
+                    what = "matched" if not passages else "answered it well"
+                    notes.append(
+                        f"No articles dated {timeframe.since.isoformat()} to {timeframe.until.isoformat()} "
+                        f'("{timeframe.phrase}") {what}; searched all dates instead.'
+                    )
+                    timeframe, passages, top, coverage = None, wider, wider_top, wider_coverage
         else:
-            passages, top = self._search(query, k, filters)
-        coverage = max((self.lexical.coverage(query, p) for p in passages[:3]), default=0.0)
+            passages, top = self._search(query, k, filters, as_of)
+            coverage = self._coverage(query, passages)
         return RetrievalResult(
-            query=query, passages=passages, timeframe=timeframe, notes=notes, top_similarity=top, top_coverage=coverage
+            query=query,
+            passages=passages,
+            timeframe=timeframe,
+            notes=notes,
+            top_similarity=top,
+            top_coverage=coverage,
+            relevant=self.relevant(top, coverage),
         )
 
-    def _search(self, query: str, k: int, filters: SearchFilters) -> tuple[list[Passage], float]:
+    def relevant(self, top_similarity: float, top_coverage: float) -> bool:
+        """True when passages are close enough to the question to answer from: similar in meaning, or
+        holding most of its distinctive terms (thresholds ``min_relevance`` and ``min_coverage``)."""
+        return top_similarity >= self.settings.min_relevance or top_coverage >= self.settings.min_coverage
+
+    def _coverage(self, query: str, passages: list[Passage]) -> float:
+        return max((self.lexical.coverage(query, p) for p in passages[:3]), default=0.0)
+
+    def _search(
+        self, query: str, k: int, filters: SearchFilters, as_of: date | None = None
+    ) -> tuple[list[Passage], float]:
+        """Dense and lexical rankings, fused; with ``as_of``, a third ranking of the same candidates by
+        closeness in time to ``as_of`` joins the fusion (news questions are mostly about recent events)."""
         self.lexical.refresh()
         live = self.lexical.live_hashes
         if not live:
             return [], 0.0
-        candidates = max(self.settings.candidates, k)
+        settings = self.settings
+        candidates = max(settings.candidates, k)
         vector = self.embeddings.embed_query(query)
-        dense = [
-            p
-            for p in self.store.query(vector, candidates, filters.to_where())
-            if live.get(p.article_id) == p.content_hash
-        ]
+        where = filters.to_where()
+        dense = [p for p in self.store.query(vector, candidates, where) if live.get(p.article_id) == p.content_hash]
         lexical = self.lexical.search(query, candidates, filters)
-        fused = fuse([dense, lexical], [self.settings.dense_weight, self.settings.lexical_weight], self.settings.rrf_k)
+        fused = fuse([dense, lexical], [settings.dense_weight, settings.lexical_weight], settings.rrf_k)
+        if as_of is not None and settings.recency_weight > 0:
+            fused = boost_recent(
+                fused, as_of, settings.recency_weight / (settings.rrf_k + 1), settings.recency_half_life
+            )
         top = max((p.score for p in dense), default=0.0)
         logger.info("retrieve %r: %d dense, %d lexical -> %d", query[:80], len(dense), len(lexical), min(k, len(fused)))
         return fused[:k], top
+
+
+def boost_recent(passages: list[Passage], as_of: date, bonus: float, half_life: float) -> list[Passage]:
+    """Add ``bonus`` x 0.5 ** (days from ``as_of`` / ``half_life``) to each fused score and re-sort.
+
+    A passage dated on ``as_of`` gains as much as a first place in one more ranking; one a
+    half-life older gains half that. Dates after ``as_of`` count double (news is read after it
+    is written); undated passages gain nothing.
+    """
+    for p in passages:
+        if not p.published_at:
+            continue
+        try:
+            days = (as_of - date.fromisoformat(p.published_at)).days
+        except ValueError:
+            continue
+        distance = days if days >= 0 else -2 * days
+        gain = bonus * 0.5 ** (distance / half_life)
+        p.score += gain
+        p.signals["recency"] = gain
+    return sorted(passages, key=lambda p: p.score, reverse=True)
 
 
 def parse_filters(

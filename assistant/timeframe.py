@@ -63,7 +63,7 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
     last_month_end = as_of.replace(day=1) - timedelta(days=1)
     return [
         (re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b"), fixed(as_of, as_of)),
-        (re.compile(r"\byesterday\b|\blast night\b"), fixed(as_of - timedelta(days=1), as_of - timedelta(days=1))),
+        (re.compile(r"\byesterday\b|\blast night\b"), fixed(as_of - timedelta(days=1), as_of)),
         (
             re.compile(r"\b(?:this|the past|the last|past) weekend\b"),
             lambda m: (_last_weekday(as_of, 5, True), _last_weekday(as_of, 5, True) + timedelta(days=1)),
@@ -97,7 +97,7 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
         ),
         (
             re.compile(rf"\b(?:on |last )({_WEEKDAY_RE})\b"),
-            lambda m: (d := _last_weekday(as_of, _WEEKDAYS[m.group(1)], False), d),
+            lambda m: (_last_weekday(as_of, _WEEKDAYS[m.group(1)], False), as_of),
         ),
         (
             re.compile(rf"\bsince ({_MONTH_RE})\b(?:\s+(\d{{4}}))?"),

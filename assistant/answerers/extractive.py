@@ -100,6 +100,7 @@ class ExtractiveAnswerer:
         weights: tuple[float, float, float, float] = (0.55, 0.35, 0.10, 0.10),
         keep_ratio: float = 0.85,
         min_score: float = 0.25,
+        semantic_pool: int = 16,
     ) -> None:
         self.embeddings = embeddings
         self.max_sentences = settings.extractive_sentences
@@ -107,6 +108,7 @@ class ExtractiveAnswerer:
         self.weights = weights
         self.keep_ratio = keep_ratio
         self.min_score = min_score
+        self.semantic_pool = semantic_pool
 
     def condense(self, question: str, history: Sequence[Turn]) -> Condensed:
         """Follow-ups borrow names and topic words from earlier turns (no LLM)."""
@@ -136,9 +138,10 @@ class ExtractiveAnswerer:
                 )
         return out
 
-    def score(self, question: str, candidates: list[Candidate]) -> None:
-        """Set each candidate's score: semantic similarity, lexical overlap (title words count half),
-        passage rank, and whether it holds the kind of thing asked for (a number, a date, a name)."""
+    def score(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
+        """Score candidates: lexical overlap (title words count half), passage rank and whether the
+        sentence holds the kind of thing asked for (a number, a date, a name) for all of them; then
+        semantic similarity for the ``semantic_pool`` best, which are returned."""
         query_terms = {t for t in terms(question) if t not in QUESTION_WORDS}
         total = len(candidates)
         df: dict[str, int] = {}
@@ -147,14 +150,17 @@ class ExtractiveAnswerer:
                 df[t] = df.get(t, 0) + 1
         idf = {t: math.log((total + 1) / (df.get(t, 0) + 0.5)) for t in query_terms}
         idf_total = sum(idf.values()) or 1.0
-        vectors = self.embeddings.encode([question] + [f"{c.title}: {c.text}" for c in candidates])
-        similarity = vectors[1:] @ vectors[0]
         w_sem, w_lex, w_rank, w_type = self.weights
         kind = answer_type(question)
-        for c, sim in zip(candidates, similarity, strict=True):
+        for c in candidates:
             matched = sum(idf[t] for t in c.terms & query_terms) + 0.5 * sum(idf[t] for t in c.context & query_terms)
             typed = w_type if kind and has_answer_type(c.text, kind, question) else 0.0
-            c.score = w_sem * float(sim) + w_lex * matched / idf_total + w_rank / math.sqrt(c.n) + typed
+            c.score = w_lex * matched / idf_total + w_rank / math.sqrt(c.n) + typed
+        shortlist = sorted(candidates, key=lambda c: c.score, reverse=True)[: self.semantic_pool]
+        vectors = self.embeddings.encode([question] + [f"{c.title}: {c.text}" for c in shortlist])
+        for c, similarity in zip(shortlist, vectors[1:] @ vectors[0], strict=True):
+            c.score += w_sem * float(similarity)
+        return shortlist
 
     def select(self, candidates: list[Candidate]) -> list[Candidate]:
         """The best sentences: within ``keep_ratio`` of the best, no near-duplicates."""
@@ -175,8 +181,7 @@ class ExtractiveAnswerer:
         candidates = self.candidates(passages)
         if not candidates:
             return Draft(REFUSAL, self.name, refused=True)
-        self.score(question, candidates)
-        chosen = self.select(candidates)
+        chosen = self.select(self.score(question, candidates))
         if not chosen:
             return Draft(REFUSAL, self.name, refused=True)
         highlights: dict[int, list[tuple[int, int]]] = {}

@@ -12,7 +12,7 @@ AS_OF = date(2023, 1, 6)  # a Friday
     [
         ("What happened this week?", date(2022, 12, 31), date(2023, 1, 6)),
         ("Who resigned last week?", date(2022, 12, 24), date(2022, 12, 30)),
-        ("What did the mayor say yesterday?", date(2023, 1, 5), date(2023, 1, 5)),
+        ("What did the mayor say yesterday?", date(2023, 1, 5), date(2023, 1, 6)),
         ("What was decided today?", date(2023, 1, 6), date(2023, 1, 6)),
         ("What happened last month in Congress?", date(2022, 12, 1), date(2022, 12, 31)),
         ("Which bills passed this month?", date(2023, 1, 1), date(2023, 1, 6)),
@@ -20,7 +20,7 @@ AS_OF = date(2023, 1, 6)  # a Friday
         ("What happened in March?", date(2022, 3, 1), date(2022, 3, 31)),
         ("What happened in March 2021?", date(2021, 3, 1), date(2021, 3, 31)),
         ("What has changed since Monday?", date(2023, 1, 2), date(2023, 1, 6)),
-        ("What did he announce on Tuesday?", date(2023, 1, 3), date(2023, 1, 3)),
+        ("What did he announce on Tuesday?", date(2023, 1, 3), date(2023, 1, 6)),
         ("Any news in the past 3 days?", date(2023, 1, 4), date(2023, 1, 6)),
         ("What happened over the last two weeks?", date(2022, 12, 24), date(2023, 1, 6)),
     ],
