@@ -8,7 +8,7 @@ PORT ?= 8000
 # apt-get needs root: CI runs as root; elsewhere sudo asks.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup run test test-deps lint bench clean
+.PHONY: setup run test test-server-mode test-deps lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,8 +36,18 @@ test-deps:
 		$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium curl; \
 	fi
 
+# Server mode: the store, ingest and ask tests again, against a real Chroma server (`chroma run` on a free loopback
+# port over a temporary folder, started and stopped by tests/chroma_server.py) through NEWSDESK_CHROMA_URL.
+SERVER_MODE_TESTS := tests/ingest/test_pipeline.py tests/assistant/test_retrieval.py tests/assistant/test_extractive.py \
+	tests/assistant/test_cli_ask.py tests/assistant/test_api.py tests/server_mode
+
+# Every test with the embedded Chroma (whatever the caller's environment says), then the server mode.
 test: lint test-deps
-	$(BIN)/pytest
+	env -u NEWSDESK_CHROMA_URL $(BIN)/pytest
+	$(MAKE) --no-print-directory test-server-mode
+
+test-server-mode: setup
+	$(BIN)/python -m tests.chroma_server $(BIN)/pytest -m "not slow" $(SERVER_MODE_TESTS)
 
 bench: setup
 	$(BIN)/python benchmarks/ingest_bench.py
