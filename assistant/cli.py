@@ -424,3 +424,30 @@ def serve(
         )
     except NewsdeskError as exc:
         raise _fail(str(exc)) from None
+
+
+@app.command()
+def doctor(
+    fix: Annotated[bool, typer.Option("--repair", help="Fix what can be fixed.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as one JSON object.")] = False,
+) -> None:
+    """Check the store: records against passages, orphans, the model, the index. Exits 1 on a problem."""
+    from assistant.doctor import run_doctor
+
+    svc = services()
+    try:
+        report = run_doctor(svc.settings, svc.embeddings, fix)
+    except NewsdeskError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        for finding in report.findings:
+            state = "repaired" if finding.repaired else ("cannot repair" if not finding.repairable else "problem")
+            out.print(f"{state}: {finding.message}", markup=False, highlight=False)
+        verdict = "healthy" if not report.findings else ("repaired" if report.ok else "has problems")
+        out.print(f"store {verdict}: {report.articles} articles, {report.chunks} passages", highlight=False)
+        if report.findings and not report.ok and not fix:
+            out.print("run `newsdesk doctor --repair` to fix what can be fixed", highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)

@@ -162,6 +162,21 @@ class ChromaStore:
             raise NotFoundError(f"no article with id {article_id!r}")
         return str(got["documents"][0] or "")
 
+    def chunk_census(self, article_ids: Sequence[str] | None = None) -> dict[str, dict[str, list[str]]]:
+        """``article id -> content hash -> chunk ids`` for every stored passage (or those of some articles)."""
+        census: dict[str, dict[str, list[str]]] = {}
+        if article_ids is None:
+            wheres: list[dict[str, Any] | None] = [None]
+        else:
+            ids = list(article_ids)
+            wheres = [{"article_id": {"$in": list(batch)}} for batch in _batched(ids, 500)]
+        for where in wheres:
+            for cid, meta, _ in self._paged_get(self.chunks, where=where, include=["metadatas"]):
+                meta = meta or {}
+                article = census.setdefault(str(meta.get("article_id", "")), {})
+                article.setdefault(str(meta.get("content_hash", "")), []).append(cid)
+        return census
+
     def count_articles(self) -> int:
         """How many articles are stored."""
         return sum(1 for _ in self._paged_get(self.articles, where={"kind": "article"}, include=[]))

@@ -108,23 +108,25 @@ class Ingestor:
         summary = IngestSummary()
         loaded = list(items)
         total = len(loaded)
-        known = self.store.article_hashes()
+        records = {r.id: r for r in self.store.list_articles()}
+        known = {article_id: r.content_hash for article_id, r in records.items()}
         known_hashes = {h: i for i, h in known.items()}
         signature = index_signature(self.settings)
-        pending: list[tuple[PreparedArticle, list[Chunk], bool]] = []
-        pending_chunks = 0
+        pending: dict[str, tuple[PreparedArticle, list[Chunk], bool]] = {}
+        unchanged: dict[str, PreparedArticle] = {}
         done = 0
 
-        def flush() -> None:
-            nonlocal pending, pending_chunks, done
-            if pending:
-                self._write(pending, summary)
-                for article, _, _ in pending:
+        def flush(force: bool = False) -> None:
+            nonlocal pending, done
+            if pending and (force or sum(len(p[1]) for p in pending.values()) >= self.batch_chunks):
+                batch = list(pending.values())
+                self._write(batch, summary)
+                for article, _, _ in batch:
                     known[article.id] = article.content_hash
-                done += len(pending)
-                pending, pending_chunks = [], 0
-                if progress:
-                    progress(done, total)
+                done += len(batch)
+                pending = {}
+            if progress:
+                progress(done, total)
 
         for item in loaded:
             if isinstance(item, LoadFailure):
@@ -132,40 +134,55 @@ class Ingestor:
                 done += 1
                 continue
             prepared = prepare_article(item, signature)
-            chunks = (
-                split_article(
-                    prepared.text,
-                    self.settings.chunk_words,
-                    self.settings.chunk_max_words,
-                    self.settings.chunk_overlap_words,
-                )
-                if prepared.text.strip()
-                else []
-            )
+            status = self._status(prepared, known, known_hashes, list(pending.values()))
+            if status == "unchanged":
+                summary.unchanged += 1
+                summary.articles.append({"id": prepared.id, "title": prepared.title, "status": "unchanged"})
+                if known.get(prepared.id) == prepared.content_hash:
+                    unchanged[prepared.id] = prepared
+                done += 1
+                continue
+            chunks = self._split(prepared)
             if not chunks:
                 summary.failed.append({"source": item.origin, "error": "no article text left after cleaning"})
                 done += 1
                 continue
-            status = self._status(prepared, known, known_hashes, pending)
-            if status == "unchanged":
-                summary.unchanged += 1
-                summary.articles.append({"id": prepared.id, "title": prepared.title, "status": "unchanged"})
-                done += 1
-                continue
-            pending = [p for p in pending if p[0].id != prepared.id]  # the same article twice: last wins
-            pending.append((prepared, chunks, status == "updated"))
+            pending[prepared.id] = (prepared, chunks, status == "updated")  # the same article twice: last wins
             known_hashes[prepared.content_hash] = prepared.id
-            pending_chunks = sum(len(p[1]) for p in pending)
-            if pending_chunks >= self.batch_chunks:
-                flush()
-            elif progress and not pending:
-                progress(done, total)
-        flush()
-        if progress:
-            progress(total, total)
+            flush()
+        for article in self._incomplete(unchanged, records):
+            summary.unchanged -= 1
+            pending[article.id] = (article, self._split(article), True)
+        flush(force=True)
         summary.seconds = time.perf_counter() - started
         logger.info("ingest: %s", summary.to_dict())
         return summary
+
+    def _split(self, article: PreparedArticle) -> list[Chunk]:
+        if not article.text.strip():
+            return []
+        settings = self.settings
+        return split_article(article.text, settings.chunk_words, settings.chunk_max_words, settings.chunk_overlap_words)
+
+    def _incomplete(
+        self, unchanged: dict[str, PreparedArticle], records: dict[str, ArticleRecord]
+    ) -> list[PreparedArticle]:
+        """Finish what an interrupted run left of unchanged articles: stale passages of an earlier
+        version are deleted; an article missing passages is returned, to be written again."""
+        if not unchanged:
+            return []
+        census = self.store.chunk_census(list(unchanged))
+        stale: list[str] = []
+        redo = []
+        for article_id, article in unchanged.items():
+            by_hash = census.get(article_id, {})
+            stale += [cid for h, ids in by_hash.items() if h != article.content_hash for cid in ids]
+            if len(by_hash.get(article.content_hash, [])) != records[article_id].chunk_count:
+                redo.append(article)
+        if stale:
+            logger.warning("ingest: removing %d passages left by an interrupted update", len(stale))
+            self.store.delete_chunks(stale)
+        return redo
 
     @staticmethod
     def _status(

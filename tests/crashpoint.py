@@ -1,0 +1,67 @@
+"""Run the newsdesk CLI and SIGKILL it at a chosen point of a store write (for crash-safety tests).
+
+    python tests/crashpoint.py POINT [newsdesk arguments...]
+
+POINT is where the process kills itself: ``before-commit`` (passages written, article
+records not), ``before-cleanup`` (records committed, stale passages not yet deleted),
+``mid-delete`` (a record deleted, its passages not yet), or ``none``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from typing import Any
+
+from assistant.store import ChromaStore
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def install(point: str) -> None:
+    """Patch the store so the process dies at ``point``."""
+    if point == "before-commit":
+        original = ChromaStore.write_articles
+
+        def write_articles(self: ChromaStore, writes: Any) -> None:
+            upsert = self.articles.upsert
+
+            def die_on_records(*args: Any, **kwargs: Any) -> Any:
+                if kwargs.get("ids") and kwargs["ids"] != ["__revision__"]:
+                    _die()
+                return upsert(*args, **kwargs)
+
+            self.articles.upsert = die_on_records  # type: ignore[method-assign]
+            original(self, writes)
+
+        ChromaStore.write_articles = write_articles  # type: ignore[method-assign]
+    elif point == "before-cleanup":
+        ChromaStore._delete_stale = lambda self, live: _die()  # type: ignore[method-assign, assignment]
+    elif point == "mid-delete":
+        original_delete = ChromaStore.delete_article
+
+        def delete_article(self: ChromaStore, article_id: str) -> int:
+            delete = self.chunks.delete
+
+            def die(*args: Any, **kwargs: Any) -> Any:
+                _die()
+
+            self.chunks.delete = die  # type: ignore[method-assign]
+            try:
+                return original_delete(self, article_id)
+            finally:
+                self.chunks.delete = delete  # type: ignore[method-assign]
+
+        ChromaStore.delete_article = delete_article  # type: ignore[method-assign]
+    elif point != "none":
+        raise SystemExit(f"unknown crash point {point!r}")
+
+
+if __name__ == "__main__":
+    install(sys.argv[1])
+    from assistant.cli import app
+
+    app(sys.argv[2:], prog_name="newsdesk")

@@ -1,0 +1,201 @@
+"""Kill ingests, updates and deletes mid-write (SIGKILL), run them again: the store ends consistent.
+
+Consistent means: every article exactly once, each record's chunk count equal to its
+stored passages, no orphan passages (``newsdesk doctor`` agrees), and search and ask work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+NEWSDESK = str(ROOT / ".venv" / "bin" / "newsdesk")
+TOPICS = ["harbour", "tram", "library", "orchard", "bridge", "museum", "ferry", "stadium", "bakery", "reservoir"]
+
+
+def write_corpus(path: Path, n: int, version: str) -> None:
+    """``n`` short distinct articles as JSON lines; ``version`` changes every text."""
+    with path.open("w") as handle:
+        for i in range(n):
+            topic = TOPICS[i % len(TOPICS)]
+            text = (
+                f"The {topic} committee number {i} met on Tuesday ({version}). "
+                f"Members discussed plan {i} for the {topic} and agreed to publish figures for item {i * 7}. "
+                f"A spokesperson said the {version} decision on the {topic} would be final."
+            )
+            record = {
+                "title": f"{topic.title()} report {i}",
+                "url": f"https://example.com/{topic}/{i}",
+                "published_at": f"2025-06-{1 + i % 28:02d}",
+                "source": "Crash Test Gazette",
+                "text": text,
+            }
+            handle.write(json.dumps(record) + "\n")
+
+
+def env_for(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "OPENAI_"))}
+    env.update({"NEWSDESK_DATA_DIR": str(data_dir), "NEWSDESK_EMBEDDING_BATCH_SIZE": "8"})  # many small write batches
+    if os.environ.get("NEWSDESK_CHROMA_URL"):
+        env["NEWSDESK_CHROMA_URL"] = os.environ["NEWSDESK_CHROMA_URL"]
+        env["NEWSDESK_COLLECTION"] = "crash" + os.urandom(3).hex()
+    return env
+
+
+def newsdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([NEWSDESK, *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+def kill_during_writes(env: dict[str, str], data_dir: Path, args: list[str], rng: random.Random) -> int:
+    """Start ``newsdesk args``; once the store starts growing, SIGKILL it after a random delay."""
+    sqlite = data_dir / "chroma" / "chroma.sqlite3"
+    before = sqlite.stat().st_size if sqlite.exists() else 0
+    process = subprocess.Popen([NEWSDESK, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if sqlite.exists() and sqlite.stat().st_size != before:
+            break
+        time.sleep(0.05)
+    time.sleep(rng.uniform(0.0, 1.5))
+    if process.poll() is None:
+        process.send_signal(signal.SIGKILL)
+    return process.wait(timeout=60)
+
+
+CHECK = """
+import json
+from assistant.chain import answer, search
+from assistant.doctor import run_doctor
+from assistant.services import get_services
+services = get_services()
+report = run_doctor(services.settings, services.embeddings, fix=False).to_dict()
+records = [r.to_dict() for r in services.store.list_articles()]
+found = search("ferry committee number 6", k=3, services=services)
+reply = answer("What did the ferry committee number 16 discuss?", services=services)
+print(json.dumps({"doctor": report, "records": records, "search": [p.to_dict() for p in found.passages],
+                  "answer": reply.to_dict()}))
+"""
+
+
+def check_store(env: dict[str, str]) -> dict:
+    """Doctor, records, a search and an ask, from one fresh process."""
+    done = subprocess.run([sys.executable, "-c", CHECK], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def assert_consistent(env: dict[str, str], expected_articles: int, marker: str) -> None:
+    state = check_store(env)
+    report = state["doctor"]
+    assert report["ok"] and report["problems"] == [] and report["articles"] == expected_articles, report
+    records = state["records"]
+    assert len(records) == len({r["id"] for r in records}) == expected_articles
+    assert sum(r["chunk_count"] for r in records) == report["chunks"]
+    assert state["search"] and all(marker in p["quote"] for p in state["search"])
+    answer = state["answer"]
+    assert answer["citations"] and answer["citations"][0]["title"] == "Ferry report 16"
+    assert "committee number 16" in answer["answer"] and marker in answer["answer"]
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points_of_a_200_article_ingest(tmp_path: Path) -> None:
+    rng = random.Random(20251126)
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, 200, "v1")
+    data_dir = tmp_path / "data"
+    env = env_for(data_dir)
+    codes = [kill_during_writes(env, data_dir, ["ingest", str(corpus)], rng) for _ in range(3)]
+    assert -signal.SIGKILL in codes  # at least one run really died mid-way
+    final = newsdesk(env, "ingest", str(corpus), "--json")
+    assert final.returncode == 0, final.stderr
+    summary = json.loads(final.stdout)
+    assert summary["added"] + summary["updated"] + summary["unchanged"] == 200 and not summary["failed"]
+    assert_consistent(env, 200, "v1")
+
+
+@pytest.mark.slow
+def test_sigkill_during_an_update(tmp_path: Path) -> None:
+    rng = random.Random(7)
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, 200, "v1")
+    data_dir = tmp_path / "data"
+    env = env_for(data_dir)
+    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    write_corpus(corpus, 200, "v2")
+    kill_during_writes(env, data_dir, ["ingest", str(corpus)], rng)
+    # And deterministically at the two riskiest points of an update.
+    subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), "before-cleanup", "ingest", str(corpus)],
+        env=env,
+        capture_output=True,
+        timeout=600,
+    )
+    again = json.loads(newsdesk(env, "ingest", str(corpus), "--json").stdout)
+    assert not again["failed"]
+    assert_consistent(env, 200, "v2")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["before-commit", "before-cleanup"])
+def test_crash_at_each_write_step_then_rerun(tmp_path: Path, point: str) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, 40, "v1")
+    env = env_for(tmp_path / "data")
+    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    write_corpus(corpus, 40, "v2")
+    crashed = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), point, "ingest", str(corpus)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert crashed.returncode == -signal.SIGKILL
+    # Whatever state the crash left, every article is still there exactly once and readable.
+    state = check_store(env)
+    assert len(state["records"]) == len({r["id"] for r in state["records"]}) == 40
+    assert {p["kind"] for p in state["doctor"]["problems"]} <= {"orphan_chunks", "stale_chunks"}  # leftovers only
+    assert state["search"] and state["answer"]["citations"]
+    assert json.loads(newsdesk(env, "ingest", str(corpus), "--json").stdout)["failed"] == []
+    doctor = newsdesk(env, "doctor", "--json")  # the command itself, once
+    assert doctor.returncode == 0 and json.loads(doctor.stdout)["problems"] == []
+    state = check_store(env)
+    assert state["doctor"]["articles"] == 40 and "v2" in state["search"][0]["quote"]
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_delete_then_delete_again(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, 20, "v1")
+    env = env_for(tmp_path / "data")
+    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    records = json.loads(newsdesk(env, "sources", "list", "--json").stdout)
+    target = next(r for r in records if r["title"] == "Ferry report 6")
+    crashed = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), "mid-delete", "sources", "delete", target["id"]],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert crashed.returncode == -signal.SIGKILL
+    # The record is gone (the delete's commit point); its passages are orphans, invisible to search.
+    state = check_store(env)
+    assert target["id"] not in {r["id"] for r in state["records"]}
+    assert target["id"] not in {p["article_id"] for p in state["search"]}
+    doctor = newsdesk(env, "doctor", "--json")
+    assert doctor.returncode == 1 and [p["kind"] for p in json.loads(doctor.stdout)["problems"]] == ["orphan_chunks"]
+    again = newsdesk(env, "sources", "delete", target["id"])  # the same delete, run again, finishes the job
+    assert again.returncode == 0, again.stderr
+    doctor = check_store(env)["doctor"]
+    assert doctor["ok"] and doctor["articles"] == 19 and doctor["chunks"] == 19
