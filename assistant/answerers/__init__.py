@@ -25,7 +25,7 @@ def build_extractive(services: Services) -> Answerer:
     """The extractive answerer over the service's embedding model."""
     from assistant.answerers.extractive import ExtractiveAnswerer
 
-    return ExtractiveAnswerer(services.embeddings(), services.settings)
+    return ExtractiveAnswerer(services.embeddings(), services.settings, services.lexical.idf)
 
 
 def build_openai(services: Services) -> Answerer:

@@ -5,7 +5,7 @@ similarity to the question (the embedding model), lexical overlap (IDF-weighted
 question terms) and the rank of their passage; the best one to three are quoted,
 near-duplicates dropped, each followed by its marker.
 
-    >>> ExtractiveAnswerer(embeddings, settings).draft("What did Medvedev argue?", passages, []).text
+    >>> ExtractiveAnswerer(embeddings, settings, lexical.idf).draft("What did Medvedev argue?", passages, []).text
     'Meanwhile, Russian voices like Dmitry Medvedev argue the U.S. strikes have only strengthened ... [1]'
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.answerers.base import REFUSAL, Draft
@@ -73,6 +73,19 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class SentenceWeights:
+    """How a sentence is scored; tuned on the dev set and checked week by week (BENCHMARKS.md)."""
+
+    meaning_in_context: float = 0.5  # similarity of "title: sentence" to the question
+    meaning: float = 0.5  # similarity of the sentence alone
+    terms: float = 0.7  # IDF-weighted question terms in the sentence
+    title_terms: float = 0.2  # question terms found only in the passage's title
+    rank: float = 0.1  # times 1/sqrt(rank of the passage)
+    answer_type: float = 0.1  # holds a number, date or name when the question asks for one
+    restating: float = 0.3  # taken off a sentence with fewer than three words beyond the question's
+
+
 @dataclass
 class Candidate:
     """A sentence of a retrieved passage, with where it sits in its article."""
@@ -96,13 +109,15 @@ class ExtractiveAnswerer:
         self,
         embeddings: SentenceTransformerEmbeddings,
         settings: Settings,
-        pool: int = 5,
-        weights: tuple[float, float, float, float] = (0.55, 0.35, 0.10, 0.10),
-        keep_ratio: float = 0.85,
+        idf: Callable[[str], float],
+        pool: int = 8,
+        weights: SentenceWeights = SentenceWeights(),
+        keep_ratio: float = 0.8,
         min_score: float = 0.25,
         semantic_pool: int = 16,
     ) -> None:
         self.embeddings = embeddings
+        self.idf = idf
         self.max_sentences = settings.extractive_sentences
         self.pool = pool
         self.weights = weights
@@ -143,23 +158,23 @@ class ExtractiveAnswerer:
         sentence holds the kind of thing asked for (a number, a date, a name) for all of them; then
         semantic similarity for the ``semantic_pool`` best, which are returned."""
         query_terms = {t for t in terms(question) if t not in QUESTION_WORDS}
-        total = len(candidates)
-        df: dict[str, int] = {}
-        for c in candidates:
-            for t in c.terms & query_terms:
-                df[t] = df.get(t, 0) + 1
-        idf = {t: math.log((total + 1) / (df.get(t, 0) + 0.5)) for t in query_terms}
+        idf = {t: self.idf(t) for t in query_terms}
         idf_total = sum(idf.values()) or 1.0
-        w_sem, w_lex, w_rank, w_type = self.weights
+        w = self.weights
         kind = answer_type(question)
         for c in candidates:
-            matched = sum(idf[t] for t in c.terms & query_terms) + 0.5 * sum(idf[t] for t in c.context & query_terms)
-            typed = w_type if kind and has_answer_type(c.text, kind, question) else 0.0
-            c.score = w_lex * matched / idf_total + w_rank / math.sqrt(c.n) + typed
+            in_sentence = sum(idf[t] for t in c.terms & query_terms) / idf_total
+            in_title = sum(idf[t] for t in c.context & query_terms) / idf_total
+            typed = w.answer_type if kind and has_answer_type(c.text, kind, question) else 0.0
+            c.score = w.terms * in_sentence + w.title_terms * in_title + w.rank / math.sqrt(c.n) + typed
+            if len(c.terms - query_terms) < 3:
+                c.score -= w.restating  # says nothing the question does not already say
         shortlist = sorted(candidates, key=lambda c: c.score, reverse=True)[: self.semantic_pool]
-        vectors = self.embeddings.encode([question] + [f"{c.title}: {c.text}" for c in shortlist])
-        for c, similarity in zip(shortlist, vectors[1:] @ vectors[0], strict=True):
-            c.score += w_sem * float(similarity)
+        texts = [f"{c.title}: {c.text}" for c in shortlist] + [c.text for c in shortlist]
+        vectors = self.embeddings.encode([question, *texts])
+        similarity = vectors[1:] @ vectors[0]
+        for i, c in enumerate(shortlist):
+            c.score += w.meaning_in_context * float(similarity[i]) + w.meaning * float(similarity[len(shortlist) + i])
         return shortlist
 
     def select(self, candidates: list[Candidate]) -> list[Candidate]:

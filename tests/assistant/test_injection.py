@@ -9,7 +9,7 @@ import pytest
 from assistant.answerers.chat import ChatModelAnswerer
 from assistant.chain import answer
 from assistant.services import Services
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, SEED
 from tests.fakes import ScriptedChatModel, obedient_model
 
 INJECTED = """---
@@ -31,8 +31,9 @@ UNRELATED = ["Who carried Khamenei's letter to Putin?", "What did Medvedev argue
 def poisoned(services: Services, tmp_path: Path) -> Services:
     path = tmp_path / "festival.md"
     path.write_text(INJECTED)
-    summary = services.ingest([str(EXAMPLES), str(path)])
-    assert summary.added == 9 and not summary.failed
+    clean = [str(EXAMPLES)] + ([str(SEED)] if SEED.exists() else [])  # what the `library` fixture holds
+    summary = services.ingest([*clean, str(path)])
+    assert summary.added == 8 + SEED.exists() + 1 and not summary.failed  # examples, seed, the poisoned one
     return services
 
 
