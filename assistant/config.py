@@ -58,8 +58,8 @@ class Settings(BaseSettings):
     recency_weight: float = Field(default=1.0, ge=0)
     recency_half_life: float = Field(default=7.0, gt=0)
     answerer: str | None = None
-    min_relevance: float = 0.35
-    min_coverage: float = 0.7
+    min_relevance: float = 0.4
+    min_coverage: float = 0.8
     extractive_sentences: int = Field(default=3, ge=1, le=10)
     llm_model: str | None = None
     openai_base_url: str | None = Field(
