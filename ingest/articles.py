@@ -75,9 +75,10 @@ def _digest(*parts: str) -> str:
 
 
 def _strip_leading_title(title: str, text: str) -> str:
-    """Drop a first line that repeats the title (HTML extractors and plain files often carry it)."""
+    """Drop a first line that repeats the title (HTML extractors and plain files often carry it),
+    unless it is all the text there is (a one-line article is its own title)."""
     first, _, rest = text.partition("\n")
-    if title and first.strip().casefold() == title.strip().casefold():
+    if title and rest.strip() and first.strip().casefold() == title.strip().casefold():
         return rest
     return text
 

@@ -76,8 +76,12 @@ _ABBREVIATIONS = frozenset(
         "op",
     ]
 )
-# End punctuation, closing quotes/brackets, whitespace, then what can open a sentence.
-_BOUNDARY = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f])")
+# End punctuation, closing quotes/brackets, whitespace, then what can open a sentence. A match
+# starts only where a run of end punctuation starts, and never gives back what it took, so a
+# line of 400,000 dots is read once (not once per dot).
+_BOUNDARY = re.compile(
+    r"(?<![.!?\u2026])[.!?\u2026]++[\"'\u201d\u2019)\]]*+(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f])"
+)
 _WORD = re.compile(r"\S+")
 
 

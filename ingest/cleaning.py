@@ -11,6 +11,9 @@ _INVISIBLE = dict.fromkeys(
     map(ord, "\u200b\u200c\u200d\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u00ad"),
     None,
 )
+# Unicode tag characters (U+E0000-U+E007F): invisible letters that can smuggle text past a
+# reader to a language model.
+_INVISIBLE.update(dict.fromkeys(range(0xE0000, 0xE0080)))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 

@@ -95,8 +95,17 @@ def load_bytes(data: bytes, origin: str, settings: Settings, kind: str | None = 
 
 
 def _read_limited(stream: BinaryIO, limit: int) -> bytes:
-    """Read at most one byte past ``limit``: enough to tell that it is too large."""
-    return stream.read(limit + 1)
+    """Read at most one byte past ``limit`` (enough to tell that it is too large), a megabyte at a time:
+    ``read(limit + 1)`` would set aside ``limit`` bytes for every file, however small."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = stream.read(min(1 << 20, limit + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def load_path(path: Path, settings: Settings) -> Iterator[LoadItem]:

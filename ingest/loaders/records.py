@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -15,6 +16,34 @@ from ingest.loaders.fields import TEXT_KEYS, first_value, metadata_from
 from ingest.loaders.html import html_to_text
 
 _HTML_TAG = re.compile(r"<(?:p|div|br|span|a|h[1-6]|li|ul|article|section|strong|em)\b[^>]*>", re.I)
+MAX_LISTED_FAILURES = 20
+MAX_RECORDS_PER_FILE = 100_000
+TOO_MANY = f"the limit is {MAX_RECORDS_PER_FILE:,} records per file; split it into smaller files"
+
+
+class FailureList:
+    """The failed records of one file: the first few each with its reason, the rest as one count.
+
+    A 50 MB file of ``[{}, {}, ...]`` holds 16 million records without text; listed one
+    by one their failures would take gigabytes and bury the summary.
+    """
+
+    def __init__(self, origin: str, limit: int = MAX_LISTED_FAILURES) -> None:
+        self.origin = origin
+        self.limit = limit
+        self.count = 0
+
+    def add(self, where: str, error: str) -> Iterator[LoadFailure]:
+        """The failure of one record, while fewer than ``limit`` have been listed."""
+        self.count += 1
+        if self.count <= self.limit:
+            yield LoadFailure(where, error)
+
+    def rest(self) -> Iterator[LoadFailure]:
+        """One failure counting the records not listed, if any."""
+        if self.count > self.limit:
+            unlisted = self.count - self.limit
+            yield LoadFailure(self.origin, f"{unlisted:,} more records failed (only the first {self.limit} are listed)")
 
 
 def record_to_article(record: Any, origin: str, settings: Settings) -> Article:
@@ -58,34 +87,46 @@ def load_json(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
     items = _records(value)
     if not items:
         raise IngestError("no article records in the JSON")
-    for index, record in enumerate(items):
+    failures = FailureList(origin)
+    for index, record in enumerate(items[:MAX_RECORDS_PER_FILE]):
         where = f"{origin}[{index}]" if len(items) > 1 else origin
         try:
             yield record_to_article(record, where, settings)
         except IngestError as exc:
-            yield LoadFailure(where, str(exc))
+            yield from failures.add(where, str(exc))
+    yield from failures.rest()
+    if len(items) > MAX_RECORDS_PER_FILE:
+        unread = len(items) - MAX_RECORDS_PER_FILE
+        yield LoadFailure(origin, f"{unread:,} more records not read: {TOO_MANY}")
 
 
 def load_jsonl(data: bytes, origin: str, settings: Settings) -> Iterator[Article | LoadFailure]:
     """Articles from a .jsonl file, one per line; a malformed line fails alone."""
     text = decode_text(data)
-    found = False
-    for number, line in enumerate(text.splitlines(), start=1):
+    records = 0
+    failures = FailureList(origin)
+    # Lines end at \n, \r\n or \r only: str.splitlines() would also cut at U+2028 and other
+    # separators that JSON strings may hold unescaped. Read lazily, a line at a time.
+    for number, line in enumerate(io.StringIO(text, newline=None), start=1):
         if not line.strip():
             continue
-        found = True
+        if records == MAX_RECORDS_PER_FILE:
+            yield LoadFailure(origin, f"lines from {number:,} on not read: {TOO_MANY}")
+            break
+        records += 1
         where = f"{origin}:{number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield LoadFailure(where, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+            yield from failures.add(where, f"malformed JSON line: {exc.msg} at column {exc.colno}")
             continue
         except RecursionError:
-            yield LoadFailure(where, "malformed JSON line: nested too deeply to read")
+            yield from failures.add(where, "malformed JSON line: nested too deeply to read")
             continue
         try:
             yield record_to_article(record, where, settings)
         except IngestError as exc:
-            yield LoadFailure(where, str(exc))
-    if not found:
+            yield from failures.add(where, str(exc))
+    if not records:
         raise IngestError("empty file: no JSON lines")
+    yield from failures.rest()

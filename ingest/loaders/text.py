@@ -17,9 +17,11 @@ from ingest.loaders.fields import metadata_from
 
 _HEADER_LINE = re.compile(r"^(title|url|link|source|date|published|author|authors)\s*:\s*(.+)$", re.I)
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
+# Linear on any input: no part may run past a bracket, parenthesis or marker that could
+# start another match, so a line of 400,000 "[a](" or "*a " is read once, not once per marker.
+_MD_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\([^()\n]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\([^()\n]*\)")
+_MD_EMPHASIS = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__|(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$", re.M)
 
 
@@ -64,7 +66,9 @@ def markdown_to_text(text: str) -> str:
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_RULE.sub("", text)
     text = _MD_HEADING.sub("", text)
-    return _MD_EMPHASIS.sub(lambda m: m.group(2) or m.group(3) or "", text)
+    for _ in range(2):  # twice: emphasis nested in emphasis ("**bold *and italic***")
+        text = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or m.group(3) or "", text)
+    return text
 
 
 def load_text(data: bytes, origin: str, settings: Settings) -> Iterator[Article]:
