@@ -60,6 +60,10 @@ def hostile_files() -> list[Hostile]:
         Hostile("nested-array.json", b"[" * 200_000 + b"]" * 200_000, "nested too deeply"),
         Hostile("nested-object.json", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "nested too deeply"),
         Hostile("nested-line.jsonl", b'{"text": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n", "nested too deeply"),
+        Hostile("huge-number.json", b'{"title": "N", "text": "Words.", "id": ' + b"9" * 5000 + b"}", "malformed JSON"),
+        Hostile(
+            "huge-number.jsonl", b'{"title": "N", "text": "Words.", "n": ' + b"9" * 5000 + b"}\n", "malformed JSON"
+        ),
         Hostile("many-records.json", json.dumps([{} for _ in range(300_000)]).encode(), "records per file"),
         Hostile("huge-text.json", json.dumps({"title": "Huge", "text": "word " * 2_000_000}).encode(), "too long"),
         Hostile("only-invisible.txt", ("\x01\x02\u202e\u200b\x1b\U000e0041" * 2000).encode(), "no article text"),

@@ -84,10 +84,11 @@ async def _ingest_json(request: Request, services: Services) -> IngestSummary:
         raise InvalidRequestError(f"the request body is empty: {HOW_TO_ADD}")
     try:
         value = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidRequestError(f"the request body is not valid JSON: {exc}") from None
     except RecursionError:
         raise InvalidRequestError("the request body is not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # malformed, not UTF-8, or a number of more than 4,300 digits
+        reason = str(exc).split(":", 1)[0] if not isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise InvalidRequestError(f"the request body is not valid JSON: {reason}") from None
     if _is_url_request(value):
         return await run_in_threadpool(ingest_urls, services, _urls_of(value))
     return await run_in_threadpool(ingest_records, services, value)

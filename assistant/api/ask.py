@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from assistant.api.errors import error_body, status_for
 from assistant.api.security import current_services
@@ -37,18 +38,40 @@ logger = logging.getLogger(__name__)
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
+# The dates articles can carry (ingest.dates): relative times ("last year") seen from an as_of
+# far outside them would fall off the calendar.
+AS_OF_RANGE = (date(1900, 1, 1), date(2100, 12, 31))
+
+
+def check_as_of(value: str | None) -> str | None:
+    """Refuse an ``as_of`` date outside :data:`AS_OF_RANGE`; text that is no date is left to the chain."""
+    if not value:
+        return value
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    low, high = AS_OF_RANGE
+    if not low <= day <= high:
+        raise ValueError(f"as_of must be between {low.isoformat()} and {high.isoformat()}, got {value!r}")
+    return value
+
+
+AsOf = Annotated[str | None, AfterValidator(check_as_of)]
+
+
 class HistoryMessage(BaseModel):
     """One earlier message of the conversation."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     role: Literal["user", "assistant", "system"]
     content: str
 
 
 class Filters(BaseModel):
-    """Options shared by asking and searching."""
+    """Options shared by asking and searching (strict: ``"k": true`` or ``"stream": "yes"`` are refused)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     k: int | None = Field(default=None, ge=1, le=100, description="How many passages to retrieve.")
     since: str | None = Field(default=None, description="Only articles published on or after (YYYY-MM-DD).")
     until: str | None = Field(default=None, description="Only articles published on or before (YYYY-MM-DD).")
@@ -60,7 +83,7 @@ class AskBody(Filters):
 
     question: str = Field(description="The question.", examples=["What did Medvedev argue?"])
     history: list[HistoryMessage] = Field(default_factory=list, max_length=100, description="Earlier turns.")
-    as_of: str | None = Field(default=None, description="The date 'this week', 'yesterday'... are seen from.")
+    as_of: AsOf = Field(default=None, description="The date 'this week', 'yesterday'... are seen from.")
     answerer: str | None = Field(default=None, description="extractive or openai (default: the server's).")
     stream: bool = Field(default=False, description="Answer with server-sent events.")
 
@@ -81,7 +104,7 @@ class SearchBody(Filters):
     """A search query and its filters."""
 
     query: str = Field(description="What to look for.", examples=["uranium"])
-    as_of: str | None = Field(default=None, description="The date relative times are seen from.")
+    as_of: AsOf = Field(default=None, description="The date relative times are seen from.")
 
 
 def sse_event(event: str, data: Any) -> str:

@@ -72,7 +72,10 @@ def status_for(exc: NewsdeskError) -> tuple[int, str]:
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    """The field's dotted path, without its location ("body", "query"...): a field may be named so too."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie"):
+        parts = parts[1:]
     return ".".join(parts) or "body"
 
 
@@ -90,6 +93,8 @@ def describe_validation(exc: RequestValidationError) -> tuple[int, str]:
             problems.append(f"{where}: required")
         elif error.get("type") == "extra_forbidden":
             problems.append(f"{where}: unknown field")
+        elif error.get("type") == "value_error" and (error.get("ctx") or {}).get("error"):
+            problems.append(f"{where}: {error['ctx']['error']}")  # our own validator's message, unprefixed
         else:
             problems.append(f"{where}: {error.get('msg', 'invalid')}")
     return 422, "invalid request: " + "; ".join(problems)
@@ -123,7 +128,12 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         """Routing, auth and size errors, their message made specific."""
         message = str(exc.detail)
-        if exc.status_code == 404 and message == "Not Found":
+        if exc.status_code == 400 and message == "There was an error parsing the body":  # FastAPI's words
+            message = (
+                "the request body is not valid JSON: not UTF-8, nested too deeply, or a number of more than "
+                "4,300 digits"
+            )
+        elif exc.status_code == 404 and message == "Not Found":
             message = f"no such route: {request.method} {request.url.path}"
         elif exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}"

@@ -27,7 +27,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.api.ask import SSE_HEADERS
+from assistant.api.ask import SSE_HEADERS, AsOf
 from assistant.api.errors import error_body, status_for
 from assistant.api.security import current_services
 from assistant.chain import Answer, answer, stream_answer
@@ -43,7 +43,7 @@ CREATED = 1750636800  # 2025-06-23, when newsdesk began; a fixed value, as OpenA
 class ChatMessage(BaseModel):
     """One message as OpenAI clients send it (text content, or a list of text parts)."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
     role: str
     content: str | list[dict[str, Any]] | None = None
 
@@ -51,14 +51,14 @@ class ChatMessage(BaseModel):
 class ChatCompletionBody(BaseModel):
     """An OpenAI chat-completions request; sampling options are accepted and ignored."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", strict=True)
     model: str = Field(examples=[MODEL_ID])
     messages: list[ChatMessage] = Field(min_length=1, max_length=200)
     stream: bool = False
     k: int | None = Field(default=None, ge=1, le=100)
     since: str | None = None
     until: str | None = None
-    as_of: str | None = None
+    as_of: AsOf = None
     source: str | list[str] | None = None
     answerer: str | None = None
 

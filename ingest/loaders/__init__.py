@@ -10,6 +10,7 @@ the rest of a batch.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +21,8 @@ from assistant.config import Settings
 from assistant.errors import IngestError, UnknownBackendError
 from ingest.articles import Article, LoadFailure
 from ingest.loaders import html, records, text, web
+
+logger = logging.getLogger(__name__)
 
 LoadItem = Article | LoadFailure
 Loader = Callable[[bytes, str, Settings], Iterator[LoadItem]]
@@ -92,6 +95,9 @@ def load_bytes(data: bytes, origin: str, settings: Settings, kind: str | None = 
         yield LoadFailure(origin, str(exc))
     except RecursionError:
         yield LoadFailure(origin, "malformed: nested too deeply to read")
+    except Exception as exc:  # a loader's bug on one input must not stop the batch
+        logger.exception("loading %s failed", origin)
+        yield LoadFailure(origin, f"cannot read: {type(exc).__name__}: {exc}")
 
 
 def _read_limited(stream: BinaryIO, limit: int) -> bytes:

@@ -65,6 +65,11 @@ def record_to_article(record: Any, origin: str, settings: Settings) -> Article:
     return Article(text=text, origin=origin, identity=identity, **meta)
 
 
+def _first_clause(exc: Exception) -> str:
+    """The gist of an error message, without Python's advice after the colon."""
+    return str(exc).split(":", 1)[0]
+
+
 def _records(value: Any) -> list[Any]:
     if isinstance(value, list):
         return value
@@ -84,6 +89,8 @@ def load_json(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
         raise IngestError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
     except RecursionError as exc:
         raise IngestError("malformed JSON: nested too deeply to read") from exc
+    except ValueError as exc:  # a number of more than 4,300 digits
+        raise IngestError(f"malformed JSON: {_first_clause(exc)}") from exc
     items = _records(value)
     if not items:
         raise IngestError("no article records in the JSON")
@@ -122,6 +129,9 @@ def load_jsonl(data: bytes, origin: str, settings: Settings) -> Iterator[Article
             continue
         except RecursionError:
             yield from failures.add(where, "malformed JSON line: nested too deeply to read")
+            continue
+        except ValueError as exc:  # a number of more than 4,300 digits
+            yield from failures.add(where, f"malformed JSON line: {_first_clause(exc)}")
             continue
         try:
             yield record_to_article(record, where, settings)
