@@ -20,6 +20,8 @@ from assistant.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
+SMALL_BATCH = 64
+
 
 def resolve_model_path(name: str) -> str:
     """Where to load a model from: the bundled MiniLM for the default name, else the name itself."""
@@ -58,13 +60,21 @@ class SentenceTransformerEmbeddings(Embeddings):
             ) from exc
         self.dimension = int(self._model.get_embedding_dimension() or len(self._model.encode(["x"])[0]))
         self._lock = threading.Lock()  # torch on 2 cores: one encode at a time is fastest
+        import torch
+
+        self._threads = torch.get_num_threads()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Normalised float32 vectors for ``texts``, one row each."""
         self.calls += 1
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        import torch
+
         with self._lock:
+            # Small batches (a query, a few sentences) run fastest on one thread: several threads
+            # spin against each other and against any other busy process. Ingest batches use all cores.
+            torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self._threads)
             vectors = self._model.encode(
                 texts,
                 batch_size=self.batch_size,

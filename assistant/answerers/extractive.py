@@ -114,7 +114,7 @@ class ExtractiveAnswerer:
         weights: SentenceWeights = SentenceWeights(),
         keep_ratio: float = 0.8,
         min_score: float = 0.25,
-        semantic_pool: int = 16,
+        semantic_pool: int = 10,
     ) -> None:
         self.embeddings = embeddings
         self.idf = idf
