@@ -21,6 +21,7 @@ import gradio as gr
 
 from assistant.chain import Answer, stream_answer
 from assistant.errors import NewsdeskError, NotFoundError
+from assistant.ingest_lock import ingest_lock
 from assistant.records import ArticleRecord
 from assistant.services import Services
 from assistant.ui.examples import example_questions
@@ -130,12 +131,13 @@ class NewsdeskUI:
             return '<div class="nd-summary nd-empty">Choose files or paste URLs first.</div>', gr.skip(), gr.skip()
         progress(0, desc="Ingesting")
         try:
-            summary = ingest_uploads(
-                self.services,
-                uploads,
-                url_list,
-                progress=lambda done, total: progress((done, total), desc="Ingesting", unit="articles"),
-            )
+            with ingest_lock(self.services.settings):
+                summary = ingest_uploads(
+                    self.services,
+                    uploads,
+                    url_list,
+                    progress=lambda done, total: progress((done, total), desc="Ingesting", unit="articles"),
+                )
         except NewsdeskError as exc:
             return error_html(str(exc)), gr.skip(), gr.skip()
         return summary_html(summary_dict(summary)), None, ""
