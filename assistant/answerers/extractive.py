@@ -37,7 +37,20 @@ _DATE = re.compile(
     re.I,
 )
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|trillion|bn|m)?\s*(?:dollars|euros|pounds|yen|yuan|rupees|francs)\b"
+    r"|\b\d[\d,.]*\s*(?:million|billion|trillion)\b",
+    re.I,
+)
 _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"\bhow much\b.*\b(?:cost|costs|spend|spent|pay|paid|worth|price|raise|raised|fund|funding|budget|fine|charge|money)\b"
+            r"|\bhow much money\b|\bwhat (?:price|amount of money)\b",
+            re.I,
+        ),
+        "money",
+    ),
     (
         re.compile(
             r"\bhow (?:much|many|old|long|far|big|large|tall|often)\b|\bwhat (?:percentage|share|number|amount|price)\b",
@@ -54,7 +67,7 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
 
 
 def answer_type(question: str) -> str | None:
-    """What kind of thing the question asks for: a number, a date, a name; None when unclear."""
+    """What kind of thing the question asks for: money, a number, a date, a name; None when unclear."""
     for pattern, kind in _ANSWER_TYPES:
         if pattern.search(question):
             return kind
@@ -63,6 +76,8 @@ def answer_type(question: str) -> str | None:
 
 def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
     """True when the sentence holds something of the asked-for kind that the question does not."""
+    if kind == "money":
+        return bool(_MONEY.search(sentence))
     if kind == "number":
         return bool(_NUMBER.search(sentence))
     if kind == "date":
@@ -77,10 +92,8 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
 class SentenceWeights:
     """How a sentence is scored; tuned on the dev set and checked week by week (BENCHMARKS.md)."""
 
-    meaning_in_context: float = 0.5  # similarity of "title: sentence" to the question
-    meaning: float = 0.5  # similarity of the sentence alone
-    terms: float = 0.7  # IDF-weighted question terms in the sentence
-    title_terms: float = 0.2  # question terms found only in the passage's title
+    meaning: float = 0.5  # similarity of the sentence to the question
+    terms: float = 1.0  # IDF-weighted share of the question's terms in the sentence or its article's title
     rank: float = 0.1  # times 1/sqrt(rank of the passage)
     answer_type: float = 0.1  # holds a number, date or name when the question asks for one
     restating: float = 0.3  # taken off a sentence with fewer than three words beyond the question's
@@ -95,8 +108,7 @@ class Candidate:
     start: int
     end: int
     terms: frozenset[str]
-    context: frozenset[str] = frozenset()
-    title: str = ""
+    title_terms: frozenset[str] = frozenset()
     score: float = 0.0
 
 
@@ -139,22 +151,15 @@ class ExtractiveAnswerer:
                 n_words = len(sentence.split())
                 if n_words < 4 or n_words > 90 or looks_like_injection(sentence):
                     continue
-                sentence_terms = frozenset(terms(sentence))
                 out.append(
                     Candidate(
-                        n,
-                        sentence,
-                        passage.start + start,
-                        passage.start + end,
-                        sentence_terms,
-                        title_terms - sentence_terms,
-                        passage.title,
+                        n, sentence, passage.start + start, passage.start + end, frozenset(terms(sentence)), title_terms
                     )
                 )
         return out
 
     def score(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
-        """Score candidates: lexical overlap (title words count half), passage rank and whether the
+        """Score candidates: lexical overlap, passage rank and whether the
         sentence holds the kind of thing asked for (a number, a date, a name) for all of them; then
         semantic similarity for the ``semantic_pool`` best, which are returned."""
         query_terms = {t for t in terms(question) if t not in QUESTION_WORDS}
@@ -163,18 +168,16 @@ class ExtractiveAnswerer:
         w = self.weights
         kind = answer_type(question)
         for c in candidates:
-            in_sentence = sum(idf[t] for t in c.terms & query_terms) / idf_total
-            in_title = sum(idf[t] for t in c.context & query_terms) / idf_total
+            # A sentence is read under its article's headline: the title's words count as its own.
+            in_sentence = sum(idf[t] for t in (c.terms | c.title_terms) & query_terms) / idf_total
             typed = w.answer_type if kind and has_answer_type(c.text, kind, question) else 0.0
-            c.score = w.terms * in_sentence + w.title_terms * in_title + w.rank / math.sqrt(c.n) + typed
+            c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + typed
             if len(c.terms - query_terms) < 3:
                 c.score -= w.restating  # says nothing the question does not already say
         shortlist = sorted(candidates, key=lambda c: c.score, reverse=True)[: self.semantic_pool]
-        texts = [f"{c.title}: {c.text}" for c in shortlist] + [c.text for c in shortlist]
-        vectors = self.embeddings.encode([question, *texts])
-        similarity = vectors[1:] @ vectors[0]
-        for i, c in enumerate(shortlist):
-            c.score += w.meaning_in_context * float(similarity[i]) + w.meaning * float(similarity[len(shortlist) + i])
+        vectors = self.embeddings.encode([question, *(c.text for c in shortlist)])
+        for c, similarity in zip(shortlist, vectors[1:] @ vectors[0], strict=True):
+            c.score += w.meaning * float(similarity)
         return shortlist
 
     def select(self, candidates: list[Candidate]) -> list[Candidate]:
