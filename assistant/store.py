@@ -201,6 +201,9 @@ class ChromaStore:
         with self._lock:
             chunks = [c for w in writes for c in w.chunks]
             recorded_dim = (self.chunks.metadata or {}).get("embedding_dim")
+            if recorded_dim is None and chunks:  # another process may have written the first vectors since we opened
+                self.chunks = self._client.get_collection(f"{self.name}_chunks", embedding_function=None)
+                recorded_dim = (self.chunks.metadata or {}).get("embedding_dim")
             if chunks:
                 dim = int(chunks[0].vector.shape[-1])
                 if recorded_dim is not None and int(recorded_dim) != dim:
