@@ -39,7 +39,8 @@ test-deps:
 # Server mode: the store, ingest and ask tests again, against a real Chroma server (`chroma run` on a free loopback
 # port over a temporary folder, started and stopped by tests/chroma_server.py) through NEWSDESK_CHROMA_URL.
 SERVER_MODE_TESTS := tests/ingest/test_pipeline.py tests/assistant/test_retrieval.py tests/assistant/test_extractive.py \
-	tests/assistant/test_doctor.py tests/assistant/test_cli_ask.py tests/assistant/test_api.py tests/server_mode
+	tests/assistant/test_doctor.py tests/assistant/test_cli_ask.py tests/assistant/test_api.py tests/server_mode \
+	tests/assistant/test_injection.py tests/assistant/test_evaluation.py tests/assistant/test_chain_llm.py
 
 # Every test with the embedded Chroma (whatever the caller's environment says), then the server mode.
 test: lint test-deps
