@@ -1,0 +1,45 @@
+"""The serve command: the HTTP API and the chat UI in one process."""
+
+from __future__ import annotations
+
+import logging
+from typing import Annotated
+
+import typer
+
+from assistant.cli.app import app, err, fail, out, services
+from assistant.errors import NewsdeskError
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option("--host", help="Address to listen on (NEWSDESK_HOST, default 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port to listen on; 0 picks a free one (NEWSDESK_PORT, default 8000).")
+    ] = None,
+    allow_public: Annotated[
+        bool,
+        typer.Option(
+            "--allow-public", help="Serve beyond this machine even without NEWSDESK_API_KEY (anyone may use it)."
+        ),
+    ] = False,
+) -> None:
+    """Serve the HTTP API and the chat UI in one process, and print the URL."""
+    from assistant.serve import serve as run_server
+
+    settings = services().settings
+    verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
+    try:
+        run_server(
+            services(),
+            host or settings.host,
+            settings.port if port is None else port,
+            allow_public=allow_public,
+            announce=lambda line: out.print(line, markup=False, highlight=False),
+            status=lambda line: err.print(line, markup=False, highlight=False),
+            log_level="info" if verbose else "warning",
+        )
+    except NewsdeskError as exc:
+        raise fail(str(exc)) from None
