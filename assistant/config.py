@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     time_filter: bool = True
     recency_weight: float = Field(default=1.0, ge=0)
     recency_half_life: float = Field(default=7.0, gt=0)
+    reranker_model: str | None = None
+    rerank_candidates: int = Field(default=30, ge=1, le=500)
     answerer: str | None = None
     min_relevance: float = 0.4
     min_coverage: float = 0.8

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -75,6 +76,7 @@ class NewsRetriever(BaseRetriever):
     lexical: LexicalIndex
     settings: Settings
     k: int = 8
+    reranker: Any = None  # a Reranker (assistant.rerank); pydantic cannot check a Protocol
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         result = self.retrieve(query, k=self.k)
@@ -136,8 +138,8 @@ class NewsRetriever(BaseRetriever):
     def _search(
         self, query: str, k: int, filters: SearchFilters, as_of: date | None = None
     ) -> tuple[list[Passage], float]:
-        """Dense and lexical rankings, fused; with ``as_of``, a third ranking of the same candidates by
-        closeness in time to ``as_of`` joins the fusion (news questions are mostly about recent events)."""
+        """Dense and lexical rankings fused; with ``as_of``, passages dated close to it gain a little
+        (news questions are mostly about recent events); then the optional reranker orders the head."""
         self.lexical.refresh()
         live = self.lexical.live_hashes
         if not live:
@@ -153,6 +155,9 @@ class NewsRetriever(BaseRetriever):
             fused = boost_recent(
                 fused, as_of, settings.recency_weight / (settings.rrf_k + 1), settings.recency_half_life
             )
+        if self.reranker is not None:
+            head = max(k, settings.rerank_candidates)
+            fused = self.reranker.rerank(query, fused[:head]) + fused[head:]
         top = max((p.score for p in dense), default=0.0)
         logger.info("retrieve %r: %d dense, %d lexical -> %d", query[:80], len(dense), len(lexical), min(k, len(fused)))
         return fused[:k], top

@@ -49,12 +49,18 @@ class Services:
         """Hybrid retrieval over the store."""
         from assistant.retrieval import NewsRetriever
 
+        reranker = None
+        if self.settings.reranker_model:
+            from assistant.rerank import CrossEncoderReranker
+
+            reranker = CrossEncoderReranker(self.settings.reranker_model)
         return NewsRetriever(
             store=self.store,
             embeddings=self.embeddings(),
             lexical=self.lexical,
             settings=self.settings,
             k=self.settings.k,
+            reranker=reranker,
         )
 
     def answerer(self, name: str) -> Answerer:

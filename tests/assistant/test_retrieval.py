@@ -130,3 +130,33 @@ def test_orphan_chunks_are_invisible(services: Services, tmp_path: Path) -> None
     services.store._bump_revision()
     result = services.retriever.retrieve("dam burst flooded valley", k=5)
     assert [p.chunk_id for p in result.passages] == [live.chunk_id]
+
+
+class ReversingReranker:
+    """A stand-in reranker: puts the fused order upside down, and says it saw the query."""
+
+    def __init__(self) -> None:
+        self.queries: list[str] = []
+
+    def rerank(self, query: str, passages: list[Passage]) -> list[Passage]:
+        self.queries.append(query)
+        return list(reversed(passages))
+
+
+def test_reranker_hook_reorders_the_head(library_settings: object) -> None:
+    services = Services(library_settings.model_copy(update={"rerank_candidates": 4}))  # type: ignore[attr-defined]
+    plain = services.retriever.retrieve("Putin uranium offer", k=4)
+    reranker = ReversingReranker()
+    services.retriever.reranker = reranker
+    reranked = services.retriever.retrieve("Putin uranium offer", k=4)
+    assert reranker.queries == ["Putin uranium offer"]
+    assert [p.chunk_id for p in reranked.passages] == [p.chunk_id for p in reversed(plain.passages)]
+
+
+def test_no_reranker_by_default_and_a_missing_model_is_a_clear_error(library_settings: object) -> None:
+    from assistant.errors import ConfigError
+
+    assert Services(library_settings).retriever.reranker is None  # type: ignore[arg-type]
+    broken = Services(library_settings.model_copy(update={"reranker_model": "/no/such/cross-encoder"}))  # type: ignore[attr-defined]
+    with pytest.raises(ConfigError, match="NEWSDESK_RERANKER_MODEL"):
+        _ = broken.retriever
