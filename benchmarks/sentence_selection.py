@@ -1,0 +1,71 @@
+"""How the extractive answerer picks sentences: answer accuracy for variants, overall and week by week.
+
+    python benchmarks/sentence_selection.py ../shared/bench/realtimeqa-dev [--data-dir DIR]
+
+Retrieval is run once per question (the default configuration, as ``newsdesk eval``);
+each variant then answers from the same passages, so the rows differ only in how
+sentences are chosen. Accuracy as the bench README defines it, over the answerable
+questions; "weeks" shows the lowest and highest accuracy among the quiz weeks, a check
+that a variant does not win on one week only.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.answerers.extractive import ExtractiveAnswerer, SentenceWeights
+from assistant.config import Settings
+from assistant.evaluation import eval_collection, is_correct, read_jsonl
+from assistant.services import Services
+
+DEFAULT = SentenceWeights()
+VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("default", {}, {}),
+    ("one sentence", {}, {"extractive_sentences": 1}),
+    ("two sentences", {}, {"extractive_sentences": 2}),
+    ("pool of 5 passages", {"pool": 5}, {}),
+    ("pool of 3 passages", {"pool": 3}, {}),
+    ("semantic shortlist 4", {"semantic_pool": 4}, {}),
+    ("semantic shortlist 20", {"semantic_pool": 20}, {}),
+    ("keep ratio 0.9", {"keep_ratio": 0.9}, {}),
+    ("no meaning (terms only)", {"weights": replace(DEFAULT, meaning=0.0)}, {}),
+    ("no terms (meaning only)", {"weights": replace(DEFAULT, terms=0.0)}, {}),
+    ("no answer type", {"weights": replace(DEFAULT, answer_type=0.0)}, {}),
+    ("no restating penalty", {"weights": replace(DEFAULT, restating=0.0)}, {}),
+    ("no passage rank", {"weights": replace(DEFAULT, rank=0.0)}, {}),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--data-dir", type=Path)
+    args = parser.parse_args()
+    base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
+    services = Services(base.model_copy(update={"collection": eval_collection(args.folder, base)}))
+    questions = [q for q in read_jsonl(args.folder / "questions.jsonl") if q["answerable"]]
+    retrieved = {
+        q["id"]: services.retriever.retrieve(q["question"], k=10, as_of=date.fromisoformat(q["asked_on"]))
+        for q in questions
+    }
+    print(f"{'variant':28} {'accuracy':>8}  weeks (min-max)")
+    for name, options, settings_update in VARIANTS:
+        answerer = ExtractiveAnswerer(
+            services.embeddings(), base.model_copy(update=settings_update), services.lexical.idf, **options
+        )
+        by_week: dict[str, list[bool]] = {}
+        for q in questions:
+            result = retrieved[q["id"]]
+            text = answerer.draft(q["question"], result.passages, []).text if result.relevant else ""
+            by_week.setdefault(q["id"].split("_")[0], []).append(is_correct(text, q["answer"], q["choices"]))
+        outcomes = [ok for week in by_week.values() for ok in week]
+        weekly = [sum(w) / len(w) for w in by_week.values()]
+        print(f"{name:28} {sum(outcomes) / len(outcomes):8.3f}  {min(weekly):.2f}-{max(weekly):.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
