@@ -11,7 +11,8 @@ Routes (OpenAPI docs at ``/docs``):
 
 Every ``/v1`` route needs ``Authorization: Bearer <NEWSDESK_API_KEY>`` when that is
 set; bodies are limited to ``NEWSDESK_MAX_BODY_BYTES`` (``NEWSDESK_MAX_UPLOAD_BYTES``
-for adding articles); errors are JSON (:mod:`assistant.api.errors`).
+for adding articles) and answers beyond a few at once queue in order
+(:mod:`assistant.api.limits`); errors are JSON (:mod:`assistant.api.errors`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from assistant.api.articles import articles_router
 from assistant.api.ask import ask_router
 from assistant.api.errors import install_error_handlers
 from assistant.api.health import Readiness, health_router
-from assistant.api.limits import BodyLimitMiddleware
+from assistant.api.limits import BodyLimitMiddleware, InFlightLimitMiddleware, in_flight_limit
 from assistant.api.openai_compat import openai_router
 from assistant.api.security import require_api_key
 from assistant.services import Services
@@ -52,6 +53,7 @@ def create_app(services: Services) -> FastAPI:
     app.state.readiness = readiness
     install_error_handlers(app)
     app.include_router(health_router())
+    app.add_middleware(InFlightLimitMiddleware, limit=in_flight_limit(services.settings))
     app.add_middleware(
         BodyLimitMiddleware,
         body_limit=services.settings.max_body_bytes,

@@ -1,19 +1,28 @@
-"""Request body limits for the ``/v1`` routes, answered with a JSON 413 that names the limit.
+"""Limits on the ``/v1`` routes: request body sizes, and how many answers are worked on at once.
 
 ``POST /v1/articles`` (records or uploaded files) may carry up to
 ``NEWSDESK_MAX_UPLOAD_BYTES``; every other ``/v1`` body up to
 ``NEWSDESK_MAX_BODY_BYTES``. A declared ``Content-Length`` over the limit is refused
-before anything is read; a body sent without one is counted as it arrives.
+before anything is read; a body sent without one is counted as it arrives; either way
+the answer is a JSON 413 that names the limit.
+
+Asks, searches and chat completions beyond :func:`in_flight_limit` wait in a queue, first
+come first served, instead of all running at once on threads that only contend for the
+cores, the embedding model and the store.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import weakref
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.api.errors import error_body
+from assistant.config import Settings
 
 
 class BodyTooLarge(HTTPException):
@@ -84,3 +93,50 @@ async def _send_json(send: Send, status: int, body: bytes) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+ANSWERING_PATHS = ("/v1/ask", "/v1/search", "/v1/chat/completions")
+
+
+def in_flight_limit(settings: Settings) -> int:
+    """How many answers to work on at once: twice the cores when answering is local work (extractive),
+    eight times when an LLM is configured (its answers are mostly waiting on the endpoint)."""
+    cores = os.cpu_count() or 2
+    return cores * (2 if settings.default_answerer == "extractive" and not settings.llm_configured else 8)
+
+
+class InFlightLimitMiddleware:
+    """Work on at most ``limit`` asks, searches and chat completions at once; the rest queue in order.
+
+    On a 2-core machine with 32 clients asking at once, letting every request run makes 32
+    threads contend: throughput is the same, but some requests wait twice as long as the
+    median. Queued, each waits its turn and latency grows evenly with the load. A streamed
+    answer keeps its place until its last event is sent.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = max(1, limit)
+        # One semaphore per event loop (a server has one; test clients may start several).
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        semaphore = self._semaphores.get(loop)
+        if semaphore is None:
+            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
+        return semaphore
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limited = (
+            scope["type"] == "http"
+            and scope.get("method") == "POST"
+            and scope.get("path", "").rstrip("/") in ANSWERING_PATHS
+        )
+        if not limited:
+            await self.app(scope, receive, send)
+            return
+        async with self._semaphore():
+            await self.app(scope, receive, send)
