@@ -25,17 +25,15 @@ VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("default", {}),
     ("dense only", {"lexical_weight": 0.0}),
     ("lexical only", {"dense_weight": 0.0}),
-    ("no time filter, no recency", {"time_filter": False, "recency_weight": 0.0}),
-    ("time filter, no recency", {"recency_weight": 0.0}),
-    ("no time filter, recency 1", {"time_filter": False}),
-    ("recency 0.5", {"recency_weight": 0.5}),
-    ("recency 2", {"recency_weight": 2.0}),
-    ("recency half-life 7 days", {"recency_half_life": 7.0}),
-    ("recency half-life 30 days", {"recency_half_life": 30.0}),
     ("lexical weight 0.5", {"lexical_weight": 0.5}),
     ("lexical weight 2", {"lexical_weight": 2.0}),
     ("rrf_k 20", {"rrf_k": 20}),
-    ("candidates 100", {"candidates": 100}),
+    ("candidates 40", {"candidates": 40}),
+    ("no recency boost", {"recency_weight": 0.0}),
+    ("recency weight 2", {"recency_weight": 2.0}),
+    ("recency half-life 30 days", {"recency_half_life": 30.0}),
+    ("no date filter from 'this week'", {"time_filter": False}),
+    ("no date filter, no recency", {"time_filter": False, "recency_weight": 0.0}),
 ]
 
 
