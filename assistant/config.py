@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     chunk_words: int = Field(default=200, ge=20, le=2000)
     chunk_max_words: int = Field(default=250, ge=20, le=4000)
     chunk_overlap_words: int = Field(default=30, ge=0, le=500)
+    embed_header: bool = True  # embed "title (date)" above each passage (the stored passage stays bare)
 
     # Ingest limits and URL fetching.
     max_file_bytes: int = Field(default=50_000_000, ge=1)

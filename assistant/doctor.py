@@ -183,7 +183,7 @@ def rewrite_article(
         origin=record.origin,
     )
     chunks = split_article(text, settings.chunk_words, settings.chunk_max_words, settings.chunk_overlap_words)
-    vectors = model.encode([embedding_text(article, c) for c in chunks])
+    vectors = model.encode([embedding_text(article, c, settings.embed_header) for c in chunks])
     writes = [
         ChunkWrite(
             f"{record.id}-{record.content_hash[:10]}-{c.position}", c.text, vectors[i], chunk_metadata(article, c)

@@ -111,6 +111,7 @@ def config_report(settings: Settings, answerer: str) -> dict[str, Any]:
         "chunk_words",
         "chunk_max_words",
         "chunk_overlap_words",
+        "embed_header",
         "k",
         "candidates",
         "dense_weight",

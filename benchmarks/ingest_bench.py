@@ -50,7 +50,7 @@ def main() -> None:
             for chunk in split_article(
                 article.text, settings.chunk_words, settings.chunk_max_words, settings.chunk_overlap_words
             ):
-                texts.append(embedding_text(article, chunk))
+                texts.append(embedding_text(article, chunk, settings.embed_header))
     started = time.perf_counter()
     for i in range(0, len(texts), 256):
         model.encode(texts[i : i + 256])

@@ -59,12 +59,15 @@ class IngestSummary:
 
 
 def index_signature(settings: Settings) -> str:
-    """The chunking settings, folded into every content hash."""
-    return f"v1:{settings.chunk_words}:{settings.chunk_max_words}:{settings.chunk_overlap_words}"
+    """The chunking and embedding-text settings, folded into every content hash."""
+    header = "" if settings.embed_header else ":bare"
+    return f"v1:{settings.chunk_words}:{settings.chunk_max_words}:{settings.chunk_overlap_words}{header}"
 
 
-def embedding_text(article: PreparedArticle, chunk: Chunk) -> str:
+def embedding_text(article: PreparedArticle, chunk: Chunk, header: bool = True) -> str:
     """What is embedded for a passage: a short header (title, date) and the passage."""
+    if not header:
+        return chunk.text
     date = f" ({article.published.isoformat()})" if article.published else ""
     return f"{article.title}{date}\n{chunk.text}"
 
@@ -201,7 +204,8 @@ class Ingestor:
         return "updated" if article.id in known else "added"
 
     def _write(self, pending: list[tuple[PreparedArticle, list[Chunk], bool]], summary: IngestSummary) -> None:
-        texts = [embedding_text(article, chunk) for article, chunks, _ in pending for chunk in chunks]
+        header = self.settings.embed_header
+        texts = [embedding_text(article, chunk, header) for article, chunks, _ in pending for chunk in chunks]
         vectors = self.embeddings().encode(texts)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         writes, row = [], 0
