@@ -4,11 +4,12 @@
     python benchmarks/load.py --clients 32 --questions ../shared/bench/realtimeqa-dev/questions.jsonl --json
 
 Each client is a thread with its own HTTP connection that sends one request after another
-(closed loop, no pause); requests alternate between ``POST /v1/ask`` and ``POST /v1/search``
-(``--search-share`` sets the mix). The run stops at ``--requests`` requests or after
-``--duration`` seconds, whichever comes first; requests under way then are finished and
-counted. It prints throughput, latency percentiles (all, and per kind) and the errors: any
-status but 200, or no answer within ``--timeout``.
+(closed loop, no pause), once ``/readyz`` says the server is ready; requests alternate
+between ``POST /v1/ask`` and ``POST /v1/search`` (``--search-share`` sets the mix). The
+run stops at ``--requests`` requests or after ``--duration`` seconds, whichever comes
+first; requests under way then are finished and counted. It prints throughput, latency
+percentiles (all, and per kind) and the errors: any status but 200, or no answer within
+``--timeout``.
 
 Questions come from ``--questions`` (a text file, one per line, or JSON lines with
 ``question`` and optionally ``asked_on``/``as_of``, as the benchmark sets carry them), else
@@ -111,6 +112,22 @@ def send(client: httpx.Client, kind: str, query: Query, k: int | None) -> str | 
     return None
 
 
+def wait_until_ready(url: str, timeout: float) -> str | None:
+    """Poll ``/readyz`` until the server says it is ready; what was wrong, if it never did."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            response = httpx.get(f"{url}/readyz", timeout=timeout)
+            if response.status_code == 200:
+                return None
+            problem = f"HTTP {response.status_code}: {response.text[:200]}"
+        except httpx.HTTPError as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+        if time.monotonic() > deadline:
+            return problem
+        time.sleep(0.5)
+
+
 def run_load(
     url: str,
     clients: int,
@@ -138,7 +155,8 @@ def run_load(
                 n = next(counter)
                 if n >= max_requests:
                     return
-                kind = "search" if (n * 37) % 100 < searches_per_100 else "ask"
+                # spread evenly: the n-th request is a search when the running share of searches falls behind
+                kind = "search" if (n + 1) * searches_per_100 // 100 > n * searches_per_100 // 100 else "ask"
                 query = queries[n % len(queries)]
                 started = time.perf_counter()
                 error = send(client, kind, query, k)
@@ -235,10 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < 1 or args.requests < 1 or args.duration <= 0 or not 0 <= args.search_share <= 1:
         parser.error("--clients and --requests must be at least 1, --duration positive, --search-share in [0, 1]")
     queries = read_questions(args.questions)
-    try:
-        httpx.get(f"{args.url}/readyz", timeout=args.timeout).raise_for_status()
-    except httpx.HTTPError as exc:
-        print(f"the server at {args.url} is not ready: {exc}", file=sys.stderr)
+    problem = wait_until_ready(args.url, args.timeout)
+    if problem:
+        print(f"the server at {args.url} is not ready after {args.timeout:.0f} s: {problem}", file=sys.stderr)
         return 2
     run = run_load(
         args.url,
