@@ -12,7 +12,7 @@ says so.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -148,7 +148,11 @@ class NewsRetriever(BaseRetriever):
         candidates = max(settings.candidates, k)
         vector = self.embeddings.embed_query(query)
         where = filters.to_where()
-        dense = [p for p in self.store.query(vector, candidates, where) if live.get(p.article_id) == p.content_hash]
+        dense = []
+        for chunk_id, similarity in self.store.nearest(vector, candidates, where):
+            passage = self.lexical.passage(chunk_id)  # None for a passage not (yet) committed: an orphan
+            if passage is not None:
+                dense.append(replace(passage, score=similarity, signals={}))
         lexical = self.lexical.search(query, candidates, filters)
         fused = fuse([dense, lexical], [settings.dense_weight, settings.lexical_weight], settings.rrf_k)
         if as_of is not None and settings.recency_weight > 0:

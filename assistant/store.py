@@ -300,6 +300,18 @@ class ChromaStore:
             out.append(passage)
         return out
 
+    def nearest(self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """``(chunk id, cosine similarity)`` of the ``n`` nearest passages, best first: ids only, no documents
+        (cheaper, for callers that hold the passages already)."""
+        n = max(1, min(n, 1000))
+        try:
+            got = self.chunks.query(
+                query_embeddings=[list(vector)], n_results=n, where=where or None, include=["distances"]
+            )
+        except Exception as exc:
+            raise StoreError(f"searching collection {self.name!r} failed: {exc}") from exc
+        return [(cid, 1.0 - float(dist)) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=False)]
+
     def iter_chunks(self, where: dict[str, Any] | None = None, with_text: bool = True) -> Iterator[Passage]:
         """Every stored passage (optionally filtered), page by page."""
         include = ["documents", "metadatas"] if with_text else ["metadatas"]
