@@ -51,6 +51,7 @@ test-server-mode: setup
 	$(BIN)/python -m tests.chroma_server $(BIN)/pytest -m "not slow" $(SERVER_MODE_TESTS)
 
 bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/ingest_bench.py
 
 clean:
