@@ -42,6 +42,12 @@ _MONEY = re.compile(
     r"|\b\d[\d,.]*\s*(?:million|billion|trillion)\b",
     re.I,
 )
+# Words that give a reason or a consequence: what a "why" question is answered with.
+_REASON = re.compile(
+    r"\b(?:because|since|due to|owing to|as a result|so that|in order to|for fear|given that|would|could|risks?|"
+    r"costly|to avoid|to prevent|aims? to|means? that)\b",
+    re.I,
+)
 _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -63,11 +69,12 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|company|country|team|city|group)\b", re.I),
         "name",
     ),
+    (re.compile(r"^\s*why\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\bfor what reason\b", re.I), "reason"),
 ]
 
 
 def answer_type(question: str) -> str | None:
-    """What kind of thing the question asks for: money, a number, a date, a name; None when unclear."""
+    """What kind of thing the question asks for: money, a number, a date, a name, a reason; None when unclear."""
     for pattern, kind in _ANSWER_TYPES:
         if pattern.search(question):
             return kind
@@ -82,6 +89,8 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_NUMBER.search(sentence))
     if kind == "date":
         return bool(_DATE.search(sentence))
+    if kind == "reason":
+        return bool(_REASON.search(sentence))
     if kind == "name":
         asked = question.lower()
         return any(name.lower() not in asked for name in _CAPITALISED.findall(sentence))
@@ -95,8 +104,8 @@ class SentenceWeights:
     meaning: float = 0.5  # similarity of the sentence to the question
     terms: float = 1.0  # IDF-weighted share of the question's terms in the sentence or its article's title
     rank: float = 0.1  # times 1/sqrt(rank of the passage)
-    answer_type: float = 0.1  # holds a number, date or name when the question asks for one
-    restating: float = 0.3  # taken off a sentence with fewer than three words beyond the question's
+    answer_type: float = 0.1  # holds a number, date, name or reason when the question asks for one
+    restating: float = 0.3  # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
 
 
 @dataclass
@@ -172,8 +181,8 @@ class ExtractiveAnswerer:
             in_sentence = sum(idf[t] for t in (c.terms | c.title_terms) & query_terms) / idf_total
             typed = w.answer_type if kind and has_answer_type(c.text, kind, question) else 0.0
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + typed
-            if len(c.terms - query_terms) < 3:
-                c.score -= w.restating  # says nothing the question does not already say
+            if len(c.terms - query_terms) < 3 and not typed:
+                c.score -= w.restating  # says nothing the question does not already say, nor what it asks for
         shortlist = sorted(candidates, key=lambda c: c.score, reverse=True)[: self.semantic_pool]
         vectors = self.embeddings.encode([question, *(c.text for c in shortlist)])
         for c, similarity in zip(shortlist, vectors[1:] @ vectors[0], strict=True):
