@@ -21,6 +21,7 @@ from assistant.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 SMALL_BATCH = 64
+SMALL_BATCH_THREADS = 2
 
 
 def resolve_model_path(name: str) -> str:
@@ -72,9 +73,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         import torch
 
         with self._lock:
-            # Small batches (a query, a few sentences) run fastest on one thread: several threads
-            # spin against each other and against any other busy process. Ingest batches use all cores.
-            torch.set_num_threads(1 if len(texts) <= SMALL_BATCH else self._threads)
+            # Small batches (a query, a few sentences) on two threads at most: an ask's sentences are
+            # scored in about 60% of the one-thread time, and more threads only spin on work this small.
+            # Encodes run one at a time, so two threads also keep both cores of a busy server at work.
+            # Ingest batches use all cores. (BENCHMARKS.md, Latency.)
+            small = len(texts) <= SMALL_BATCH
+            torch.set_num_threads(min(SMALL_BATCH_THREADS, self._threads) if small else self._threads)
             vectors = self._model.encode(
                 texts,
                 batch_size=self.batch_size,

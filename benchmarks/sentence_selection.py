@@ -30,6 +30,8 @@ VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("pool of 5 passages", {"pool": 5}, {}),
     ("pool of 3 passages", {"pool": 3}, {}),
     ("semantic shortlist 4", {"semantic_pool": 4}, {}),
+    ("semantic shortlist 6", {"semantic_pool": 6}, {}),
+    ("semantic shortlist 8", {"semantic_pool": 8}, {}),
     ("semantic shortlist 20", {"semantic_pool": 20}, {}),
     ("keep ratio 0.9", {"keep_ratio": 0.9}, {}),
     ("no meaning (terms only)", {"weights": replace(DEFAULT, meaning=0.0)}, {}),
@@ -44,6 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--only", action="append", default=[], help="run the variants whose name holds this text")
     args = parser.parse_args()
     base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     services = Services(base.model_copy(update={"collection": eval_collection(args.folder, base)}))
@@ -54,6 +57,8 @@ def main() -> None:
     }
     print(f"{'variant':28} {'accuracy':>8}  weeks (min-max)")
     for name, options, settings_update in VARIANTS:
+        if args.only and not any(text in name for text in args.only):
+            continue
         answerer = ExtractiveAnswerer(
             services.embeddings(), base.model_copy(update=settings_update), services.lexical.idf, **options
         )
