@@ -234,3 +234,24 @@ def test_usage_commands_in_the_readme_run(tmp_path: Path) -> None:
         assert result.returncode == 0, f"{command}: {result.stderr[-2000:]}"
         ran += 1
     assert ran >= 8
+
+
+def test_every_setting_in_the_configuration_table_exists() -> None:
+    """Each `NEWSDESK_...` name in the table (shorthand `_X` repeats the row's prefix) is a setting, with its default."""
+    from assistant.config import Settings
+
+    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 15
+    fields = Settings.model_fields
+    named = set()
+    for row in rows:
+        for name in re.findall(r"`((?:NEWSDESK_)?_?[A-Z][A-Z_]+)`", row.split("|")[1]):
+            if name.startswith("OPENAI_"):
+                name = "NEWSDESK_" + name
+            elif name.startswith("_"):
+                name = "NEWSDESK" + name
+            field = name.removeprefix("NEWSDESK_").lower()
+            assert field in fields, f"README names {name}, which is no setting"
+            named.add(field)
+    assert set(fields) <= named, f"settings missing from the README: {sorted(set(fields) - named)}"
