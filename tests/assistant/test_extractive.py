@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answerers import REFUSAL
+from assistant.answerers import REFUSAL, extractive
 from assistant.chain import answer
 from assistant.services import Services
 
@@ -74,3 +74,51 @@ def test_follow_up_without_llm(library: Services) -> None:
         "Where did he fly to?", history=[("Who carried Khamenei's letter?", "Abbas Araqchi [1]")], services=library
     )
     assert "Moscow" in pronoun.answer
+
+
+WIRE_STORY = """---
+title: Harbour Board Approves Ferry Terminal Expansion
+source: Coastal Wire
+published: 2025-06-17
+url: https://example.com/wire/ferry-terminal
+---
+
+The harbour board approved a 45 million euro expansion of the Northgate ferry terminal on Tuesday, adding four new berths for the island routes.
+
+Work is due to start in September and to finish before the summer season of 2027, the board said. Ferry operators welcomed the decision after years of delays at the crowded quay.
+
+Residents of the old town have raised concerns about heavier traffic on the harbour road during construction.
+"""
+
+REPUBLISHED = """---
+title: Northgate Ferry Terminal to Get Four New Berths
+source: Bayside Gazette
+published: 2025-06-18
+url: https://example.com/gazette/northgate-berths
+---
+
+The harbour board on Tuesday approved a 45 million euro expansion of the Northgate ferry terminal, adding four new berths for the island routes.
+
+The Bayside Gazette understands that the island council lobbied for the extra berths for more than a decade. Local fishermen will keep their moorings on the western pier.
+"""
+
+
+def test_a_wire_sentence_republished_elsewhere_is_quoted_once(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "wire.md").write_text(WIRE_STORY, encoding="utf-8")
+    (tmp_path / "gazette.md").write_text(REPUBLISHED, encoding="utf-8")
+    assert services.ingest([str(tmp_path / "wire.md"), str(tmp_path / "gazette.md")]).added == 2
+    cost = "How much will the Northgate ferry terminal expansion cost?"
+
+    result = answer(cost, services=services)
+    assert result.answer.count("45 million euro") == 1, result.answer
+    assert {p.source for p in result.passages} == {"Coastal Wire", "Bayside Gazette"}  # both copies were retrieved
+    assert len(result.citations) == 1 and result.answer.count("[") == 1
+    approved = answer("What did the harbour board approve on Tuesday?", services=services)
+    assert approved.answer.count("45 million euro") == 1, approved.answer
+    assert "Ferry operators welcomed the decision" in approved.answer  # the freed place goes to another sentence
+
+    # The control: without the near-duplicate check both copies score high enough to be quoted.
+    monkeypatch.setattr(extractive, "_near_duplicate", lambda a, b, threshold=0.6: False)
+    assert answer(cost, services=services).answer.count("45 million euro") == 2
