@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.config import Settings
+from tests.openai_server import Reply, openai_server
 
 runner = CliRunner()
 CITATION_KEYS = {
@@ -105,3 +106,63 @@ def test_chat_keeps_context(library_settings: Settings) -> None:
     assert len(answers) == 2
     assert "Araqchi" in answers[0] and "Moscow" in answers[1]
     assert "(new conversation)" in result.output
+
+
+URANIUM = "What did Putin offer to do with Iran's uranium?"
+URANIUM_TITLE = "Putin Offers to Mediate and to Hold Iran's Uranium"
+LLM_REPLY = (
+    "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1][42]. "
+    "He also promised to send a fleet of submarines to Venezuela next winter [2]."
+)
+
+
+def llm_env(settings: Settings, base_url: str) -> dict[str, str]:
+    """The LLM configured the way a user does it: environment variables only."""
+    return {
+        "NEWSDESK_COLLECTION": settings.collection,
+        "OPENAI_BASE_URL": base_url,
+        "OPENAI_API_KEY": "sk-test-key",
+        "NEWSDESK_LLM_MODEL": "test-model",
+        "NEWSDESK_LLM_TIMEOUT": "10",
+        "NEWSDESK_LLM_MAX_RETRIES": "0",
+    }
+
+
+def test_ask_answerer_option_picks_extractive_or_the_openai_endpoint(library_settings: Settings) -> None:
+    with openai_server(Reply(LLM_REPLY), Reply(LLM_REPLY)) as llm:
+        env = llm_env(library_settings, llm.base_url)
+        ask = ["--data-dir", str(library_settings.data_dir), "ask", URANIUM]
+
+        extractive = runner.invoke(app, [*ask, "--answerer", "extractive", "--json"], env=env)
+        assert extractive.exit_code == 0, extractive.output
+        quoted = json.loads(extractive.stdout)
+        assert quoted["answerer"] == "extractive" and "uranium could be moved to Russia" in quoted["answer"]
+        assert llm.requests == []  # the endpoint is configured, but was not asked
+
+        result = runner.invoke(app, [*ask, "--answerer", "openai", "--json"], env=env)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        [request] = llm.requests
+        assert request["auth"] == "Bearer sk-test-key" and request["body"]["model"] == "test-model"
+        prompt = request["body"]["messages"][1]["content"]
+        assert data["answerer"] == "openai"
+        # The server's words, checked: [42] points at no passage and is dropped; the invented sentence is
+        # flagged; the citation is the passage the prompt numbered 1.
+        assert data["answer"].startswith(
+            "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1]. He also"
+        )
+        assert "[42]" not in data["answer"] and data["answer"].endswith("[unsupported]")
+        assert [c["n"] for c in data["citations"]] == [1, 2]
+        first = data["citations"][0]
+        assert first["title"] == URANIUM_TITLE and first["quote"] == data["passages"][0]["quote"]
+        assert f"<<<passage 1>>>\n{URANIUM_TITLE}" in prompt
+        [invented] = data["unsupported"]
+        assert invented["sentence"].startswith("He also promised to send a fleet of submarines to Venezuela")
+        assert (invented["cited"], invented["supported"], invented["unsupported_citations"]) == ([2], False, [2])
+
+        plain = runner.invoke(app, [*ask, "--answerer", "openai"], env=env)
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout.startswith("Putin proposed that Iran's enriched uranium could be moved to Russia")
+    assert f"[1] {URANIUM_TITLE} (Newsdesk Examples, " in plain.stdout
+    assert "unsupported: 'He also promised" in plain.stderr
+    assert len(llm.requests) == 2
