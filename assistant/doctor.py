@@ -76,7 +76,13 @@ class Report:
 def examine(store: ChromaStore) -> Report:
     """Check records against passages, look for orphans, and query the index once."""
     records = {r.id: r for r in store.list_articles()}
-    census = store.chunk_census()
+    try:
+        census = store.chunk_census()
+    except StoreError as exc:  # Chroma reads passages through the vector index: a broken one fails this too
+        return Report(
+            articles=len(records),
+            findings=[Finding("index_unreadable", f"the passages cannot be read: {exc}", repairable=False)],
+        )
     report = Report(
         articles=len(records), chunks=sum(len(ids) for by_hash in census.values() for ids in by_hash.values())
     )

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
+import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.config import Settings
 from assistant.doctor import run_doctor
+from assistant.records import ArticleRecord
 from assistant.services import Services
-from tests.conftest import EXAMPLES
+from assistant.store import ArticleWrite, ChromaStore, ChunkWrite
+from tests.conftest import EXAMPLES, ROOT, make_settings
 
 runner = CliRunner()
 
@@ -81,3 +90,99 @@ def test_model_mismatch_is_reported_not_repaired(settings: Settings, tmp_path: P
     assert not report.ok
     [finding] = report.findings
     assert finding.kind == "model_mismatch" and not finding.repairable and "all-MiniLM-L6-v2" in finding.message
+
+
+# ---- an unreadable vector index ------------------------------------------------------
+
+NEWSDESK = str(ROOT / ".venv" / "bin" / "newsdesk")
+BIG_ARTICLES, PASSAGES_EACH = 12, 100  # 1,200 passages: past Chroma's sync threshold (1,000), so the HNSW
+# index is flushed to its segment files and the write-ahead log trimmed: the files are the only copy.
+
+
+def write_big_store(settings: Settings) -> None:
+    """Articles with their passages through the store's own write path (random unit vectors, no model)."""
+    rng = np.random.default_rng(7)
+    store = ChromaStore(settings)
+    writes = []
+    for a in range(BIG_ARTICLES):
+        article_id, content_hash = f"art{a:02d}", f"hash{a:02d}" + "0" * 10
+        text = f"Article {a}. " + " ".join(f"Passage {i} of article {a}." for i in range(PASSAGES_EACH))
+        chunks = []
+        for i in range(PASSAGES_EACH):
+            vector = rng.normal(size=384).astype(np.float32)
+            meta = {
+                "article_id": article_id,
+                "content_hash": content_hash,
+                "position": i,
+                "start": 0,
+                "end": 10,
+                "title": f"Article {a}",
+            }
+            chunks.append(
+                ChunkWrite(
+                    f"{article_id}-{content_hash[:10]}-{i}", f"Passage {i}.", vector / np.linalg.norm(vector), meta
+                )
+            )
+        record = ArticleRecord(article_id, f"Article {a}", None, None, None, [], content_hash, PASSAGES_EACH, "now")
+        writes.append(ArticleWrite(record=record, text=text, chunks=chunks))
+    store.write_articles(writes)
+
+
+def vector_segment(settings: Settings) -> Path:
+    """The folder of the chunks collection's HNSW index in the embedded store."""
+    with closing(sqlite3.connect(settings.chroma_path / "chroma.sqlite3")) as db:
+        [(segment,)] = db.execute(
+            "SELECT s.id FROM segments s JOIN collections c ON s.collection = c.id WHERE c.name = ? AND s.scope = 'VECTOR'",
+            (f"{settings.collection}_chunks",),
+        ).fetchall()
+    return settings.chroma_path / segment
+
+
+def doctor_process(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
+    """``newsdesk doctor`` in a fresh process: it opens the files as they are on disk."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "OPENAI_"))}
+    env.update({"NEWSDESK_DATA_DIR": str(settings.data_dir), "NEWSDESK_COLLECTION": settings.collection})
+    return subprocess.run(
+        [NEWSDESK, "doctor", *args], env=env, cwd=settings.data_dir, capture_output=True, text=True, timeout=300
+    )
+
+
+def delete_segment_files(folder: Path) -> None:
+    for path in folder.iterdir():
+        path.unlink()
+
+
+def overwrite_header(folder: Path) -> None:
+    (folder / "header.bin").write_bytes(bytes(range(100)))
+
+
+@pytest.mark.parametrize("damage", [delete_segment_files, overwrite_header], ids=["files-deleted", "header-garbage"])
+def test_unreadable_index_is_reported_and_exits_1(tmp_path: Path, damage: Callable[[Path], None]) -> None:
+    settings = make_settings(tmp_path / "data", chroma_url=None)  # the embedded store, whatever the run's mode
+    write_big_store(settings)
+    segment = vector_segment(settings)
+    assert (segment / "index_metadata.pickle").exists()  # the index was flushed to disk
+    healthy = doctor_process(settings, "--json")
+    assert healthy.returncode == 0, healthy.stderr
+    assert json.loads(healthy.stdout) == {
+        "ok": True,
+        "articles": BIG_ARTICLES,
+        "chunks": BIG_ARTICLES * PASSAGES_EACH,
+        "problems": [],
+        "repaired": 0,
+    }
+
+    damage(segment)
+    found = doctor_process(settings, "--json")
+    assert found.returncode == 1, (found.stdout, found.stderr)
+    report = json.loads(found.stdout)
+    assert report["ok"] is False and report["articles"] == BIG_ARTICLES
+    [problem] = report["problems"]
+    assert problem["kind"] == "index_unreadable" and not problem["repairable"] and not problem["repaired"]
+    assert "hnsw" in problem["message"].lower() or "vector index" in problem["message"]
+    plain = doctor_process(settings)
+    assert plain.returncode == 1 and "Traceback" not in plain.stderr
+    assert "cannot repair: " in plain.stdout and "store has problems" in plain.stdout
+    repaired = doctor_process(settings, "--repair", "--json")
+    assert repaired.returncode == 1  # nothing to repair in place
+    assert [p["kind"] for p in json.loads(repaired.stdout)["problems"]] == ["index_unreadable"]
