@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from assistant.chain import answer
 from assistant.citations import Citation
 from assistant.records import ArticleRecord, Passage
@@ -22,6 +24,8 @@ from assistant.ui.render import (
     summary_html,
 )
 from assistant.uploads import ingest_records
+from tests.conftest import make_settings
+from tests.httpserver import Route, serve_routes
 
 EVIL = '<script>window.__pwned=1</script> <img src=x onerror="window.__pwned=1">'
 
@@ -181,3 +185,37 @@ def test_records_ingested_through_the_helper_are_answerable(services: Services) 
     assert summary.added == 1
     result = answer("What did the harbour council approve?", services=services)
     assert [c.passage.title for c in result.citations] == ["Ferry Timetable Approved"]
+
+
+QUAY_PAGE = (
+    b"<html><head><title>Quay Works Begin</title><meta name='date' content='2025-06-16'></head><body><article>"
+    b"<h1>Quay Works Begin</h1>"
+    b"<p>Work on the eastern quay began on Monday and will last until the autumn, the harbour board said.</p>"
+    b"<p>The board expects the rebuilt quay to take ferries of up to 120 metres from next spring.</p>"
+    b"</article></body></html>"
+)
+
+
+def test_ingest_tab_fetches_an_allowed_loopback_url_and_shows_the_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serve_routes({"/quay": Route(QUAY_PAGE)}) as base:
+        url = f"{base}/quay"
+        refused, _, _ = NewsdeskUI(Services(make_settings(tmp_path / "refused"))).ingest(None, url)
+        assert "added 0, updated 0, unchanged 0, failed 1" in refused  # loopback, unless allowed
+        assert "refusing to fetch from" in refused and "NEWSDESK_FETCH_ALLOW_HOSTS" in refused
+
+        monkeypatch.setenv("NEWSDESK_FETCH_ALLOW_HOSTS", "127.0.0.1")
+        services = Services(make_settings(tmp_path / "allowed"))
+        ui = NewsdeskUI(services)
+        summary, files, urls = ui.ingest(None, f"\n{url}\n\n")
+        again, _, _ = ui.ingest(None, url)
+    assert "added 1, updated 0, unchanged 0, failed 0" in summary
+    assert "<li>added: Quay Works Begin</li>" in summary and "Failed" not in summary
+    assert files is None and urls == ""  # the boxes are cleared
+    assert "added 0, updated 0, unchanged 1, failed 0" in again
+    [record] = services.store.list_articles()
+    assert (record.title, record.url, record.published_at) == ("Quay Works Begin", url, "2025-06-16")
+    assert "Quay Works Begin" in ui.library()[0]
+    display, _, _, _, panel = list(ui.respond("When did work on the eastern quay begin?", [], [], "", "", []))[-1]
+    assert "Monday" in display[-1]["content"] and "Quay Works Begin" in panel

@@ -17,7 +17,8 @@ from assistant.config import Settings
 from assistant.serve import create_server_app
 from assistant.services import Services
 from assistant.uploads import ingest_records
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_settings
+from tests.httpserver import Route, serve_routes
 from tests.live_server import live_server
 
 pytestmark = pytest.mark.slow
@@ -235,3 +236,33 @@ def test_the_ui_asks_for_the_api_key_when_one_is_set(library_settings: Settings,
         ask(page, "What did Medvedev argue?")
         expect(bot_messages(page).last).to_contain_text("Medvedev")
         page.close()  # before the server stops: no open event stream to cut
+
+
+QUAY_PAGE = (
+    b"<html><head><title>Quay Works Begin</title><meta name='date' content='2025-06-16'></head><body><article>"
+    b"<h1>Quay Works Begin</h1>"
+    b"<p>Work on the eastern quay began on Monday and will last until the autumn, the harbour board said.</p>"
+    b"<p>The board expects the rebuilt quay to take ferries of up to 120 metres from next spring.</p>"
+    b"</article></body></html>"
+)
+
+
+def test_ingest_tab_fetches_a_url_the_allow_list_lets_through(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSDESK_FETCH_ALLOW_HOSTS", "127.0.0.1")
+    services = Services(make_settings(tmp_path / "data"))
+    with serve_routes({"/quay": Route(QUAY_PAGE)}) as base, live_server(create_server_app(services)) as url:
+        page.goto(url)
+        page.get_by_role("tab", name="Ingest").click()
+        page.locator("#nd-urls textarea").fill(f"{base}/quay")
+        page.locator("#nd-ingest").click()
+        summary = page.locator("#nd-summary")
+        expect(summary).to_contain_text("added 1, updated 0, unchanged 0, failed 0")
+        expect(summary).to_contain_text("added: Quay Works Begin")
+        expect(page.locator("#nd-urls textarea")).to_have_value("")
+        page.get_by_role("tab", name="Library").click()
+        expect(page.locator("#nd-library")).to_contain_text("Quay Works Begin")
+        screenshot(page, "ui-ingest-url.png")
+        page.close()  # before the server stops: no open event stream to cut
+    assert [(r.title, r.url) for r in services.store.list_articles()] == [("Quay Works Begin", f"{base}/quay")]
