@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -254,3 +255,44 @@ def test_the_server_still_answers_after_the_hostile_input(client: TestClient) ->
     assert MEDVEDEV_TITLE in [c["title"] for c in body["citations"]]
     search = client.post("/v1/search", json={"query": "uranium stored in Russia", "k": 2}).json()
     assert search["passages"][0]["title"] == "Putin Offers to Mediate and to Hold Iran's Uranium"
+
+
+WORDY = ("What did Putin offer to do with Iran's uranium, and what did Medvedev argue? " * 1300)[:100_000]
+BOUNDED_REQUESTS: list[tuple[str, dict[str, Any], int]] = [
+    ("ask", {"question": WORDY}, 400),
+    ("ask", {"question": MEDVEDEV, "k": 10**6}, 422),
+    ("ask", {"question": WORDY, "k": 10**6}, 422),
+    ("ask", {"question": WORDY, "k": 10**6, "stream": True}, 422),
+    ("search", {"query": WORDY, "k": 10**6}, 422),
+    ("chat/completions", chat(WORDY, k=10**6), 422),
+    ("ask", {"question": WORDY[:1990], "k": 100}, 200),  # the most a request may ask for: answered
+]
+MEMORY_LIMIT = 50 * 2**20  # Python allocations per request; measured under 1 MB for each of these
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    ("route", "body", "status"), BOUNDED_REQUESTS, ids=[f"{r}-{i}" for i, (r, *_) in enumerate(BOUNDED_REQUESTS)]
+)
+def test_huge_questions_and_k_stay_bounded_in_memory_and_time(
+    client: TestClient, services: Services, route: str, body: dict[str, Any], status: int
+) -> None:
+    assert client.post("/v1/ask", json={"question": MEDVEDEV}).status_code == 200  # models and indexes loaded
+    articles, chunks = services.store.count_articles(), services.store.count_chunks()
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        started = time.perf_counter()
+        response = client.post(f"/v1/{route}", json=body)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == status, response.text[:500]
+    if status == 200:
+        assert response.json()["citations"]
+    else:
+        assert "Traceback" not in response.json()["error"]["message"]
+    assert elapsed < 30
+    assert peak - before < MEMORY_LIMIT, f"{(peak - before) / 2**20:.0f} MB"
+    assert (services.store.count_articles(), services.store.count_chunks()) == (articles, chunks)
