@@ -24,7 +24,7 @@ sources_app = typer.Typer(help="List, show and delete stored articles.", no_args
 app.add_typer(sources_app, name="sources")
 
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 240)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # messages are not broken mid-path: a suggested command stays pasteable
 
 
 class _State:

@@ -86,7 +86,7 @@ def doctor(
             out.print(f"{state}: {finding.message}", markup=False, highlight=False)
         verdict = "healthy" if not report.findings else ("repaired" if report.ok else "has problems")
         out.print(f"store {verdict}: {report.articles} articles, {report.chunks} passages", highlight=False)
-        if report.findings and not report.ok and not fix:
+        if not fix and any(f.repairable and not f.repaired for f in report.findings):
             out.print("run `newsdesk doctor --repair` to fix what can be fixed", highlight=False)
     if not report.ok:
         raise typer.Exit(1)
