@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from assistant.cli import app
 from assistant.evaluation import contains_word, hit_rank, is_correct, percentile, run_eval
 from tests.conftest import make_settings
+from tests.openai_server import Reply, openai_server
 
 runner = CliRunner()
 
@@ -156,3 +157,28 @@ def test_eval_command_json_and_table(tmp_path: Path) -> None:
     assert table.exit_code == 0 and "recall@5" in table.stdout and "(reused)" in table.stdout
     missing = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "eval", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "questions.jsonl" in missing.output
+
+
+def test_eval_with_the_llm_answerer_scores_what_the_llm_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any answerer: the openai one, configured by the environment, against a scripted endpoint on loopback.
+
+    The two answerable questions get one right and one wrong reply; the unanswerable one is refused
+    (like the warm-up question) by the relevance gate before any request, so the endpoint sees exactly two."""
+    folder = make_eval_folder(tmp_path / "week")
+    right = "Travellers were stranded at Port Alder. [1]"
+    wrong = "Gala and Fuji made up the crop. [1]"
+    with openai_server(Reply(right), Reply(wrong)) as llm:
+        monkeypatch.setenv("OPENAI_BASE_URL", llm.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+        monkeypatch.setenv("NEWSDESK_LLM_MODEL", "scripted")
+        args = ["--data-dir", str(tmp_path / "data"), "eval", str(folder), "--answerer", "openai", "--json"]
+        result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["config"]["answerer"] == "openai" and report["config"]["llm_model"] == "scripted"
+    answers = {q["id"]: q for q in report["questions"]}
+    assert answers["q1"]["correct"] and "Port Alder" in answers["q1"]["answer"], (answers, llm.requests)
+    assert not answers["q2"]["correct"] and "Gala" in answers["q2"]["answer"]
+    assert report["answer_accuracy"] == 0.5 and report["refusal_rate_unanswerable"] == 1.0
+    assert report["recall@1"] == 1.0  # retrieval is the same whatever answers
+    assert len(llm.requests) == 2 and all(r["body"]["model"] == "scripted" for r in llm.requests)
