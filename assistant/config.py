@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     rrf_k: int = Field(default=60, ge=1)
     time_filter: bool = True
     recency_weight: float = Field(default=1.0, ge=0)
-    recency_half_life: float = Field(default=7.0, gt=0)
+    recency_half_life: float = Field(default=30.0, gt=0)  # days; 3, 7, 14, 30, 60 measured (BENCHMARKS.md)
     reranker_model: str | None = None
     rerank_candidates: int = Field(default=30, ge=1, le=500)
     answerer: str | None = None

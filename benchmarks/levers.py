@@ -31,7 +31,9 @@ VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("candidates 40", {"candidates": 40}),
     ("no recency boost", {"recency_weight": 0.0}),
     ("recency weight 2", {"recency_weight": 2.0}),
-    ("recency half-life 30 days", {"recency_half_life": 30.0}),
+    ("recency half-life 7 days", {"recency_half_life": 7.0}),
+    ("recency half-life 14 days", {"recency_half_life": 14.0}),
+    ("recency half-life 60 days", {"recency_half_life": 60.0}),
     ("no date filter from 'this week'", {"time_filter": False}),
     ("no date filter, no recency", {"time_filter": False, "recency_weight": 0.0}),
 ]

@@ -11,7 +11,7 @@ import pytest
 from assistant.errors import InvalidRequestError
 from assistant.filters import SearchFilters
 from assistant.records import Passage
-from assistant.retrieval import fuse, parse_filters
+from assistant.retrieval import boost_recent, fuse, parse_filters
 from assistant.services import Services
 
 
@@ -26,6 +26,29 @@ def test_fusion_rewards_agreement() -> None:
     fused = fuse([[p("x"), p("y"), p("z")], [p("y"), p("w")]], [1.0, 1.0], 60)
     assert [f.chunk_id for f in fused] == ["y", "x", "w", "z"]
     assert fused[0].signals["dense_rank"] == 2 and fused[0].signals["lexical_rank"] == 1
+
+
+def test_recency_gain_halves_every_half_life_and_counts_later_dates_double() -> None:
+    def p(cid: str, published: str | None, score: float = 0.0) -> Passage:
+        return Passage(cid, "a", "t", None, None, published, "q", 0, 1, score=score)
+
+    as_of = date(2023, 1, 31)
+    passages = [
+        p("undated", None, 0.02),
+        p("month-old", "2023-01-01", 0.01),
+        p("same-day", "2023-01-31"),
+        p("later", "2023-02-15"),
+        p("bad-date", "31/01/2023", 0.005),
+    ]
+    ranked = boost_recent(passages, as_of, bonus=0.016, half_life=30.0)
+    gains = {x.chunk_id: x.signals.get("recency", 0.0) for x in ranked}
+    assert gains["same-day"] == pytest.approx(0.016)
+    assert gains["month-old"] == pytest.approx(0.016 * 0.5)  # 30 days: one half-life
+    assert gains["later"] == pytest.approx(0.016 * 0.5)  # 15 days after as_of count as 30
+    assert gains["undated"] == gains["bad-date"] == 0.0
+    assert [x.chunk_id for x in ranked] == ["undated", "month-old", "same-day", "later", "bad-date"]
+    [weekly] = boost_recent([p("month-old", "2023-01-01")], as_of, bonus=0.016, half_life=7.0)
+    assert weekly.signals["recency"] == pytest.approx(0.016 * 0.5 ** (30 / 7))
 
 
 def test_hybrid_finds_the_right_article(library: Services) -> None:
