@@ -100,7 +100,10 @@ def test_history_makes_follow_ups_work_and_citations_follow_marker_order(
     assert fields["citations"] == expected
     assert "uranium" in completion.choices[0].message.content
     assert f"[{numbers[0]}]" in completion.choices[0].message.content
-    assert fields["newsdesk"]["citations"][0]["title"] == "Putin Offers to Mediate and to Hold Iran's Uranium"
+    # the sources cited hold the offer (the example article, and the seed article when it is in the library)
+    cited = fields["newsdesk"]["citations"]
+    assert "offer" in cited[0]["quote"].lower() and any("uranium" in c["quote"].lower() for c in cited)
+    assert "Putin Offers to Mediate and to Hold Iran's Uranium" in {c["title"] for c in cited}
 
 
 def test_newsdesk_options_ride_as_extra_body_fields(client: OpenAI) -> None:
