@@ -173,6 +173,32 @@ def test_ingest_show_and_delete_handlers(services: Services, tmp_path: Path) -> 
     assert "Choose files or paste URLs first" in ui.ingest([], "")[0]
 
 
+class RecordedProgress:
+    """Stands in for gr.Progress: records what the Ingest tab reports."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[object, str | None]] = []
+
+    def __call__(self, value: object, desc: str | None = None, **_: object) -> None:
+        self.calls.append((value, desc))
+
+
+def test_ingest_tab_reports_progress_article_by_article(services: Services, tmp_path: Path) -> None:
+    files = []
+    for i, topic in enumerate(["ferries", "orchards", "bridges", "libraries", "tram lines"]):
+        path = tmp_path / f"story-{i}.md"
+        path.write_text(f"---\ntitle: Story {i} on {topic}\n---\n\n" + f"The council discussed {topic} on Monday. " * 5)
+        files.append(str(path))
+    progress = RecordedProgress()
+    summary, _, _ = NewsdeskUI(services).ingest(files, "", progress=progress)  # type: ignore[arg-type]
+    assert "added 5, updated 0, unchanged 0, failed 0" in summary
+    assert progress.calls[0] == (0, "Ingesting")
+    counts = [value for value, _ in progress.calls[1:]]
+    assert counts and all(isinstance(c, tuple) and c[1] == 5 for c in counts)
+    done = [c[0] for c in counts]  # type: ignore[index]
+    assert done == sorted(done) and done[-1] == 5
+
+
 def test_records_ingested_through_the_helper_are_answerable(services: Services) -> None:
     summary = ingest_records(
         services,
