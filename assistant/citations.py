@@ -110,7 +110,7 @@ def check_support(
     plain = [_SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SINGLE.sub("", text[s:e])).strip() for s, e in spans]
     passage_spans = [split_sentences(p.quote) for p in passages]
     flat = [p.quote[s:e] for p, ps in zip(passages, passage_spans, strict=True) for s, e in ps]
-    vectors = embeddings.encode(plain + flat) if plain else np.zeros((0, embeddings.dimension))
+    vectors = embeddings.encode_cached(plain + flat) if plain else np.zeros((0, embeddings.dimension))
     sentence_vectors, rest = vectors[: len(plain)], vectors[len(plain) :]
     per_passage, offset = [], 0
     for ps in passage_spans:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import Any
 
@@ -22,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 SMALL_BATCH = 64
 SMALL_BATCH_THREADS = 2
+CACHE_SIZE = 20_000  # sentence vectors kept for answering (384 floats each: about 30 MB)
 
 
 def resolve_model_path(name: str) -> str:
@@ -40,7 +42,7 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model; vectors are L2-normalised so cosine = dot product."""
 
-    def __init__(self, name: str, batch_size: int = 64) -> None:
+    def __init__(self, name: str, batch_size: int = 64, cache_size: int = CACHE_SIZE) -> None:
         prepare_environment()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
@@ -61,6 +63,9 @@ class SentenceTransformerEmbeddings(Embeddings):
             ) from exc
         self.dimension = int(self._model.get_embedding_dimension() or len(self._model.encode(["x"])[0]))
         self._lock = threading.Lock()  # torch on 2 cores: one encode at a time is fastest
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self.cache_size = cache_size
         import torch
 
         self._threads = torch.get_num_threads()
@@ -88,13 +93,40 @@ class SentenceTransformerEmbeddings(Embeddings):
             )
         return np.asarray(vectors, dtype=np.float32)
 
+    def encode_cached(self, texts: list[str]) -> np.ndarray:
+        """Like :meth:`encode`, remembering the vectors of recent texts (least recently used go first).
+
+        For answering: questions about the same news quote the same sentences, and a question
+        asked again (a search, then an ask; a retry) needs no second pass through the model.
+        Ingest does not use it: its passages are embedded once.
+        """
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        found: dict[str, np.ndarray] = {}
+        with self._cache_lock:
+            for text in texts:
+                vector = self._cache.get(text)
+                if vector is not None:
+                    self._cache.move_to_end(text)
+                    found[text] = vector
+        missing = list(dict.fromkeys(text for text in texts if text not in found))
+        if missing:
+            vectors = self.encode(missing)
+            with self._cache_lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    found[text] = vector
+                    self._cache[text] = vector
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return np.stack([found[text] for text in texts])
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain: vectors for documents."""
         return self.encode(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         """LangChain: the vector for one query."""
-        return self.encode([text])[0].tolist()
+        return self.encode_cached([text])[0].tolist()
 
 
 @lru_cache(maxsize=4)

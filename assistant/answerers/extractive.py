@@ -184,7 +184,7 @@ class ExtractiveAnswerer:
             if len(c.terms - query_terms) < 3 and not typed:
                 c.score -= w.restating  # says nothing the question does not already say, nor what it asks for
         shortlist = sorted(candidates, key=lambda c: c.score, reverse=True)[: self.semantic_pool]
-        vectors = self.embeddings.encode([question, *(c.text for c in shortlist)])
+        vectors = self.embeddings.encode_cached([question, *(c.text for c in shortlist)])
         for c, similarity in zip(shortlist, vectors[1:] @ vectors[0], strict=True):
             c.score += w.meaning * float(similarity)
         return shortlist
