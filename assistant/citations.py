@@ -26,7 +26,7 @@ from ingest.chunking import split_sentences
 
 _GROUP = re.compile(r"\[\s*(\d+(?:\s*(?:[,;]|-|–|and)\s*\d+)*)\s*\]")
 _SINGLE = re.compile(r"\[(\d+)\]")
-_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
+_SINGLE_WITH_SPACE = re.compile(r"\s*\[\d+\]")  # removed with its marker: "winter [1]." -> "winter."
 UNSUPPORTED_MARK = "[unsupported]"
 SIMILARITY_SUPPORT = 0.55
 OVERLAP_SUPPORT = 0.5
@@ -107,7 +107,7 @@ def check_support(
 ) -> tuple[str, list[SupportCheck], dict[int, list[tuple[int, int]]]]:
     """Check every sentence; returns the text (unsupported sentences marked), the checks, highlights."""
     spans = split_sentences(text)
-    plain = [_SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SINGLE.sub("", text[s:e])).strip() for s, e in spans]
+    plain = [_SINGLE_WITH_SPACE.sub("", text[s:e]).strip() for s, e in spans]
     passage_spans = [split_sentences(p.quote) for p in passages]
     flat = [p.quote[s:e] for p, ps in zip(passages, passage_spans, strict=True) for s, e in ps]
     vectors = embeddings.encode_cached(plain + flat) if plain else np.zeros((0, embeddings.dimension))

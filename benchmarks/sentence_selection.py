@@ -46,7 +46,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder", type=Path)
     parser.add_argument("--data-dir", type=Path)
-    parser.add_argument("--only", action="append", default=[], help="run the variants whose name holds this text")
+    parser.add_argument("--only", nargs="*", help="variant names to run")
     args = parser.parse_args()
     base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     services = Services(base.model_copy(update={"collection": eval_collection(args.folder, base)}))
@@ -57,7 +57,7 @@ def main() -> None:
     }
     print(f"{'variant':28} {'accuracy':>8}  weeks (min-max)")
     for name, options, settings_update in VARIANTS:
-        if args.only and not any(text in name for text in args.only):
+        if args.only and name not in args.only:
             continue
         answerer = ExtractiveAnswerer(
             services.embeddings(), base.model_copy(update=settings_update), services.lexical.idf, **options

@@ -1,7 +1,10 @@
-"""Run an ASGI app with uvicorn on a free loopback port, in a thread, for tests that need a real server."""
+"""Real servers for tests: an ASGI app on a free loopback port in a thread, and stopping a served command."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -31,3 +34,14 @@ def live_server(app: Any, timeout: float = 60.0) -> Iterator[str]:
         server.should_exit = True
         thread.join(timeout)
         sock.close()
+
+
+def interrupt(process: subprocess.Popen[Any]) -> None:
+    """Ctrl+C to a command started in its own process group, as a user stops it; killed if it lingers."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(30)

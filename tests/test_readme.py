@@ -7,7 +7,6 @@ import os
 import queue
 import re
 import shlex
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,7 @@ import pytest
 
 from tests.assistant.test_evaluation import make_eval_folder
 from tests.conftest import ROOT
+from tests.live_server import interrupt
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BIN = ROOT / ".venv" / "bin"
@@ -108,13 +108,7 @@ class Running:
 
     def stop(self) -> None:
         """Ctrl+C to the command's own process group, as a user would stop it."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(30)
+        interrupt(self.process)
 
 
 @contextmanager

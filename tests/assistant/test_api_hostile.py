@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from assistant.api import create_app
 from assistant.services import Services
+from tests.assistant.test_api import assert_error
 from tests.conftest import EXAMPLES, make_settings
 from tests.hostile import FORBIDDEN, INVISIBLE, Hostile, hostile_files, write_corpus
 
@@ -53,16 +54,6 @@ def assert_kept(before: tuple[dict[str, str], int], services: Services, added: i
     assert {a: after.get(a) for a in hashes} == hashes
     assert len(after) == len(hashes) + added
     assert services.store.count_chunks() == sum(r.chunk_count for r in services.store.list_articles())
-
-
-def assert_json_error(response: Any, status: int, *words: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text[:500]
-    assert response.headers["content-type"].startswith("application/json")
-    error = response.json()["error"]
-    assert error["message"] and "Traceback" not in error["message"]
-    for word in words:
-        assert word in error["message"], error["message"]
-    return error
 
 
 def chat(content: Any, **extra: Any) -> dict[str, Any]:
@@ -160,7 +151,7 @@ def test_hostile_requests_are_4xx_with_a_clear_message(
     started = time.perf_counter()
     response = client.post(f"/v1/{route}", content=content, headers={"content-type": "application/json"})
     assert time.perf_counter() - started < 30
-    assert_json_error(response, status, words)
+    assert_error(response, status, words)
     assert_kept(before, services)
 
 
@@ -177,9 +168,9 @@ def test_hostile_files_uploaded_fail_with_their_reason_or_are_stored_clean(
         response = client.post("/v1/articles", files={"file": (name, data, "application/octet-stream")})
         assert time.perf_counter() - started < 60, name
         if name.startswith("sixty-mb"):
-            assert_json_error(response, 413, "NEWSDESK_MAX_UPLOAD_BYTES")
+            assert_error(response, 413, "NEWSDESK_MAX_UPLOAD_BYTES")
         elif hostile.error:
-            failed = assert_json_error(response, 422, "nothing was ingested")["summary"]["failed"]
+            failed = assert_error(response, 422, "nothing was ingested")["summary"]["failed"]
             assert any(hostile.error in f["error"] for f in failed), failed[:3]
             assert all(f["source"].startswith(f"upload:{name}") for f in failed)
         else:

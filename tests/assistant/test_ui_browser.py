@@ -17,6 +17,7 @@ from assistant.config import Settings
 from assistant.serve import create_server_app
 from assistant.services import Services
 from assistant.uploads import ingest_records
+from tests.assistant.test_ui import QUAY_PAGE
 from tests.conftest import ROOT, make_settings
 from tests.httpserver import Route, serve_routes
 from tests.live_server import live_server
@@ -236,15 +237,6 @@ def test_the_ui_asks_for_the_api_key_when_one_is_set(library_settings: Settings,
         ask(page, "What did Medvedev argue?")
         expect(bot_messages(page).last).to_contain_text("Medvedev")
         page.close()  # before the server stops: no open event stream to cut
-
-
-QUAY_PAGE = (
-    b"<html><head><title>Quay Works Begin</title><meta name='date' content='2025-06-16'></head><body><article>"
-    b"<h1>Quay Works Begin</h1>"
-    b"<p>Work on the eastern quay began on Monday and will last until the autumn, the harbour board said.</p>"
-    b"<p>The board expects the rebuilt quay to take ferries of up to 120 metres from next spring.</p>"
-    b"</article></body></html>"
-)
 
 
 def test_ingest_tab_fetches_a_url_the_allow_list_lets_through(

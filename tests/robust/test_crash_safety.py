@@ -56,6 +56,12 @@ def newsdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     return subprocess.run([NEWSDESK, *args], env=env, capture_output=True, text=True, timeout=600)
 
 
+def crash_at(point: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``newsdesk args`` run by tests/crashpoint.py, which SIGKILLs it at the named write step."""
+    command = [sys.executable, str(ROOT / "tests" / "crashpoint.py"), point, *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+
+
 def kill_during_writes(env: dict[str, str], data_dir: Path, args: list[str], rng: random.Random) -> int:
     """Start ``newsdesk args``; once the store starts growing, SIGKILL it after a random delay."""
     sqlite = data_dir / "chroma" / "chroma.sqlite3"
@@ -134,12 +140,7 @@ def test_sigkill_during_an_update(tmp_path: Path) -> None:
     write_corpus(corpus, 200, "v2")
     kill_during_writes(env, data_dir, ["ingest", str(corpus)], rng)
     # And deterministically at the two riskiest points of an update.
-    subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), "before-cleanup", "ingest", str(corpus)],
-        env=env,
-        capture_output=True,
-        timeout=600,
-    )
+    crash_at("before-cleanup", env, "ingest", str(corpus))
     again = json.loads(newsdesk(env, "ingest", str(corpus), "--json").stdout)
     assert not again["failed"]
     assert_consistent(env, 200, "v2")
@@ -153,14 +154,7 @@ def test_crash_at_each_write_step_then_rerun(tmp_path: Path, point: str) -> None
     env = env_for(tmp_path / "data")
     assert newsdesk(env, "ingest", str(corpus)).returncode == 0
     write_corpus(corpus, 40, "v2")
-    crashed = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), point, "ingest", str(corpus)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert crashed.returncode == -signal.SIGKILL
+    assert crash_at(point, env, "ingest", str(corpus)).returncode == -signal.SIGKILL
     # Whatever state the crash left, every article is still there exactly once and readable.
     state = check_store(env)
     assert len(state["records"]) == len({r["id"] for r in state["records"]}) == 40
@@ -181,14 +175,7 @@ def test_sigkill_during_a_delete_then_delete_again(tmp_path: Path) -> None:
     assert newsdesk(env, "ingest", str(corpus)).returncode == 0
     records = json.loads(newsdesk(env, "sources", "list", "--json").stdout)
     target = next(r for r in records if r["title"] == "Ferry report 6")
-    crashed = subprocess.run(
-        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), "mid-delete", "sources", "delete", target["id"]],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert crashed.returncode == -signal.SIGKILL
+    assert crash_at("mid-delete", env, "sources", "delete", target["id"]).returncode == -signal.SIGKILL
     # The record is gone (the delete's commit point); its passages are orphans, invisible to search.
     state = check_store(env)
     assert target["id"] not in {r["id"] for r in state["records"]}

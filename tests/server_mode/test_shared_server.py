@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
+from tests.live_server import interrupt
 
 BIN = ROOT / ".venv" / "bin"
 SERVING = re.compile(r"newsdesk is serving on (http://\S+)")
@@ -72,13 +72,7 @@ class Server:
 
     def stop(self) -> None:
         """Ctrl+C, as a user stops it; killed if it lingers."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(30)
+        interrupt(self.process)
 
 
 @contextmanager
