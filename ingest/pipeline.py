@@ -3,7 +3,9 @@
 Unchanged articles (same id, same content hash) are skipped before any embedding work;
 changed ones are re-chunked and replace their old passages; the same content under
 another id is skipped as a duplicate. Passages from many articles are embedded
-together in large batches, the way the model is fastest.
+together in large batches, the way the model is fastest, and one batch is written to
+Chroma while the next is embedded. Writes stay one at a time and in order, each in the
+store's crash-safe order (passages, then the article records, then stale passages).
 
     >>> summary = ingest_sources(["examples/articles"], store, lambda: get_embeddings())
     >>> summary.to_dict()
@@ -15,6 +17,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
@@ -92,6 +96,34 @@ def chunk_metadata(article: PreparedArticle, chunk: Chunk) -> dict[str, Any]:
     return meta
 
 
+class OrderedWriter:
+    """Runs store writes one at a time, in order, on a worker thread, so that the caller can
+    embed the next batch meanwhile. What follows a write (counting it) runs in the caller's
+    thread once the write is done; a failed write raises there, and nothing after it is written."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-write")
+        self._last: tuple[Future[None], Callable[[], None]] | None = None
+
+    def submit(self, write: Callable[[], None], then: Callable[[], None]) -> None:
+        self.wait()
+        self._last = (self._pool.submit(write), then)
+
+    def wait(self) -> None:
+        if self._last is not None:
+            (future, then), self._last = self._last, None
+            future.result()
+            then()
+
+    def __enter__(self) -> OrderedWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._last is not None:  # leaving on an error: let the write in flight finish, don't mask the error
+            wait_for([self._last[0]])
+        self._pool.shutdown(wait=True)
+
+
 class Ingestor:
     """Runs articles into a store, skipping what is already there.
 
@@ -118,45 +150,56 @@ class Ingestor:
         pending: dict[str, tuple[PreparedArticle, list[Chunk], bool]] = {}
         unchanged: dict[str, PreparedArticle] = {}
         done = 0
+        writer = OrderedWriter()
+
+        def count(batch: list[tuple[PreparedArticle, list[Chunk], bool]]) -> None:
+            nonlocal done
+            self._count(batch, summary)
+            done += len(batch)
 
         def flush(force: bool = False) -> None:
-            nonlocal pending, done
+            nonlocal pending
             if pending and (force or sum(len(p[1]) for p in pending.values()) >= self.batch_chunks):
                 batch = list(pending.values())
-                self._write(batch, summary)
+                writes = self._embed(batch)
+                writer.submit(lambda: self.store.write_articles(writes), lambda: count(batch))
                 for article, _, _ in batch:
                     known[article.id] = article.content_hash
-                done += len(batch)
                 pending = {}
             if progress:
                 progress(done, total)
 
-        for item in loaded:
-            if isinstance(item, LoadFailure):
-                summary.failed.append({"source": item.source, "error": item.error})
-                done += 1
-                continue
-            prepared = prepare_article(item, signature)
-            status = self._status(prepared, known, known_hashes, list(pending.values()))
-            if status == "unchanged":
-                summary.unchanged += 1
-                summary.articles.append({"id": prepared.id, "title": prepared.title, "status": "unchanged"})
-                if known.get(prepared.id) == prepared.content_hash:
-                    unchanged[prepared.id] = prepared
-                done += 1
-                continue
-            chunks = self._split(prepared)
-            if not chunks:
-                summary.failed.append({"source": item.origin, "error": "no article text left after cleaning"})
-                done += 1
-                continue
-            pending[prepared.id] = (prepared, chunks, status == "updated")  # the same article twice: last wins
-            known_hashes[prepared.content_hash] = prepared.id
-            flush()
-        for article in self._incomplete(unchanged, records):
-            summary.unchanged -= 1
-            pending[article.id] = (article, self._split(article), True)
-        flush(force=True)
+        with writer:
+            for item in loaded:
+                if isinstance(item, LoadFailure):
+                    summary.failed.append({"source": item.source, "error": item.error})
+                    done += 1
+                    continue
+                prepared = prepare_article(item, signature)
+                status = self._status(prepared, known, known_hashes, list(pending.values()))
+                if status == "unchanged":
+                    summary.unchanged += 1
+                    summary.articles.append({"id": prepared.id, "title": prepared.title, "status": "unchanged"})
+                    if known.get(prepared.id) == prepared.content_hash:
+                        unchanged[prepared.id] = prepared
+                    done += 1
+                    continue
+                chunks = self._split(prepared)
+                if not chunks:
+                    summary.failed.append({"source": item.origin, "error": "no article text left after cleaning"})
+                    done += 1
+                    continue
+                pending[prepared.id] = (prepared, chunks, status == "updated")  # the same article twice: last wins
+                known_hashes[prepared.content_hash] = prepared.id
+                flush()
+            writer.wait()  # stale passages are judged against what is committed
+            for article in self._incomplete(unchanged, records):
+                summary.unchanged -= 1
+                pending[article.id] = (article, self._split(article), True)
+            flush(force=True)
+            writer.wait()
+        if progress:
+            progress(done, total)
         summary.seconds = time.perf_counter() - started
         logger.info("ingest: %s", summary.to_dict())
         return summary
@@ -203,7 +246,7 @@ class Ingestor:
             return "unchanged"  # the same content already stored under another id
         return "updated" if article.id in known else "added"
 
-    def _write(self, pending: list[tuple[PreparedArticle, list[Chunk], bool]], summary: IngestSummary) -> None:
+    def _embed(self, pending: list[tuple[PreparedArticle, list[Chunk], bool]]) -> list[ArticleWrite]:
         header = self.settings.embed_header
         texts = [embedding_text(article, chunk, header) for article, chunks, _ in pending for chunk in chunks]
         vectors = self.embeddings().encode(texts)
@@ -234,7 +277,10 @@ class Ingestor:
                 origin=article.origin,
             )
             writes.append(ArticleWrite(record=record, text=article.text, chunks=chunk_writes))
-        self.store.write_articles(writes)
+        return writes
+
+    @staticmethod
+    def _count(pending: list[tuple[PreparedArticle, list[Chunk], bool]], summary: IngestSummary) -> None:
         for article, chunks, is_update in pending:
             if is_update:
                 summary.updated += 1

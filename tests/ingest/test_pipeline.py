@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.errors import EmbeddingModelMismatch, NotFoundError
+from assistant.errors import EmbeddingModelMismatch, NotFoundError, StoreError
 from assistant.services import Services
 from assistant.store import ChromaStore
 from tests.conftest import EXAMPLES, make_settings
@@ -205,3 +205,39 @@ def test_progress_counts_every_source_as_the_run_goes_and_ends_at_the_total(tmp_
     again: list[tuple[int, int]] = []
     services.ingest([str(folder)], progress=lambda d, t: again.append((d, t)))
     assert again and again[-1] == (71, 71)  # nothing to write: the count still reaches the total
+
+
+def test_a_failed_write_stops_the_run_and_keeps_what_was_committed(tmp_path: Path) -> None:
+    # One batch is written while the next is embedded: a write that fails must still stop the run
+    # with a StoreError, before anything after it is written, leaving earlier batches whole.
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for i in range(150):
+        (folder / f"note-{i:03d}.md").write_text(
+            f"---\ntitle: Quay Note {i}\n---\n\nThe quay committee met on day {i} and moved crane {i * 7} "
+            f"to berth {i + 3}, with {i + 1} members present.\n",
+            encoding="utf-8",
+        )
+    services = Services(make_settings(tmp_path / "data", embedding_batch_size=16))  # batches of 64 passages
+    store = services.store
+    real_write = store.write_articles
+    written: list[int] = []
+
+    def failing_second_write(writes: list) -> None:
+        if written:
+            raise StoreError("disk full (simulated)")
+        real_write(writes)
+        written.append(len(writes))
+
+    store.write_articles = failing_second_write  # type: ignore[method-assign]
+    with pytest.raises(StoreError, match="disk full"):
+        services.ingest([str(folder)])
+    assert written == [64]
+    records = store.list_articles()
+    assert len(records) == 64 and all(r.chunk_count == 1 for r in records)
+    assert len(stored_chunks(services)) == 64
+
+    store.write_articles = real_write  # type: ignore[method-assign]
+    summary = services.ingest([str(folder)])
+    assert (summary.added, summary.unchanged) == (86, 64)
+    assert store.count_articles() == 150 and len(stored_chunks(services)) == 150
