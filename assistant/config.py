@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_dir
 from pydantic import AliasChoices, Field, SecretStr, field_validator
@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Embeddings and chunking.
     embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
+    # auto: questions and answer sentences in bfloat16 on CPUs with native bfloat16 (AMX,
+    # AVX512-BF16), stored passages in float32; bfloat16: passages too; float32: never.
+    embedding_precision: Literal["auto", "float32", "bfloat16"] = "auto"
     chunk_words: int = Field(default=200, ge=20, le=2000)
     chunk_max_words: int = Field(default=250, ge=20, le=4000)
     chunk_overlap_words: int = Field(default=30, ge=0, le=500)
@@ -81,6 +84,7 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     max_upload_bytes: int = Field(default=20_000_000, ge=1024)
+    max_in_flight: int = Field(default=0, ge=0, le=4096)  # asks worked on at once; 0: eight per core
 
     @field_validator("fetch_allow_hosts", mode="before")
     @classmethod

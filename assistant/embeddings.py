@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +24,19 @@ logger = logging.getLogger(__name__)
 
 SMALL_BATCH = 64
 SMALL_BATCH_THREADS = 2
+BF16_MIN_TEXTS = 3  # below this, autocast costs more than it saves
+PRECISIONS = ("auto", "float32", "bfloat16")
+COALESCE_LIMIT = 256  # texts of waiting small encodes run through the model in one call, at most
 CACHE_SIZE = 20_000  # sentence vectors kept for answering (384 floats each: about 30 MB)
+
+
+@dataclass
+class _Waiting:
+    """A small encode waiting for the model: its texts, then its vectors or the error."""
+
+    texts: list[str]
+    vectors: np.ndarray | None = None
+    error: BaseException | None = None
 
 
 def resolve_model_path(name: str) -> str:
@@ -42,7 +55,7 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model; vectors are L2-normalised so cosine = dot product."""
 
-    def __init__(self, name: str, batch_size: int = 64, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(self, name: str, batch_size: int = 64, cache_size: int = CACHE_SIZE, precision: str = "auto") -> None:
         prepare_environment()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
@@ -52,6 +65,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         self.name = name
         self.batch_size = batch_size
         self.calls = 0  # embedding calls made, so callers can prove work was skipped
+        self.passes = 0  # passes through the model (waiting small encodes share one)
         path = resolve_model_path(name)
         logger.info("loading embedding model %s from %s", name, path)
         try:
@@ -62,28 +76,88 @@ class SentenceTransformerEmbeddings(Embeddings):
                 "sentence-transformers folder or a model already in the Hugging Face cache (no downloads here)."
             ) from exc
         self.dimension = int(self._model.get_embedding_dimension() or len(self._model.encode(["x"])[0]))
-        self._lock = threading.Lock()  # torch on 2 cores: one encode at a time is fastest
+        self._lock = threading.Lock()  # held while the model encodes
+        self._queue: list[_Waiting] = []  # small encodes waiting for the model
+        self._queue_lock = threading.Lock()
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.cache_size = cache_size
         import torch
 
         self._threads = torch.get_num_threads()
+        if precision not in PRECISIONS:
+            raise ConfigError(f"unknown embedding precision {precision!r}: use one of {', '.join(PRECISIONS)}")
+        self.precision = precision
+        native = native_bfloat16()
+        if precision == "bfloat16" and not native:
+            logger.warning("this CPU has no native bfloat16: embeddings in bfloat16 will be slow")
+        # Answer-time encodes (a question, sentences to score) in bfloat16 when the CPU has it:
+        # about twice as fast, vectors within 1e-4 of float32. Stored passages stay float32 unless
+        # asked for. (BENCHMARKS.md, Latency.)
+        self._bf16_small = precision == "bfloat16" or (precision == "auto" and native)
+        self._bf16_large = precision == "bfloat16"
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Normalised float32 vectors for ``texts``, one row each."""
+        """Normalised float32 vectors for ``texts``, one row each.
+
+        Encodes run one at a time (torch on 2 cores: one encode at a time is fastest). Small ones
+        (a question, an answer's sentences) that arrive while the model is busy wait together,
+        and whoever takes the model next encodes them all in one call: on a busy server a
+        question costs a fraction of a pass of its own. (BENCHMARKS.md, Load.)
+        """
         self.calls += 1
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) > SMALL_BATCH:  # ingest: large batches on all cores
+            with self._lock:
+                return self._encode(texts, self._threads, self._bf16_large)
+        waiting = _Waiting(list(texts))
+        with self._queue_lock:
+            self._queue.append(waiting)
+        with self._lock:
+            if waiting.vectors is None and waiting.error is None:
+                self._encode_waiting(waiting)
+        if waiting.error is not None:
+            raise waiting.error
+        assert waiting.vectors is not None
+        return waiting.vectors
+
+    def _encode_waiting(self, first: _Waiting) -> None:
+        """Encode ``first`` and the small encodes queued with it, up to ``COALESCE_LIMIT`` texts
+        (the rest stay queued for the next holder of the model). Called with the model lock held."""
+        with self._queue_lock:
+            batch, size, rest = [first], len(first.texts), []
+            for other in self._queue:
+                if other is first:
+                    continue
+                if size + len(other.texts) <= COALESCE_LIMIT:
+                    batch.append(other)
+                    size += len(other.texts)
+                else:
+                    rest.append(other)
+            self._queue = rest
+        unique = list(dict.fromkeys(text for w in batch for text in w.texts))
+        try:
+            # Small batches on two threads at most: more threads only spin on work this small,
+            # and they keep both cores of a busy server at work. (BENCHMARKS.md, Latency.)
+            threads = min(SMALL_BATCH_THREADS, self._threads)
+            vectors = self._encode(unique, threads, self._bf16_small and len(unique) >= BF16_MIN_TEXTS)
+        except BaseException as exc:
+            for w in batch:
+                w.error = exc
+            return
+        row = {text: i for i, text in enumerate(unique)}
+        for w in batch:
+            w.vectors = vectors[[row[text] for text in w.texts]]
+
+    def _encode(self, texts: list[str], threads: int, bfloat16: bool) -> np.ndarray:
         import torch
 
-        with self._lock:
-            # Small batches (a query, a few sentences) on two threads at most: an ask's sentences are
-            # scored in about 60% of the one-thread time, and more threads only spin on work this small.
-            # Encodes run one at a time, so two threads also keep both cores of a busy server at work.
-            # Ingest batches use all cores. (BENCHMARKS.md, Latency.)
-            small = len(texts) <= SMALL_BATCH
-            torch.set_num_threads(min(SMALL_BATCH_THREADS, self._threads) if small else self._threads)
+        self.passes += 1
+        torch.set_num_threads(threads)
+        # Autocast keeps weights, layer norms and pooling in float32 and runs the matrix products
+        # in bfloat16; converting the weights instead is a little faster but moves vectors by up to 4e-3.
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bfloat16):
             vectors = self._model.encode(
                 texts,
                 batch_size=self.batch_size,
@@ -129,7 +203,20 @@ class SentenceTransformerEmbeddings(Embeddings):
         return self.encode_cached([text])[0].tolist()
 
 
+@lru_cache(maxsize=1)
+def native_bfloat16() -> bool:
+    """True when this CPU does bfloat16 matrix products natively (oneDNN with AVX512-BF16 or AMX)."""
+    import torch
+
+    try:
+        return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # an older or differently built torch
+        return False
+
+
 @lru_cache(maxsize=4)
-def get_embeddings(name: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 64) -> SentenceTransformerEmbeddings:
+def get_embeddings(
+    name: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 64, precision: str = "auto"
+) -> SentenceTransformerEmbeddings:
     """The embedding model by name or path, loaded once per process."""
-    return SentenceTransformerEmbeddings(name, batch_size)
+    return SentenceTransformerEmbeddings(name, batch_size, precision=precision)

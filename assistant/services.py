@@ -37,7 +37,9 @@ class Services:
 
     def embeddings(self) -> SentenceTransformerEmbeddings:
         """The embedding model (loaded on first use, then shared)."""
-        return get_embeddings(self.settings.embedding_model, self.settings.embedding_batch_size)
+        return get_embeddings(
+            self.settings.embedding_model, self.settings.embedding_batch_size, self.settings.embedding_precision
+        )
 
     @cached_property
     def lexical(self) -> LexicalIndex:

@@ -105,7 +105,8 @@ class SentenceWeights:
     terms: float = 1.0  # IDF-weighted share of the question's terms in the sentence or its article's title
     rank: float = 0.1  # times 1/sqrt(rank of the passage)
     answer_type: float = 0.1  # holds a number, date, name or reason when the question asks for one
-    restating: float = 0.3  # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
+    # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
+    restating: float = 0.3
 
 
 @dataclass

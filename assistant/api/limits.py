@@ -99,10 +99,12 @@ ANSWERING_PATHS = ("/v1/ask", "/v1/search", "/v1/chat/completions")
 
 
 def in_flight_limit(settings: Settings) -> int:
-    """How many answers to work on at once: twice the cores when answering is local work (extractive),
-    eight times when an LLM is configured (its answers are mostly waiting on the endpoint)."""
-    cores = os.cpu_count() or 2
-    return cores * (2 if settings.default_answerer == "extractive" and not settings.llm_configured else 8)
+    """How many answers to work on at once: ``NEWSDESK_MAX_IN_FLIGHT``, by default eight per core. Extractive answers are local work, but
+    the questions and sentences of answers under way are embedded together in one pass of the
+    model (``assistant/embeddings.py``), so more at once means fuller passes: at 32 clients on 2
+    cores, 4 in flight gave 17 requests/s, 8 gave 20, 16 gave 24 (BENCHMARKS.md, Load). With an
+    LLM configured, answers are mostly waiting on the endpoint."""
+    return settings.max_in_flight or (os.cpu_count() or 2) * 8
 
 
 class InFlightLimitMiddleware:

@@ -17,7 +17,10 @@ def serve(
         str | None, typer.Option("--host", help="Address to listen on (NEWSDESK_HOST, default 127.0.0.1).")
     ] = None,
     port: Annotated[
-        int | None, typer.Option("--port", help="Port to listen on; 0 picks a free one (NEWSDESK_PORT, default 8000).")
+        int | None,
+        typer.Option(
+            "--port", min=0, max=65535, help="Port to listen on; 0 picks a free one (NEWSDESK_PORT, default 8000)."
+        ),
     ] = None,
     allow_public: Annotated[
         bool,

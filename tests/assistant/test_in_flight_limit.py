@@ -58,11 +58,9 @@ def test_other_routes_are_not_held_back() -> None:
         assert tracker.most == 5, (method, path)
 
 
-def test_the_limit_follows_the_cores_and_the_answerer(settings: Settings) -> None:
-    cores = os.cpu_count() or 2
-    assert in_flight_limit(settings) == 2 * cores
-    with_llm = settings.model_copy(update={"llm_model": "m", "openai_base_url": "http://127.0.0.1:9/v1"})
-    assert in_flight_limit(with_llm) == 8 * cores
+def test_the_limit_follows_the_cores_unless_set(settings: Settings) -> None:
+    assert in_flight_limit(settings) == 8 * (os.cpu_count() or 2)
+    assert in_flight_limit(settings.model_copy(update={"max_in_flight": 3})) == 3
 
 
 def test_the_api_queues_its_answers(settings: Settings) -> None:

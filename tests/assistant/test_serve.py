@@ -55,3 +55,12 @@ def test_a_taken_port_is_a_clear_error() -> None:
             bind_socket("127.0.0.1", port)
     finally:
         first.close()
+
+
+@pytest.mark.parametrize("port", ["65536", "188132", "-1"])
+def test_serve_command_refuses_a_port_out_of_range(settings: Settings, port: str) -> None:
+    result = runner.invoke(app, ["--data-dir", str(settings.data_dir), "serve", "--port", port])
+    assert result.exit_code == 2
+    assert "Invalid value for '--port'" in result.stderr and (
+        "65535" in result.stderr or "than or equal to 0" in result.stderr
+    )
