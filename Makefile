@@ -28,6 +28,7 @@ run: setup
 
 lint: setup
 	$(BIN)/ruff check assistant ingest prompts tests benchmarks
+	$(BIN)/ruff format --check assistant ingest prompts tests benchmarks
 	$(BIN)/mypy
 
 # What the tests need beyond Python packages: Debian's Chromium for the browser tests, curl for the README's examples.
