@@ -180,15 +180,20 @@ def test_changing_chunk_settings_rechunks(tmp_path: Path, seed_path: Path) -> No
     assert record.chunk_count == Services(smaller).store.count_chunks() > 2
 
 
-def test_progress_counts_every_source_as_the_run_goes_and_ends_at_the_total(tmp_path: Path) -> None:
-    folder = tmp_path / "many"
+def one_passage_notes(folder: Path, count: int) -> Path:
+    """``count`` short Markdown articles of one passage each, all different."""
     folder.mkdir()
-    for i in range(70):
-        (folder / f"note-{i:02d}.md").write_text(
+    for i in range(count):
+        (folder / f"note-{i:03d}.md").write_text(
             f"---\ntitle: Harbour Note {i}\n---\n\nThe harbour board met on day {i} and approved berth {i * 3} "
             f"for the autumn season, with {i + 2} votes in favour.\n",
             encoding="utf-8",
         )
+    return folder
+
+
+def test_progress_counts_every_source_as_the_run_goes_and_ends_at_the_total(tmp_path: Path) -> None:
+    folder = one_passage_notes(tmp_path / "many", 70)
     (folder / "broken.json").write_text("[{]")
     # Passages are written in batches of 4 x the embedding batch size (at least 64): 70 one-passage
     # articles make two batches, so the count moves before the end.
@@ -210,14 +215,7 @@ def test_progress_counts_every_source_as_the_run_goes_and_ends_at_the_total(tmp_
 def test_a_failed_write_stops_the_run_and_keeps_what_was_committed(tmp_path: Path) -> None:
     # One batch is written while the next is embedded: a write that fails must still stop the run
     # with a StoreError, before anything after it is written, leaving earlier batches whole.
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    for i in range(150):
-        (folder / f"note-{i:03d}.md").write_text(
-            f"---\ntitle: Quay Note {i}\n---\n\nThe quay committee met on day {i} and moved crane {i * 7} "
-            f"to berth {i + 3}, with {i + 1} members present.\n",
-            encoding="utf-8",
-        )
+    folder = one_passage_notes(tmp_path / "notes", 150)
     services = Services(make_settings(tmp_path / "data", embedding_batch_size=16))  # batches of 64 passages
     store = services.store
     real_write = store.write_articles
