@@ -20,6 +20,9 @@ DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 CommaList = Annotated[list[str], NoDecode]
 
 
+EmbeddingPrecision = Literal["auto", "float32", "bfloat16"]
+
+
 class Settings(BaseSettings):
     """Every knob newsdesk has; each field is also the env var ``NEWSDESK_<FIELD>``."""
 
@@ -37,7 +40,7 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(default=64, ge=1, le=4096)
     # auto: questions and answer sentences in bfloat16 on CPUs with native bfloat16 (AMX,
     # AVX512-BF16), stored passages in float32; bfloat16: passages too; float32: never.
-    embedding_precision: Literal["auto", "float32", "bfloat16"] = "auto"
+    embedding_precision: EmbeddingPrecision = "auto"
     chunk_words: int = Field(default=200, ge=20, le=2000)
     chunk_max_words: int = Field(default=250, ge=20, le=4000)
     chunk_overlap_words: int = Field(default=30, ge=0, le=500)

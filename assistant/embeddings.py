@@ -12,12 +12,12 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.config import DEFAULT_EMBEDDING_MODEL, prepare_environment
+from assistant.config import DEFAULT_EMBEDDING_MODEL, EmbeddingPrecision, prepare_environment
 from assistant.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 SMALL_BATCH = 64
 SMALL_BATCH_THREADS = 2
 BF16_MIN_TEXTS = 4  # below this, autocast costs more than it saves (benchmarks/embedding_precision.py)
-PRECISIONS = ("auto", "float32", "bfloat16")
+PRECISIONS = get_args(EmbeddingPrecision)
 COALESCE_LIMIT = 256  # texts of waiting small encodes run through the model in one call, at most
 CACHE_SIZE = 20_000  # sentence vectors kept for answering (384 floats each: about 30 MB)
 
@@ -87,7 +87,6 @@ class SentenceTransformerEmbeddings(Embeddings):
         self._threads = torch.get_num_threads()
         if precision not in PRECISIONS:
             raise ConfigError(f"unknown embedding precision {precision!r}: use one of {', '.join(PRECISIONS)}")
-        self.precision = precision
         native = native_bfloat16()
         if precision == "bfloat16" and not native:
             logger.warning("this CPU has no native bfloat16: embeddings in bfloat16 will be slow")

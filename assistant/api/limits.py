@@ -99,11 +99,13 @@ ANSWERING_PATHS = ("/v1/ask", "/v1/search", "/v1/chat/completions")
 
 
 def in_flight_limit(settings: Settings) -> int:
-    """How many answers to work on at once: ``NEWSDESK_MAX_IN_FLIGHT``, by default eight per core. Extractive answers are local work, but
-    the questions and sentences of answers under way are embedded together in one pass of the
-    model (``assistant/embeddings.py``), so more at once means fuller passes: at 32 clients on 2
-    cores, 4 in flight gave 17 requests/s, 8 gave 20, 16 gave 24 (BENCHMARKS.md, Load). With an
-    LLM configured, answers are mostly waiting on the endpoint."""
+    """How many answers to work on at once: ``NEWSDESK_MAX_IN_FLIGHT``, by default eight per core.
+
+    Extractive answers are local work, but the questions and sentences of answers under way are
+    embedded together in one pass of the model (``assistant/embeddings.py``), so more at once
+    means fuller passes: at 32 clients on 2 cores, 4 in flight gave 18.7 requests/s, 8 gave
+    22.4, 16 gave 26.2 (BENCHMARKS.md, Load). With an LLM configured, answers are mostly
+    waiting on the endpoint."""
     return settings.max_in_flight or (os.cpu_count() or 2) * 8
 
 
