@@ -181,6 +181,11 @@ class LexicalIndex:
         total = sum(weights.values()) or 1.0
         return sum(w for t, w in weights.items() if t in present) / total
 
+    def passages(self) -> list[Passage]:
+        """Every live passage, in index order (after a refresh)."""
+        self.refresh()
+        return [self._entries[c].passage for c in self._order]
+
     def passage(self, chunk_id: str) -> Passage | None:
         """A live passage by id, if the index holds it."""
         entry = self._entries.get(chunk_id)

@@ -103,6 +103,7 @@ class SentenceWeights:
 
     meaning: float = 0.5  # similarity of the sentence to the question
     terms: float = 1.0  # IDF-weighted share of the question's terms in the sentence or its article's title
+    title: float = 1.0  # how much a term found only in the title counts, against one in the sentence
     rank: float = 0.1  # times 1/sqrt(rank of the passage)
     answer_type: float = 0.1  # holds a number, date, name or reason when the question asks for one
     # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
@@ -179,7 +180,9 @@ class ExtractiveAnswerer:
         kind = answer_type(question)
         for c in candidates:
             # A sentence is read under its article's headline: the title's words count as its own.
-            in_sentence = sum(idf[t] for t in (c.terms | c.title_terms) & query_terms) / idf_total
+            own = sum(idf[t] for t in c.terms & query_terms)
+            headline = sum(idf[t] for t in (c.title_terms - c.terms) & query_terms)
+            in_sentence = (own + w.title * headline) / idf_total
             typed = w.answer_type if kind and has_answer_type(c.text, kind, question) else 0.0
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + typed
             if len(c.terms - query_terms) < 3 and not typed:

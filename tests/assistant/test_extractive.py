@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from assistant.answerers import REFUSAL, extractive
 from assistant.chain import answer
 from assistant.services import Services
+from assistant.terms import terms
 
 
 def test_medvedev_on_the_seed_article(services: Services, seed_path: Path) -> None:
@@ -122,3 +124,21 @@ def test_a_wire_sentence_republished_elsewhere_is_quoted_once(
     # The control: without the near-duplicate check both copies score high enough to be quoted.
     monkeypatch.setattr(extractive, "_near_duplicate", lambda a, b, threshold=0.6: False)
     assert answer(cost, services=services).answer.count("45 million euro") == 2
+
+
+def test_a_term_found_only_in_the_headline_counts_by_the_title_weight(services: Services) -> None:
+    def scored(title_weight: float) -> float:
+        weights = replace(extractive.SentenceWeights(), title=title_weight)
+        answerer = extractive.ExtractiveAnswerer(
+            services.embeddings(), services.settings, lambda t: 1.0, weights=weights
+        )
+        sentence = "The council approved the plan on Tuesday night after a long debate."
+        candidate = extractive.Candidate(
+            1, sentence, 0, len(sentence), frozenset(terms(sentence)), frozenset(terms("Ferry terminal expansion"))
+        )
+        [best] = answerer.score("What did the council approve for the ferry terminal?", [candidate])
+        return best.score
+
+    # Four question terms, all weighing 1: council and approve in the sentence, ferry and terminal in the headline.
+    assert scored(1.0) - scored(0.0) == pytest.approx(0.5)
+    assert scored(0.5) - scored(0.0) == pytest.approx(0.25)

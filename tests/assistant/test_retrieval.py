@@ -129,12 +129,14 @@ def test_lexical_index_follows_writes_from_another_process(services: Services, t
     other.ingest([str(path)])
     [hit] = services.lexical.search("walkout pay deal", 5)
     assert "ended their walkout" in hit.quote
+    assert [p.quote for p in services.lexical.passages()] == [hit.quote]  # the old text is gone
     assert (
         not services.lexical.search("walked out Monday", 5)
         or "walked out" not in services.lexical.search("walked", 5)[0].quote
     )
     other.store.delete_article(hit.article_id)
     assert services.lexical.search("ferry crews", 5) == []
+    assert services.lexical.passages() == []
     assert services.retriever.retrieve("ferry crews pay").passages == []
 
 
