@@ -104,6 +104,11 @@ def eval_collection(folder: Path, settings: Settings) -> str:
     return f"eval-{slug}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
 
 
+def eval_settings(folder: Path, settings: Settings) -> Settings:
+    """``settings`` pointed at the collection of an eval folder (what ``newsdesk eval`` ingests into)."""
+    return settings.model_copy(update={"collection": eval_collection(folder, settings)})
+
+
 def config_report(settings: Settings, answerer: str) -> dict[str, Any]:
     """The settings that shape the figures."""
     keys = (
@@ -142,7 +147,7 @@ def run_eval(
     articles_path = folder / "articles.jsonl"
     if not articles_path.is_file():
         raise ConfigError(f"{str(articles_path)!r} not found: an eval folder holds articles.jsonl and questions.jsonl")
-    services = Services(settings.model_copy(update={"collection": eval_collection(folder, settings)}))
+    services = Services(eval_settings(folder, settings))
     started = time.perf_counter()
     summary = services.ingest([str(articles_path)])
     ingest_seconds = time.perf_counter() - started

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from assistant.answerers.extractive import ExtractiveAnswerer
 from assistant.config import Settings
-from assistant.evaluation import contains_word, eval_collection, hit_rank, read_jsonl
+from assistant.evaluation import contains_word, eval_settings, hit_rank, read_jsonl
 from assistant.services import Services
 
 THRESHOLDS = (0.25, 0.5, 0.75)
@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path)
     args = parser.parse_args()
     base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    services = Services(base.model_copy(update={"collection": eval_collection(args.folder, base)}))
+    services = Services(eval_settings(args.folder, base))
     lexical = services.lexical
     passages = lexical.passages()
     if not passages:

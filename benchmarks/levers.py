@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.evaluation import QuestionOutcome, eval_collection, hit_rank, is_correct, read_jsonl, summarize
+from assistant.evaluation import QuestionOutcome, eval_settings, hit_rank, is_correct, read_jsonl, summarize
 from assistant.services import Services
 
 VARIANTS: list[tuple[str, dict[str, Any]]] = [
@@ -91,7 +91,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    base = base.model_copy(update={"collection": eval_collection(args.folder, base)})
+    base = eval_settings(args.folder, base)
     variants = VARIANTS
     if args.grid:
         axes = [

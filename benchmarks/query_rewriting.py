@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.config import Settings
-from assistant.evaluation import eval_collection, hit_rank, read_jsonl
+from assistant.evaluation import eval_settings, hit_rank, read_jsonl
 from assistant.filters import SearchFilters
 from assistant.records import Passage
 from assistant.services import Services
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path)
     args = parser.parse_args()
     base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    services = Services(base.model_copy(update={"collection": eval_collection(args.folder, base)}))
+    services = Services(eval_settings(args.folder, base))
     retriever, embeddings, lexical = services.retriever, services.embeddings(), services.lexical
     questions = [q for q in read_jsonl(args.folder / "questions.jsonl") if q["answerable"]]
     embed_query, bm25_search = embeddings.embed_query, lexical.search

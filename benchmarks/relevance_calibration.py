@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.evaluation import eval_collection, read_jsonl
+from assistant.evaluation import eval_settings, read_jsonl
 from assistant.services import Services
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +69,7 @@ def main() -> None:
     args = parser.parse_args()
     base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
 
-    dev = Services(base.model_copy(update={"collection": eval_collection(args.folder, base)}))
+    dev = Services(eval_settings(args.folder, base))
     if not dev.store.count_articles():
         raise SystemExit("ingest the dev corpus first: newsdesk eval " + str(args.folder))
     bench = [

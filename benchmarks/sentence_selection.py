@@ -19,7 +19,7 @@ from typing import Any
 
 from assistant.answerers.extractive import ExtractiveAnswerer, SentenceWeights
 from assistant.config import Settings
-from assistant.evaluation import eval_collection, is_correct, read_jsonl
+from assistant.evaluation import eval_settings, is_correct, read_jsonl
 from assistant.services import Services
 
 DEFAULT = SentenceWeights()
@@ -54,7 +54,7 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="variant names to run")
     args = parser.parse_args()
     base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    services = Services(base.model_copy(update={"collection": eval_collection(args.folder, base)}))
+    services = Services(eval_settings(args.folder, base))
     questions = [q for q in read_jsonl(args.folder / "questions.jsonl") if q["answerable"]]
     retrieved = {
         q["id"]: services.retriever.retrieve(q["question"], k=10, as_of=date.fromisoformat(q["asked_on"]))
