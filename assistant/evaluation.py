@@ -126,6 +126,7 @@ def config_report(settings: Settings, answerer: str) -> dict[str, Any]:
         "min_relevance",
         "min_coverage",
         "extractive_sentences",
+        "extractive_headline",
         "llm_model",
     )
     report = {key: getattr(settings, key) for key in keys}

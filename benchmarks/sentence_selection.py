@@ -25,6 +25,7 @@ from assistant.services import Services
 DEFAULT = SentenceWeights()
 VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("default", {}, {}),
+    ("no headline", {}, {"extractive_headline": False}),
     ("one sentence", {}, {"extractive_sentences": 1}),
     ("two sentences", {}, {"extractive_sentences": 2}),
     ("pool of 5 passages", {"pool": 5}, {}),

@@ -36,6 +36,8 @@ _DATE = re.compile(
     r"yesterday|today|(?:19|20)\d\d)\b",
     re.I,
 )
+# "Storm floods the valley | Daily Planet": a site's name after a bar, as page titles carry it.
+_SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,40}$")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|trillion|bn|m)?\s*(?:dollars|euros|pounds|yen|yuan|rupees|francs)\b"
@@ -142,6 +144,7 @@ class ExtractiveAnswerer:
         self.embeddings = embeddings
         self.idf = idf
         self.max_sentences = settings.extractive_sentences
+        self.lead_with_headline = settings.extractive_headline
         self.pool = pool
         self.weights = weights
         self.keep_ratio = keep_ratio
@@ -219,7 +222,23 @@ class ExtractiveAnswerer:
         for c in chosen:
             highlights.setdefault(c.n, []).append((c.start, c.end))
         text = " ".join(f"{neutralize_markers(c.text)} [{c.n}]" for c in chosen)
+        lead = chosen[0].n  # the article quoted first
+        headline = self.headline(passages[lead - 1], chosen) if self.lead_with_headline else None
+        if headline:
+            text = f"{headline} [{lead}]\n\n{text}"
         return Draft(text, self.name, highlights=highlights)
+
+    def headline(self, best: Passage, chosen: Sequence[Candidate]) -> str | None:
+        """The title of the article quoted first, to open the answer with: the story the quotes are
+        about, in its editors' words. None when it is missing, too short to say anything, looks like
+        an instruction, or says what a quoted sentence already says."""
+        title = _SITE_SUFFIX.sub("", best.title or "").strip()
+        if len(title.split()) < 4 or looks_like_injection(title):
+            return None
+        title_terms = frozenset(terms(title))
+        if any(_near_duplicate_terms(title_terms, c.terms) for c in chosen):
+            return None
+        return neutralize_markers(title)
 
     def stream_draft(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
@@ -231,5 +250,9 @@ class ExtractiveAnswerer:
 
 
 def _near_duplicate(a: Candidate, b: Candidate, threshold: float = 0.6) -> bool:
-    union = a.terms | b.terms
-    return bool(union) and len(a.terms & b.terms) / len(union) >= threshold
+    return _near_duplicate_terms(a.terms, b.terms, threshold)
+
+
+def _near_duplicate_terms(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:
+    union = a | b
+    return bool(union) and len(a & b) / len(union) >= threshold
