@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     min_relevance: float = 0.4
     min_coverage: float = 0.8
     extractive_sentences: int = Field(default=3, ge=1, le=10)
-    extractive_headline: bool = True  # open with the best-matching article's title (BENCHMARKS.md)
+    extractive_headline: bool = True  # open with the title of the article quoted first (BENCHMARKS.md)
     llm_model: str | None = None
     openai_base_url: str | None = Field(
         default=None, validation_alias=AliasChoices("NEWSDESK_OPENAI_BASE_URL", "OPENAI_BASE_URL")

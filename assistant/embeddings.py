@@ -55,7 +55,9 @@ def resolve_model_path(name: str) -> str:
 class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model; vectors are L2-normalised so cosine = dot product."""
 
-    def __init__(self, name: str, batch_size: int = 64, cache_size: int = CACHE_SIZE, precision: str = "auto") -> None:
+    def __init__(
+        self, name: str, batch_size: int = 64, cache_size: int = CACHE_SIZE, precision: EmbeddingPrecision = "auto"
+    ) -> None:
         prepare_environment()
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
@@ -215,7 +217,7 @@ def native_bfloat16() -> bool:
 
 @lru_cache(maxsize=4)
 def get_embeddings(
-    name: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 64, precision: str = "auto"
+    name: str = DEFAULT_EMBEDDING_MODEL, batch_size: int = 64, precision: EmbeddingPrecision = "auto"
 ) -> SentenceTransformerEmbeddings:
     """The embedding model by name or path, loaded once per process."""
     return SentenceTransformerEmbeddings(name, batch_size, precision=precision)

@@ -18,27 +18,21 @@ It reads ``answer`` to measure, as the scorer does; nothing here feeds back into
 
 from __future__ import annotations
 
-import argparse
-import re
 from collections import Counter
 from datetime import date
-from pathlib import Path
+
+from eval_folder import eval_folder_parser, eval_folder_settings
 
 from assistant.answerers.extractive import ExtractiveAnswerer
-from assistant.config import Settings
-from assistant.evaluation import contains_word, eval_settings, hit_rank, read_jsonl
+from assistant.evaluation import contains_word, hit_rank, read_jsonl
 from assistant.services import Services
 
 THRESHOLDS = (0.25, 0.5, 0.75)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--data-dir", type=Path)
-    args = parser.parse_args()
-    base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    services = Services(eval_settings(args.folder, base))
+    args = eval_folder_parser(__doc__).parse_args()
+    services = Services(eval_folder_settings(args))
     lexical = services.lexical
     passages = lexical.passages()
     if not passages:
@@ -49,8 +43,8 @@ def main() -> None:
     reach: list[tuple[float, bool]] = []
     sentence_ranks: Counter[str] = Counter()
     for q in questions:
-        pattern = re.compile(r"(?<!\w)" + re.escape(q["answer"]) + r"(?!\w)", re.IGNORECASE)
-        best = max((lexical.coverage(q["question"], p) for p in passages if pattern.search(p.quote)), default=0.0)
+        holding = (p for p in passages if contains_word(p.quote, q["answer"]))
+        best = max((lexical.coverage(q["question"], p) for p in holding), default=0.0)
         result = services.retriever.retrieve(q["question"], k=10, as_of=date.fromisoformat(q["asked_on"]))
         rank = hit_rank([p.quote for p in result.passages], q["answer"])
         reach.append((best, rank is not None and rank <= 5))

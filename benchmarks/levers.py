@@ -9,7 +9,6 @@ answerer for each row (slower) and reports answer accuracy and p50 latency.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import time
@@ -17,8 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from eval_folder import eval_folder_parser, eval_folder_settings
+
 from assistant.config import Settings
-from assistant.evaluation import QuestionOutcome, eval_settings, hit_rank, is_correct, read_jsonl, summarize
+from assistant.evaluation import QuestionOutcome, hit_rank, is_correct, read_jsonl, summarize
 from assistant.services import Services
 
 VARIANTS: list[tuple[str, dict[str, Any]]] = [
@@ -77,9 +78,7 @@ def _value(settings: Settings, key: str, text: str) -> Any:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--data-dir", type=Path)
+    parser = eval_folder_parser(__doc__)
     parser.add_argument("--answers", action="store_true")
     parser.add_argument("--only", nargs="*", help="variant names to run")
     parser.add_argument(
@@ -90,8 +89,7 @@ def main() -> None:
         help="run every combination of these settings instead of the named variants",
     )
     args = parser.parse_args()
-    base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    base = eval_settings(args.folder, base)
+    base = eval_folder_settings(args)
     variants = VARIANTS
     if args.grid:
         axes = [

@@ -17,17 +17,15 @@ eval`` scores it, over the answerable questions.
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import numpy as np
+from eval_folder import eval_folder_parser, eval_folder_settings
 
-from assistant.config import Settings
-from assistant.evaluation import eval_settings, hit_rank, read_jsonl
+from assistant.evaluation import hit_rank, read_jsonl
 from assistant.filters import SearchFilters
 from assistant.records import Passage
 from assistant.services import Services
@@ -50,12 +48,8 @@ def keywords(question: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--data-dir", type=Path)
-    args = parser.parse_args()
-    base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    services = Services(eval_settings(args.folder, base))
+    args = eval_folder_parser(__doc__).parse_args()
+    services = Services(eval_folder_settings(args))
     retriever, embeddings, lexical = services.retriever, services.embeddings(), services.lexical
     questions = [q for q in read_jsonl(args.folder / "questions.jsonl") if q["answerable"]]
     embed_query, bm25_search = embeddings.embed_query, lexical.search

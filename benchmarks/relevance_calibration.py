@@ -14,14 +14,15 @@ at least 95% of the covered ones.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import tempfile
 from datetime import date
 from pathlib import Path
 
+from eval_folder import eval_folder_parser, eval_folder_settings
+
 from assistant.config import Settings
-from assistant.evaluation import eval_settings, read_jsonl
+from assistant.evaluation import read_jsonl
 from assistant.services import Services
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,13 +64,8 @@ def scores(services: Services, questions: list[tuple[str, date | None]]) -> list
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--data-dir", type=Path)
-    args = parser.parse_args()
-    base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-
-    dev = Services(eval_settings(args.folder, base))
+    args = eval_folder_parser(__doc__).parse_args()
+    dev = Services(eval_folder_settings(args))
     if not dev.store.count_articles():
         raise SystemExit("ingest the dev corpus first: newsdesk eval " + str(args.folder))
     bench = [

@@ -11,15 +11,14 @@ that a variant does not win on one week only.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+from eval_folder import eval_folder_parser, eval_folder_settings
+
 from assistant.answerers.extractive import ExtractiveAnswerer, SentenceWeights
-from assistant.config import Settings
-from assistant.evaluation import eval_settings, is_correct, read_jsonl
+from assistant.evaluation import is_correct, read_jsonl
 from assistant.services import Services
 
 DEFAULT = SentenceWeights()
@@ -49,13 +48,11 @@ VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--data-dir", type=Path)
+    parser = eval_folder_parser(__doc__)
     parser.add_argument("--only", nargs="*", help="variant names to run")
     args = parser.parse_args()
-    base = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
-    services = Services(eval_settings(args.folder, base))
+    settings = eval_folder_settings(args)
+    services = Services(settings)
     questions = [q for q in read_jsonl(args.folder / "questions.jsonl") if q["answerable"]]
     retrieved = {
         q["id"]: services.retriever.retrieve(q["question"], k=10, as_of=date.fromisoformat(q["asked_on"]))
@@ -66,7 +63,7 @@ def main() -> None:
         if args.only and name not in args.only:
             continue
         answerer = ExtractiveAnswerer(
-            services.embeddings(), base.model_copy(update=settings_update), services.lexical.idf, **options
+            services.embeddings(), settings.model_copy(update=settings_update), services.lexical.idf, **options
         )
         by_week: dict[str, list[bool]] = {}
         for q in questions:

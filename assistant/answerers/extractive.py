@@ -205,7 +205,7 @@ class ExtractiveAnswerer:
         for c in ranked[1:]:
             if len(chosen) >= self.max_sentences or c.score < self.keep_ratio * ranked[0].score:
                 break
-            if any(_near_duplicate(c, other) for other in chosen):
+            if any(_near_duplicate(c.terms, other.terms) for other in chosen):
                 continue
             chosen.append(c)
         return chosen
@@ -228,15 +228,15 @@ class ExtractiveAnswerer:
             text = f"{headline} [{lead}]\n\n{text}"
         return Draft(text, self.name, highlights=highlights)
 
-    def headline(self, best: Passage, chosen: Sequence[Candidate]) -> str | None:
-        """The title of the article quoted first, to open the answer with: the story the quotes are
-        about, in its editors' words. None when it is missing, too short to say anything, looks like
-        an instruction, or says what a quoted sentence already says."""
-        title = _SITE_SUFFIX.sub("", best.title or "").strip()
+    def headline(self, passage: Passage, chosen: Sequence[Candidate]) -> str | None:
+        """The title of ``passage``'s article (the one quoted first), to open the answer with: the story
+        the quotes are about, in its editors' words. None when it is missing, too short to say
+        anything, looks like an instruction, or says what a quoted sentence already says."""
+        title = _SITE_SUFFIX.sub("", passage.title or "").strip()
         if len(title.split()) < 4 or looks_like_injection(title):
             return None
         title_terms = frozenset(terms(title))
-        if any(_near_duplicate_terms(title_terms, c.terms) for c in chosen):
+        if any(_near_duplicate(title_terms, c.terms) for c in chosen):
             return None
         return neutralize_markers(title)
 
@@ -249,10 +249,7 @@ class ExtractiveAnswerer:
         yield draft
 
 
-def _near_duplicate(a: Candidate, b: Candidate, threshold: float = 0.6) -> bool:
-    return _near_duplicate_terms(a.terms, b.terms, threshold)
-
-
-def _near_duplicate_terms(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:
+def _near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:
+    """Two texts' terms overlap by ``threshold`` or more (Jaccard): one says what the other does."""
     union = a | b
     return bool(union) and len(a & b) / len(union) >= threshold
