@@ -172,7 +172,8 @@ def boost_recent(passages: list[Passage], as_of: date, bonus: float, half_life: 
 
     A passage dated on ``as_of`` gains as much as a first place in one more ranking; one a
     half-life older gains half that. Dates after ``as_of`` count double (news is read after it
-    is written); undated passages gain nothing.
+    is written); undated passages gain nothing. The factor itself, 1 on ``as_of`` down to 0,
+    stays in ``signals['freshness']`` for the answerer.
     """
     for p in passages:
         if not p.published_at:
@@ -182,9 +183,10 @@ def boost_recent(passages: list[Passage], as_of: date, bonus: float, half_life: 
         except ValueError:
             continue
         distance = days if days >= 0 else -2 * days
-        gain = bonus * 0.5 ** (distance / half_life)
-        p.score += gain
-        p.signals["recency"] = gain
+        freshness = 0.5 ** (distance / half_life)
+        p.score += bonus * freshness
+        p.signals["recency"] = bonus * freshness
+        p.signals["freshness"] = freshness
     return sorted(passages, key=lambda p: p.score, reverse=True)
 
 

@@ -6,7 +6,7 @@ Retrieval is run once per question (the default configuration, as ``newsdesk eva
 each variant then answers from the same passages, so the rows differ only in how
 sentences are chosen. Accuracy as the bench README defines it, over the answerable
 questions; "weeks" shows the lowest and highest accuracy among the quiz weeks, a check
-that a variant does not win on one week only.
+that a variant does not win on one week only, and then each week's accuracy in order.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("no answer type", {"weights": replace(DEFAULT, answer_type=0.0)}, {}),
     ("no restating penalty", {"weights": replace(DEFAULT, restating=0.0)}, {}),
     ("no passage rank", {"weights": replace(DEFAULT, rank=0.0)}, {}),
+    ("no freshness", {"weights": replace(DEFAULT, freshness=0.0)}, {}),
+    ("freshness 0.2", {"weights": replace(DEFAULT, freshness=0.2)}, {}),
+    ("freshness 0.3", {"weights": replace(DEFAULT, freshness=0.3)}, {}),
+    ("freshness 0.5", {"weights": replace(DEFAULT, freshness=0.5)}, {}),
+    ("freshness 0.8", {"weights": replace(DEFAULT, freshness=0.8)}, {}),
 ]
 
 
@@ -58,7 +63,7 @@ def main() -> None:
         q["id"]: services.retriever.retrieve(q["question"], k=10, as_of=date.fromisoformat(q["asked_on"]))
         for q in questions
     }
-    print(f"{'variant':28} {'accuracy':>8}  weeks (min-max)")
+    print(f"{'variant':28} {'accuracy':>8}  weeks (min-max)  each week")
     for name, options, settings_update in VARIANTS:
         if args.only and name not in args.only:
             continue
@@ -71,8 +76,12 @@ def main() -> None:
             text = answerer.draft(q["question"], result.passages, []).text if result.relevant else ""
             by_week.setdefault(q["id"].split("_")[0], []).append(is_correct(text, q["answer"], q["choices"]))
         outcomes = [ok for week in by_week.values() for ok in week]
-        weekly = [sum(w) / len(w) for w in by_week.values()]
-        print(f"{name:28} {sum(outcomes) / len(outcomes):8.3f}  {min(weekly):.2f}-{max(weekly):.2f}", flush=True)
+        weekly = [sum(w) / len(w) for _, w in sorted(by_week.items())]
+        each = " ".join(f"{sum(w)}/{len(w)}" for _, w in sorted(by_week.items()))
+        print(
+            f"{name:28} {sum(outcomes) / len(outcomes):8.3f}  {min(weekly):.2f}-{max(weekly):.2f}        {each}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

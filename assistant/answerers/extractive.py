@@ -2,7 +2,8 @@
 
 No LLM: candidate sentences come from the top passages and are scored by semantic
 similarity to the question (the embedding model), lexical overlap (IDF-weighted
-question terms) and the rank of their passage; the best one to three are quoted,
+question terms), the rank of their passage and how close their article's date is to
+the question's; the best one to three are quoted,
 near-duplicates dropped, each followed by its marker.
 
     >>> ExtractiveAnswerer(embeddings, settings, lexical.idf).draft("What did Medvedev argue?", passages, []).text
@@ -107,6 +108,9 @@ class SentenceWeights:
     terms: float = 1.0  # IDF-weighted share of the question's terms in the sentence or its article's title
     title: float = 1.0  # how much a term found only in the title counts, against one in the sentence
     rank: float = 0.1  # times 1/sqrt(rank of the passage)
+    # times how fresh its article is as of the question's date (retrieval's factor: 1 on the day,
+    # 1/2 a half-life away; 0 when undated or asked without a date): news is answered from its time
+    freshness: float = 0.4
     answer_type: float = 0.1  # holds a number, date, name or reason when the question asks for one
     # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
     restating: float = 0.3
@@ -122,6 +126,7 @@ class Candidate:
     end: int
     terms: frozenset[str]
     title_terms: frozenset[str] = frozenset()
+    freshness: float = 0.0
     score: float = 0.0
 
 
@@ -160,6 +165,7 @@ class ExtractiveAnswerer:
         out = []
         for n, passage in enumerate(passages[: self.pool], start=1):
             title_terms = frozenset(terms(passage.title))
+            freshness = passage.signals.get("freshness", 0.0)
             for start, end in split_sentences(passage.quote):
                 sentence = passage.quote[start:end]
                 n_words = len(sentence.split())
@@ -167,7 +173,13 @@ class ExtractiveAnswerer:
                     continue
                 out.append(
                     Candidate(
-                        n, sentence, passage.start + start, passage.start + end, frozenset(terms(sentence)), title_terms
+                        n,
+                        sentence,
+                        passage.start + start,
+                        passage.start + end,
+                        frozenset(terms(sentence)),
+                        title_terms,
+                        freshness,
                     )
                 )
         return out
@@ -187,7 +199,7 @@ class ExtractiveAnswerer:
             headline = sum(idf[t] for t in (c.title_terms - c.terms) & query_terms)
             in_sentence = (own + w.title * headline) / idf_total
             typed = w.answer_type if kind and has_answer_type(c.text, kind, question) else 0.0
-            c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + typed
+            c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + w.freshness * c.freshness + typed
             if len(c.terms - query_terms) < 3 and not typed:
                 c.score -= w.restating  # says nothing the question does not already say, nor what it asks for
         shortlist = sorted(candidates, key=lambda c: c.score, reverse=True)[: self.semantic_pool]

@@ -46,6 +46,9 @@ def test_recency_gain_halves_every_half_life_and_counts_later_dates_double() -> 
     assert gains["month-old"] == pytest.approx(0.016 * 0.5)  # 30 days: one half-life
     assert gains["later"] == pytest.approx(0.016 * 0.5)  # 15 days after as_of count as 30
     assert gains["undated"] == gains["bad-date"] == 0.0
+    assert {x.chunk_id: x.signals.get("freshness") for x in ranked if "freshness" in x.signals} == pytest.approx(
+        {"same-day": 1.0, "month-old": 0.5, "later": 0.5}
+    )  # the factor alone, for the answerer
     assert [x.chunk_id for x in ranked] == ["undated", "month-old", "same-day", "later", "bad-date"]
     [weekly] = boost_recent([p("month-old", "2023-01-01")], as_of, bonus=0.016, half_life=7.0)
     assert weekly.signals["recency"] == pytest.approx(0.016 * 0.5 ** (30 / 7))
