@@ -38,6 +38,18 @@ _INLINE_FURNITURE = re.compile(
     r"^(?:advertisement|ad|sponsored content|story continues below(?: advertisement)?)$", re.I
 )
 
+# A link to another story, on a line of its own: "More:Storm closes schools", "Read more: ...",
+# "More on the vote: ...", "OPINION:Why the vote matters". Pages paste them between paragraphs;
+# they are not the article's reporting, and quoted as an answer they say something else.
+_STORY_LINK = re.compile(
+    r"^(?:more|read\s+more|read\s+this|related|see\s+also|also\s+read|watch|listen|previously)"
+    r"(?:\s+(?:on|about)\s+[^:]{1,60})?\s*:\s*\S.{0,200}$",
+    re.I,
+)
+# "Label:Headline": a short label glued to a headline, with no sentence's closing stop. A line
+# like "Springfield:The council voted on Monday to ..." ends with one and is kept.
+_LABELLED_HEADLINE = re.compile(r"^[A-Z][^\s:]*(?:\s+[^\s:]+){0,6}:(?=[A-Z\"“‘'])[^\n]{3,200}(?<![.!\"”])$")
+
 
 def normalize_text(text: str) -> str:
     """Normalise Unicode (NFKC), drop control and invisible characters, collapse whitespace."""
@@ -53,11 +65,17 @@ def normalize_text(text: str) -> str:
 
 
 def drop_furniture(text: str) -> str:
-    """Drop trailing page furniture (comments, share, tags, copyright) and standalone ad labels."""
-    lines = [line for line in text.split("\n") if not _INLINE_FURNITURE.match(line)]
+    """Drop trailing page furniture (comments, share, tags, copyright), standalone ad labels and
+    links to other stories."""
+    lines = [line for line in text.split("\n") if not (_INLINE_FURNITURE.match(line) or is_story_link(line))]
     while lines and len(lines[-1]) <= 240 and _FURNITURE.match(lines[-1]):
         lines.pop()
     return "\n".join(lines)
+
+
+def is_story_link(line: str) -> bool:
+    """A line that links to another story ("More:Storm closes schools") rather than reporting."""
+    return len(line) <= 260 and bool(_STORY_LINK.match(line) or _LABELLED_HEADLINE.match(line))
 
 
 def clean_text(text: str) -> str:

@@ -30,3 +30,27 @@ def test_trailing_furniture_variants_dropped_but_reporting_kept() -> None:
 def test_a_line_that_only_mentions_comments_stays() -> None:
     raw = "Officials made no comments on the deal.\nComments"
     assert clean_text(raw) == "Officials made no comments on the deal."
+
+
+def test_links_to_other_stories_are_dropped_wherever_they_sit() -> None:
+    raw = "\n".join(
+        [
+            "The county closed the old ferry pier on Friday after divers found cracks in its piles.",
+            "More:Ferry timetable changes for the summer season",
+            "Engineers will decide next month whether the pier can be repaired.",
+            "Read more: County budget leaves little room for harbour repairs",
+            "More on the pier:Why the county waited two years to inspect it",
+            "OPINION:The harbour deserves better than a closed pier",
+            "WATCH:Drone footage of the damaged piles",
+            "Northgate:The town council voted on Monday to pay for a temporary landing stage.",
+            "Ferry operator:“We will run a reduced service from the south quay.”",
+            "Residents said the closure would add an hour to their commute: “It is a long way round.”",
+        ]
+    )
+    assert clean_text(raw).split("\n") == [
+        "The county closed the old ferry pier on Friday after divers found cracks in its piles.",
+        "Engineers will decide next month whether the pier can be repaired.",
+        "Northgate:The town council voted on Monday to pay for a temporary landing stage.",  # a dateline, a sentence
+        "Ferry operator:“We will run a reduced service from the south quay.”",  # a quote, not a link
+        "Residents said the closure would add an hour to their commute: “It is a long way round.”",
+    ]
