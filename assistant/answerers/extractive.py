@@ -37,6 +37,8 @@ _DATE = re.compile(
     r"yesterday|today|(?:19|20)\d\d)\b",
     re.I,
 )
+# A web address: a sentence holding one is a link or a credit line, not an answer.
+_URL = re.compile(r"https?://|\bwww\.\w", re.I)
 # "Storm floods the valley | Daily Planet": a site's name after a bar, as page titles carry it.
 _SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,40}$")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
@@ -169,7 +171,7 @@ class ExtractiveAnswerer:
             for start, end in split_sentences(passage.quote):
                 sentence = passage.quote[start:end]
                 n_words = len(sentence.split())
-                if n_words < 4 or n_words > 90 or looks_like_injection(sentence):
+                if n_words < 4 or n_words > 90 or _URL.search(sentence) or looks_like_injection(sentence):
                     continue
                 out.append(
                     Candidate(

@@ -226,3 +226,16 @@ def test_a_question_is_answered_from_the_articles_of_its_time(services: Services
 
     assert scored(0.4, 0.5) - scored(0.0, 0.5) == pytest.approx(0.2)
     assert scored(0.4, 0.0) == pytest.approx(scored(0.0, 0.0))  # undated, or asked without a date: no gain
+
+
+def test_a_sentence_holding_a_web_address_is_not_quoted(services: Services) -> None:
+    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    text = (
+        "The ferry pier reopened on Monday after three weeks of repairs. "
+        "Ferry timetables for the summer are at https://example.com/ferries/timetable for all routes. "
+        "Full coverage of the harbour works is on www.example.com every day this month."
+    )
+    passage = Passage("c1", "a1", "Ferry Pier Reopens", None, None, None, text, 0, len(text))
+    assert [c.text for c in answerer.candidates([passage])] == [
+        "The ferry pier reopened on Monday after three weeks of repairs."
+    ]
