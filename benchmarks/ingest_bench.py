@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.services import Services
-from ingest.articles import prepare_article
+from ingest.articles import Article, prepare_article
 from ingest.chunking import split_article
 from ingest.loaders import load_sources
 from ingest.pipeline import embedding_text, index_signature
@@ -45,7 +45,7 @@ def main() -> None:
     signature = index_signature(settings)
     texts = []
     for item in load_sources([args.articles], settings):
-        if hasattr(item, "text"):
+        if isinstance(item, Article):
             article = prepare_article(item, signature)
             for chunk in split_article(
                 article.text, settings.chunk_words, settings.chunk_max_words, settings.chunk_overlap_words

@@ -61,15 +61,15 @@ def main() -> None:
     def feedback(query: str, n: int, filters: SearchFilters | None = None) -> list[Passage]:
         first = bm25_search(query, 5, filters)
         asked = set(terms(query))
-        weights: Counter[str] = Counter()
+        weights: dict[str, float] = {}
         for passage in first:
             found = Counter(
                 t for t in terms(passage.title + "\n" + passage.quote) if t not in asked and not t.isdigit()
             )
             total = sum(found.values()) or 1
             for term, count in found.items():
-                weights[term] += count / total * lexical.idf(term)
-        extra = " ".join(term for term, _ in weights.most_common(8))
+                weights[term] = weights.get(term, 0.0) + count / total * lexical.idf(term)
+        extra = " ".join(sorted(weights, key=lambda t: weights[t], reverse=True)[:8])
         return bm25_search(f"{query} {extra}", n, filters)
 
     dense_variants: dict[str, Callable[[str], list[float]]] = {
@@ -96,7 +96,7 @@ def main() -> None:
     print(f"{'variant':38} {'r@1':>6} {'r@5':>6} {'r@10':>6}")
     for name, dense_query, lexical_search in rows:
         # The retriever calls these two through the shared objects; swap them in for this row.
-        embeddings.embed_query = dense_query  # type: ignore[method-assign]
+        embeddings.embed_query = dense_query  # type: ignore[method-assign,assignment]
         lexical.search = lexical_search  # type: ignore[method-assign]
         ranks = [
             hit_rank(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -54,7 +55,7 @@ EXAMPLE_TOPICS = [  # what the example articles cover: not in the 2023 dev corpu
 ]
 
 
-def scores(services: Services, questions: list[tuple[str, date | None]]) -> list[tuple[float, float]]:
+def scores(services: Services, questions: Sequence[tuple[str, date | None]]) -> list[tuple[float, float]]:
     """(top similarity, top coverage) of each question's retrieval."""
     out = []
     for question, as_of in questions:
