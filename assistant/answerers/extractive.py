@@ -171,7 +171,7 @@ class ExtractiveAnswerer:
             for start, end in split_sentences(passage.quote):
                 sentence = passage.quote[start:end]
                 n_words = len(sentence.split())
-                if n_words < 4 or n_words > 90 or _URL.search(sentence) or looks_like_injection(sentence):
+                if n_words < 4 or n_words > 90 or not _quotable(sentence):
                     continue
                 out.append(
                     Candidate(
@@ -261,6 +261,14 @@ class ExtractiveAnswerer:
         draft = self.draft(question, passages, history)
         yield draft.text
         yield draft
+
+
+def _quotable(sentence: str) -> bool:
+    """Whether a sentence can stand as part of an answer: not a link or a credit line (it holds a
+    web address), not a question or a lead-in to what follows ("... include:"), not an instruction."""
+    if _URL.search(sentence) or sentence.rstrip(" \"'”’)").endswith(("?", ":")):
+        return False
+    return not looks_like_injection(sentence)
 
 
 def _near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = 0.6) -> bool:

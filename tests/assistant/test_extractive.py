@@ -228,14 +228,22 @@ def test_a_question_is_answered_from_the_articles_of_its_time(services: Services
     assert scored(0.4, 0.0) == pytest.approx(scored(0.0, 0.0))  # undated, or asked without a date: no gain
 
 
-def test_a_sentence_holding_a_web_address_is_not_quoted(services: Services) -> None:
+def test_links_questions_and_lead_ins_are_not_quoted(services: Services) -> None:
     answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
     text = (
         "The ferry pier reopened on Monday after three weeks of repairs. "
         "Ferry timetables for the summer are at https://example.com/ferries/timetable for all routes. "
-        "Full coverage of the harbour works is on www.example.com every day this month."
+        "Full coverage of the harbour works is on www.example.com every day this month. "
+        "Will the ferries keep to the summer timetable this year? "
+        "The routes that run again from the north quay include:\n"
+        "Northgate to the islands, twice a day.\n"
+        '"Why did the repairs take so long?" one commuter asked the harbour master. '
+        '"We had to wait for the divers," the harbour master said.'
     )
     passage = Passage("c1", "a1", "Ferry Pier Reopens", None, None, None, text, 0, len(text))
     assert [c.text for c in answerer.candidates([passage])] == [
-        "The ferry pier reopened on Monday after three weeks of repairs."
+        "The ferry pier reopened on Monday after three weeks of repairs.",
+        "Northgate to the islands, twice a day.",
+        '"Why did the repairs take so long?" one commuter asked the harbour master.',  # reported speech stays
+        '"We had to wait for the divers," the harbour master said.',
     ]
