@@ -27,6 +27,7 @@ VARIANTS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("no headline", {}, {"extractive_headline": False}),
     ("one sentence", {}, {"extractive_sentences": 1}),
     ("two sentences", {}, {"extractive_sentences": 2}),
+    ("pool of 10 passages", {"pool": 10}, {}),
     ("pool of 5 passages", {"pool": 5}, {}),
     ("pool of 3 passages", {"pool": 3}, {}),
     ("semantic shortlist 4", {"semantic_pool": 4}, {}),
