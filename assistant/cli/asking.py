@@ -12,13 +12,18 @@ from assistant.errors import NewsdeskError
 
 
 def _print_sources(result: Any) -> None:
+    """One line per cited article, after all its markers: "[1][4] Title (source, date) url"."""
     if not result.citations:
         return
     out.print("\nSources:", style="bold")
+    by_article: dict[str, list[Any]] = {}
     for citation in result.citations:
-        p = citation.passage
+        by_article.setdefault(citation.passage.article_id, []).append(citation)
+    for citations in by_article.values():
+        p = citations[0].passage
         meta = ", ".join(x for x in (p.source, p.published_at) if x)
-        line = f"[{citation.n}] {p.title}" + (f" ({meta})" if meta else "") + (f" {p.url}" if p.url else "")
+        markers = "".join(f"[{c.n}]" for c in citations)
+        line = f"{markers} {p.title}" + (f" ({meta})" if meta else "") + (f" {p.url}" if p.url else "")
         out.print(line, markup=False, highlight=False)
 
 

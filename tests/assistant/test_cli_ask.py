@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.config import Settings
+from tests.conftest import make_settings
 from tests.openai_server import Reply, openai_server
 
 runner = CliRunner()
@@ -26,12 +28,12 @@ CITATION_KEYS = {
 }
 
 
-def invoke(settings: Settings, *args: str, input: str | None = None):
+def invoke(settings: Settings, *args: str, input: str | None = None, env: dict[str, str] | None = None):
     return runner.invoke(
         app,
         ["--data-dir", str(settings.data_dir), *args],
         input=input,
-        env={"NEWSDESK_COLLECTION": settings.collection},
+        env={"NEWSDESK_COLLECTION": settings.collection, **(env or {})},
     )
 
 
@@ -44,6 +46,38 @@ def test_ask_prints_answer_and_sources(library_settings: Settings) -> None:
         "[1] Araqchi Brings Khamenei's Letter to Putin in Moscow (Newsdesk Examples, 2025-06-23) https://example.com/"
         in result.stdout
     )
+
+
+LONG_STORY = """---
+title: Ferry Pier Reopens After Repairs
+source: Coastal Wire
+published: 2025-06-20
+---
+
+The Northgate ferry pier reopened on Friday after three weeks of repairs to its cracked piles.
+Divers found the cracks in May during a routine inspection of the harbour.
+The county paid for the work from its reserve fund, and the contractor finished two days early.
+Commuters had used a temporary landing stage at the south quay while the pier was closed.
+
+The harbour master said the morning ferries would run to the summer timetable from Monday.
+Local shops near the quay reported fewer customers during the closure.
+A second inspection of the pier's piles is planned for the autumn, when the tides are lower.
+The county will publish the divers' report on its website next week.
+"""
+
+
+def test_ask_lists_an_article_cited_twice_on_one_line(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data", chunk_words=40, chunk_max_words=50, chunk_overlap_words=0)
+    (tmp_path / "pier.md").write_text(LONG_STORY, encoding="utf-8")
+    env = {"NEWSDESK_CHUNK_WORDS": "40", "NEWSDESK_CHUNK_MAX_WORDS": "50", "NEWSDESK_CHUNK_OVERLAP_WORDS": "0"}
+    assert invoke(settings, "ingest", str(tmp_path / "pier.md"), env=env).exit_code == 0
+    question = "What did the divers find at the ferry pier's piles?"
+    data = json.loads(invoke(settings, "ask", question, "--json", env=env).stdout)
+    markers = [c["n"] for c in data["citations"]]
+    assert len(markers) == 2 and len({c["article_id"] for c in data["citations"]}) == 1  # two passages, one article
+    text = invoke(settings, "ask", question, env=env).stdout
+    sources = text.split("Sources:\n", 1)[1].strip().splitlines()
+    assert sources == [f"[{markers[0]}][{markers[1]}] Ferry Pier Reopens After Repairs (Coastal Wire, 2025-06-20)"]
 
 
 def test_ask_json_contract(library_settings: Settings) -> None:
