@@ -76,9 +76,10 @@ def main() -> None:
             result = retrieved[q["id"]]
             text = answerer.draft(q["question"], result.passages, []).text if result.relevant else ""
             by_week.setdefault(q["id"].split("_")[0], []).append(is_correct(text, q["answer"], q["choices"]))
-        outcomes = [ok for week in by_week.values() for ok in week]
-        weekly = [sum(w) / len(w) for _, w in sorted(by_week.items())]
-        each = " ".join(f"{sum(w)}/{len(w)}" for _, w in sorted(by_week.items()))
+        weeks = [by_week[week] for week in sorted(by_week)]  # in date order
+        outcomes = [ok for week in weeks for ok in week]
+        weekly = [sum(w) / len(w) for w in weeks]
+        each = " ".join(f"{sum(w)}/{len(w)}" for w in weeks)
         print(
             f"{name:28} {sum(outcomes) / len(outcomes):8.3f}  {min(weekly):.2f}-{max(weekly):.2f}        {each}",
             flush=True,

@@ -67,14 +67,15 @@ def normalize_text(text: str) -> str:
 def drop_furniture(text: str) -> str:
     """Drop trailing page furniture (comments, share, tags, copyright), standalone ad labels and
     links to other stories."""
-    lines = [line for line in text.split("\n") if not (_INLINE_FURNITURE.match(line) or is_story_link(line))]
+    lines = [line for line in text.split("\n") if not (_INLINE_FURNITURE.match(line) or _is_story_link(line))]
     while lines and len(lines[-1]) <= 240 and _FURNITURE.match(lines[-1]):
         lines.pop()
     return "\n".join(lines)
 
 
-def is_story_link(line: str) -> bool:
-    """A line that links to another story ("More:Storm closes schools") rather than reporting."""
+def _is_story_link(line: str) -> bool:
+    """A line that links to another story ("More:Storm closes schools") rather than reporting.
+    A longer line is a paragraph, whatever it starts with: it is not run through the patterns."""
     return len(line) <= 260 and bool(_STORY_LINK.match(line) or _LABELLED_HEADLINE.match(line))
 
 
