@@ -7,8 +7,8 @@ Any OpenAI client can use it::
 
 The last user message is the question and the earlier user/assistant messages its
 history (system messages are ignored). The message content is the answer with its
-``[n]`` markers; the response also carries ``citations`` (the cited articles' urls,
-in the order the markers first appear) and ``newsdesk`` (the answer as checked, the
+``[n]`` markers; the response also carries ``citations`` (urls, ``[n]`` pointing at
+``citations[n - 1]``) and ``newsdesk`` (the answer as checked, the
 full citation objects, the answerer, notes). When streaming, those two ride on the
 final chunk. newsdesk's options (``k``, ``since``, ``until``, ``as_of``, ``source``,
 ``answerer``) may be sent as extra body fields.
@@ -84,10 +84,11 @@ def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[dict[st
 
 
 def cited_urls(result: Answer, request: Request) -> list[str]:
-    """Each cited article's url in marker order; this API's article route when it has none."""
-    return [
-        c.passage.url or str(request.url_for("get_article", article_id=c.passage.article_id)) for c in result.citations
-    ]
+    """Marker ``[n]`` is ``citations[n - 1]`` (the convention OpenAI-style clients follow): the url of
+    every retrieved passage up to the highest marker the answer uses, cited or not; this API's article
+    route for an article without a url."""
+    last = max((c.n for c in result.citations), default=0)
+    return [p.url or str(request.url_for("get_article", article_id=p.article_id)) for p in result.passages[:last]]
 
 
 def newsdesk_extra(result: Answer) -> dict[str, Any]:

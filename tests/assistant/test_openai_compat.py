@@ -60,8 +60,8 @@ def test_completion_content_cites_and_carries_citations(client: OpenAI) -> None:
     assert completion.model == "newsdesk" and completion.id.startswith("chatcmpl-")
     fields = extra(completion)
     assert MEDVEDEV_URL in fields["citations"]
-    citation = fields["newsdesk"]["citations"][fields["citations"].index(MEDVEDEV_URL)]
-    assert f"[{citation['n']}]" in choice.message.content and citation["url"] == MEDVEDEV_URL
+    citation = next(c for c in fields["newsdesk"]["citations"] if c["url"] == MEDVEDEV_URL)
+    assert f"[{citation['n']}]" in choice.message.content and fields["citations"][citation["n"] - 1] == MEDVEDEV_URL
     assert citation["title"] == "Medvedev Says U.S. Strikes Left Khamenei Stronger"
     assert citation["quote"] and citation["highlights"]
     assert fields["newsdesk"]["answer"] == choice.message.content
@@ -82,7 +82,7 @@ def test_streamed_completion_ends_with_the_citations(client: OpenAI) -> None:
     assert all("citations" not in extra(c) for c in chunks[:-1])
 
 
-def test_history_makes_follow_ups_work_and_citations_follow_marker_order(
+def test_history_makes_follow_ups_work_and_marker_n_is_citation_n(
     server: tuple[str, Services], client: OpenAI
 ) -> None:
     completion = client.chat.completions.create(
@@ -95,9 +95,10 @@ def test_history_makes_follow_ups_work_and_citations_follow_marker_order(
     )
     fields = extra(completion)
     numbers = [c["n"] for c in fields["newsdesk"]["citations"]]
-    # each cited article's url, in marker order; this server's article route for one without a url
-    expected = [c["url"] or f"{server[0]}/v1/articles/{c['article_id']}" for c in fields["newsdesk"]["citations"]]
-    assert fields["citations"] == expected
+    # [n] is citations[n-1]: the cited article's url, this server's article route for one without a url
+    assert len(fields["citations"]) == max(numbers)
+    for c in fields["newsdesk"]["citations"]:
+        assert fields["citations"][c["n"] - 1] == (c["url"] or f"{server[0]}/v1/articles/{c['article_id']}")
     assert "uranium" in completion.choices[0].message.content
     assert f"[{numbers[0]}]" in completion.choices[0].message.content
     # the sources cited hold the offer (the example article, and the seed article when it is in the library)
