@@ -82,9 +82,7 @@ def test_streamed_completion_ends_with_the_citations(client: OpenAI) -> None:
     assert all("citations" not in extra(c) for c in chunks[:-1])
 
 
-def test_history_makes_follow_ups_work_and_marker_n_is_citation_n(
-    server: tuple[str, Services], client: OpenAI
-) -> None:
+def test_history_makes_follow_ups_work_and_marker_n_is_citation_n(server: tuple[str, Services], client: OpenAI) -> None:
     completion = client.chat.completions.create(
         model="newsdesk",
         messages=[
