@@ -22,6 +22,7 @@ from assistant.config import Settings
 from assistant.conversation import Condensed, Turn, condense_without_llm
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.guard import looks_like_injection, neutralize_markers
+from assistant.places import places_in
 from assistant.records import Passage
 from assistant.terms import QUESTION_WORDS, terms
 from ingest.chunking import split_sentences
@@ -70,8 +71,9 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
         "number",
     ),
     (re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), "date"),
+    (re.compile(r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:country|countries|nation|states?)\b", re.I), "place"),
     (
-        re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|company|country|team|city|group)\b", re.I),
+        re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|company|team|city|group)\b", re.I),
         "name",
     ),
     (re.compile(r"^\s*why\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\bfor what reason\b", re.I), "reason"),
@@ -79,7 +81,8 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
 
 
 def answer_type(question: str) -> str | None:
-    """What kind of thing the question asks for: money, a number, a date, a name, a reason; None when unclear."""
+    """What kind of thing the question asks for: money, a number, a date, a place (a country or a
+    U.S. state), a name, a reason; None when unclear."""
     for pattern, kind in _ANSWER_TYPES:
         if pattern.search(question):
             return kind
@@ -96,6 +99,8 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_DATE.search(sentence))
     if kind == "reason":
         return bool(_REASON.search(sentence))
+    if kind == "place":
+        return bool(places_in(sentence) - places_in(question))
     if kind == "name":
         asked = question.lower()
         return any(name.lower() not in asked for name in _CAPITALISED.findall(sentence))
@@ -113,7 +118,7 @@ class SentenceWeights:
     # times how fresh its article is as of the question's date (retrieval's factor: 1 on the day,
     # 1/2 a half-life away; 0 when undated or asked without a date): news is answered from its time
     freshness: float = 0.4
-    answer_type: float = 0.1  # holds a number, date, name or reason when the question asks for one
+    answer_type: float = 0.1  # holds a number, date, place, name or reason when the question asks for one
     # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
     restating: float = 0.3
 

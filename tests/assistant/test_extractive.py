@@ -247,3 +247,22 @@ def test_links_questions_and_lead_ins_are_not_quoted(services: Services) -> None
         '"Why did the repairs take so long?" one commuter asked the harbour master.',  # reported speech stays
         '"We had to wait for the divers," the harbour master said.',
     ]
+
+
+def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
+    question = "In which European country is the detained influencer being held?"
+    assert extractive.answer_type(question) == "place"
+    assert extractive.answer_type("Which U.S. state passed the law?") == "place"
+    assert extractive.answer_type("Which city hosted the summit?") == "name"  # no list of cities: any name will do
+    named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
+    unnamed = "The detained influencer is being held in a jail outside the capital, prosecutors said."
+    assert extractive.has_answer_type(named, "place", question)
+    assert not extractive.has_answer_type(unnamed, "place", question)
+    # a place the question names already is not an answer to it
+    assert not extractive.has_answer_type("Police in Romania said so.", "place", "Why did Romania detain him?")
+
+    weights = replace(extractive.SentenceWeights(), meaning=0.0)  # leave out similarity: terms and type only
+    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0, weights=weights)
+    candidates = [extractive.Candidate(1, s, 0, len(s), frozenset(terms(s))) for s in (named, unnamed)]
+    first, second = answerer.score(question, candidates)
+    assert first.text == named and first.score - second.score == pytest.approx(weights.answer_type)

@@ -1,0 +1,69 @@
+"""Place names: the world's countries and the U.S. states, as the news writes them.
+
+For questions that ask for a place ("which country ...?", "in which state ...?"): a sentence
+that names one the question does not is more likely to answer it.
+
+    >>> sorted(places_in("Crowds filled the streets of Rio in Brazil's south, officials in Ohio said."))
+    ['Brazil', 'Ohio']
+"""
+
+from __future__ import annotations
+
+import re
+
+COUNTRIES = """
+Afghanistan|Albania|Algeria|Andorra|Angola|Antigua and Barbuda|Argentina|Armenia|Australia|Austria|Azerbaijan|
+Bahamas|Bahrain|Bangladesh|Barbados|Belarus|Belgium|Belize|Benin|Bhutan|Bolivia|Bosnia|Bosnia and Herzegovina|
+Botswana|Brazil|Brunei|Bulgaria|Burkina Faso|Burma|Burundi|Cambodia|Cameroon|Canada|Cape Verde|
+Central African Republic|Chad|Chile|China|Colombia|Comoros|Congo|Costa Rica|Croatia|Cuba|Cyprus|Czech Republic|
+Czechia|Denmark|Djibouti|Dominica|Dominican Republic|East Timor|Ecuador|Egypt|El Salvador|Equatorial Guinea|
+Eritrea|Estonia|Eswatini|Ethiopia|Fiji|Finland|France|Gabon|Gambia|Georgia|Germany|Ghana|Greece|Greenland|Grenada|
+Guatemala|Guinea|Guinea-Bissau|Guyana|Haiti|Honduras|Hong Kong|Hungary|Iceland|India|Indonesia|Iran|Iraq|Ireland|
+Israel|Italy|Ivory Coast|Jamaica|Japan|Jordan|Kazakhstan|Kenya|Kiribati|Korea|Kosovo|Kuwait|Kyrgyzstan|Laos|
+Latvia|Lebanon|Lesotho|Liberia|Libya|Liechtenstein|Lithuania|Luxembourg|Madagascar|Malawi|Malaysia|Maldives|Mali|
+Malta|Marshall Islands|Mauritania|Mauritius|Mexico|Micronesia|Moldova|Monaco|Mongolia|Montenegro|Morocco|
+Mozambique|Myanmar|Namibia|Nauru|Nepal|Netherlands|New Zealand|Nicaragua|Niger|Nigeria|North Korea|
+North Macedonia|Norway|Oman|Pakistan|Palau|Palestine|Panama|Papua New Guinea|Paraguay|Peru|Philippines|Poland|
+Portugal|Puerto Rico|Qatar|Romania|Russia|Rwanda|Saint Kitts and Nevis|Saint Lucia|
+Saint Vincent and the Grenadines|Samoa|San Marino|Sao Tome and Principe|Saudi Arabia|Senegal|Serbia|Seychelles|
+Sierra Leone|Singapore|Slovakia|Slovenia|Solomon Islands|Somalia|South Africa|South Korea|South Sudan|Spain|
+Sri Lanka|Sudan|Suriname|Sweden|Switzerland|Syria|Taiwan|Tajikistan|Tanzania|Thailand|Timor-Leste|Togo|Tonga|
+Trinidad and Tobago|Tunisia|Turkey|Türkiye|Turkmenistan|Tuvalu|Uganda|Ukraine|United Arab Emirates|UAE|
+United Kingdom|UK|U.K.|Britain|Great Britain|England|Scotland|Wales|Northern Ireland|United States|US|U.S.|USA|
+America|Uruguay|Uzbekistan|Vanuatu|Vatican|Venezuela|Vietnam|Yemen|Zambia|Zimbabwe
+"""
+
+US_STATES = """
+Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|
+Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|
+Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|
+Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|
+West Virginia|Wisconsin|Wyoming
+"""
+
+PLACES = frozenset(name.strip() for name in (COUNTRIES + "|" + US_STATES).split("|") if name.strip())
+_LONGEST = max(len(name.split()) for name in PLACES)
+_WORD = re.compile(r"[A-Za-z][\w.'’-]*")
+_POSSESSIVE = re.compile(r"['’]s?$")  # "Brazil's" names Brazil
+
+
+def places_in(text: str) -> set[str]:
+    """The countries and U.S. states ``text`` names, longest name first ("South Korea", not "Korea")."""
+    words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(text)]
+    found: set[str] = set()
+    i = 0
+    while i < len(words):
+        if not words[i][:1].isupper():  # every name starts with a capital
+            i += 1
+            continue
+        for size in range(min(_LONGEST, len(words) - i), 0, -1):
+            name = " ".join(words[i : i + size])
+            # "U.S." is a name; the full stop after "Brazil." ends a sentence
+            match = name if name in PLACES else name.rstrip(".")
+            if match in PLACES:
+                found.add(match)
+                i += size
+                break
+        else:
+            i += 1
+    return found
