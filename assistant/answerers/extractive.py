@@ -42,6 +42,8 @@ _DATE = re.compile(
 _URL = re.compile(r"https?://|\bwww\.\w", re.I)
 # "Storm floods the valley | Daily Planet": a site's name after a bar, as page titles carry it.
 _SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,40}$")
+# A work's title in quotes: “Laverne & Shirley”, "The Fabelmans".
+_QUOTED_TITLE = re.compile(r"[“\"]([A-Z][^”\"]{0,80})[”\"]")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|trillion|bn|m)?\s*(?:dollars|euros|pounds|yen|yuan|rupees|francs)\b"
@@ -73,6 +75,13 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), "date"),
     (re.compile(r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:country|countries|nation|states?)\b", re.I), "place"),
     (
+        re.compile(
+            r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:film|movie|show|sitcom|series|song|album|book|memoir|novel|play|musical)s?\b",
+            re.I,
+        ),
+        "title",
+    ),
+    (
         re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|company|team|city|group)\b", re.I),
         "name",
     ),
@@ -82,7 +91,7 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
 
 def answer_type(question: str) -> str | None:
     """What kind of thing the question asks for: money, a number, a date, a place (a country or a
-    U.S. state), a name, a reason; None when unclear."""
+    U.S. state), a title (of a film, a show, a book...), a name, a reason; None when unclear."""
     for pattern, kind in _ANSWER_TYPES:
         if pattern.search(question):
             return kind
@@ -101,6 +110,9 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_REASON.search(sentence))
     if kind == "place":
         return bool(places_in(sentence) - places_in(question))
+    if kind == "title":
+        asked = question.lower()
+        return any(title.lower() not in asked for title in _QUOTED_TITLE.findall(sentence))
     if kind == "name":
         asked = question.lower()
         return any(name.lower() not in asked for name in _CAPITALISED.findall(sentence))
@@ -118,7 +130,7 @@ class SentenceWeights:
     # times how fresh its article is as of the question's date (retrieval's factor: 1 on the day,
     # 1/2 a half-life away; 0 when undated or asked without a date): news is answered from its time
     freshness: float = 0.4
-    answer_type: float = 0.1  # holds a number, date, place, name or reason when the question asks for one
+    answer_type: float = 0.1  # holds a number, date, place, title, name or reason when the question asks for one
     # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
     restating: float = 0.3
 

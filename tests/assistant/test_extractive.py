@@ -266,3 +266,15 @@ def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: S
     candidates = [extractive.Candidate(1, s, 0, len(s), frozenset(terms(s))) for s in (named, unnamed)]
     first, second = answerer.score(question, candidates)
     assert first.text == named and first.score - second.score == pytest.approx(weights.answer_type)
+
+
+def test_a_question_asking_for_a_title_prefers_a_sentence_quoting_one() -> None:
+    question = "Which sitcom made the actor famous?"
+    assert extractive.answer_type(question) == "title"
+    assert extractive.has_answer_type(
+        "She became famous on “Harbour Lights,” a sitcom set in a ferry port.", "title", question
+    )
+    assert not extractive.has_answer_type("She became famous on a sitcom set in a ferry port.", "title", question)
+    # a title the question quotes already is not an answer to it
+    quoted = 'Who starred in "Harbour Lights"?'
+    assert not extractive.has_answer_type('She starred in "Harbour Lights" for years.', "title", quoted)
