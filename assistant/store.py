@@ -37,6 +37,7 @@ from assistant.records import ArticleRecord, Passage
 logger = logging.getLogger(__name__)
 
 REVISION_ID = "__revision__"
+REOPEN_GRACE_SECONDS = 30.0  # how long reads may go on on a replaced embedded client before it stops
 _PAGE = 2000
 
 
@@ -107,6 +108,17 @@ class ChromaStore:
         self.embedding_model = settings.embedding_model
         self._client = client if client is not None else open_client(settings)
         self._lock = threading.RLock()
+        self._open_collections()
+        # An embedded client keeps its vector index in memory and never re-reads what other
+        # processes write: this is the revision its index reflects (see revision()).
+        self._embedded = client is None and not settings.chroma_url
+        self._revision_seen = self._read_revision()
+        try:
+            self.max_batch = int(self._client.get_max_batch_size())
+        except Exception:
+            self.max_batch = 1000
+
+    def _open_collections(self) -> None:
         try:
             self.chunks = self._client.get_or_create_collection(
                 f"{self.name}_chunks",
@@ -126,10 +138,21 @@ class ChromaStore:
                 f"{self.embedding_model!r}; set NEWSDESK_EMBEDDING_MODEL={recorded!r}, or choose another "
                 "NEWSDESK_COLLECTION (or data dir) to index with the new model"
             )
-        try:
-            self.max_batch = int(self._client.get_max_batch_size())
-        except Exception:
-            self.max_batch = 1000
+
+    def _reopen(self) -> None:
+        """A fresh embedded client, whose vector index holds what other processes wrote. The old
+        one is stopped a little later, once the reads already running on it are done."""
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        with self._lock:
+            old = SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
+            self._client = open_client(self.settings)
+            self._open_collections()
+        if old is not None:
+            timer = threading.Timer(REOPEN_GRACE_SECONDS, old.stop)
+            timer.daemon = True
+            timer.start()
+        logger.info("chroma: reopened the embedded store to see another process's writes")
 
     # ---- records -------------------------------------------------------------------
 
@@ -186,7 +209,19 @@ class ChromaStore:
         return int(self.chunks.count())
 
     def revision(self) -> str:
-        """A token that changes whenever any process writes to this store."""
+        """A token that changes whenever any process writes to this store.
+
+        Embedded, a change this process did not make (a ``newsdesk ingest`` beside a running
+        ``newsdesk serve``) reopens the store first, so that vector search finds the new passages."""
+        current = self._read_revision()
+        if current != self._revision_seen:
+            with self._lock:
+                if self._embedded and current != self._revision_seen:
+                    self._reopen()
+                self._revision_seen = current
+        return current
+
+    def _read_revision(self) -> str:
         got = self.articles.get(ids=[REVISION_ID], include=["metadatas"])
         if not got["ids"]:
             return ""
@@ -270,12 +305,17 @@ class ChromaStore:
                 self._bump_revision()
 
     def _bump_revision(self) -> None:
-        self.articles.upsert(
-            ids=[REVISION_ID],
-            documents=[""],
-            embeddings=[[0.0]],
-            metadatas=[{"kind": "state", "revision": uuid.uuid4().hex}],
-        )
+        revision = uuid.uuid4().hex
+        with self._lock:
+            others_wrote = self._read_revision() != self._revision_seen
+            self.articles.upsert(
+                ids=[REVISION_ID],
+                documents=[""],
+                embeddings=[[0.0]],
+                metadatas=[{"kind": "state", "revision": revision}],
+            )
+            if not others_wrote:  # only this process's write: its index has it (else revision() reopens)
+                self._revision_seen = revision
 
     # ---- reads ---------------------------------------------------------------------
 

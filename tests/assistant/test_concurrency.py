@@ -3,6 +3,9 @@ and overlapping ingests leave every article exactly once, its passages matching 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
@@ -14,6 +17,7 @@ import httpx
 import pytest
 
 from assistant.api import create_app
+from assistant.chain import answer
 from assistant.services import Services
 from tests.conftest import EXAMPLES, make_settings
 from tests.live_server import live_server
@@ -242,3 +246,44 @@ def test_the_same_files_uploaded_under_other_names_at_once_are_stored_once(serve
     assert len(records) == 8 + 30
     assert len({r.content_hash for r in records}) == len(records)  # the same content is never stored twice
     assert_consistent(services, set())
+
+
+DOG_PARK = """---
+title: Council Opens a Dog Park on Elm Street
+published: 2025-09-10
+---
+
+The city council opened a dog park on Elm Street on Wednesday. It cost 320,000 dollars and has separate runs for small and large dogs.
+"""
+
+LIBRARY_HOURS = """---
+title: Central Library Extends Its Weekend Hours
+published: 2025-09-11
+---
+
+The central library will stay open until nine on Saturdays from October, the library board said on Thursday. The longer hours cost 45,000 dollars a year.
+"""
+
+
+def test_a_running_process_answers_from_what_another_process_ingests(services: Services, tmp_path: Path) -> None:
+    """A ``newsdesk ingest`` (or delete) beside a running ``newsdesk serve``, both on one store: the
+    running process finds the new passages at once (embedded, it reopens the store to see them)."""
+    (tmp_path / "dog-park.md").write_text(DOG_PARK, encoding="utf-8")
+    (tmp_path / "library-hours.md").write_text(LIBRARY_HOURS, encoding="utf-8")
+    services.ingest([str(tmp_path / "dog-park.md")])
+    assert "320,000 dollars" in answer("How much did the dog park cost?", services=services).answer
+
+    newsdesk = [str(Path(sys.executable).parent / "newsdesk"), "--data-dir", str(services.settings.data_dir)]
+    env = {**os.environ, "NEWSDESK_COLLECTION": services.settings.collection}
+    other = subprocess.run([*newsdesk, "ingest", str(tmp_path / "library-hours.md")], env=env, capture_output=True)
+    assert other.returncode == 0, other.stderr
+    question = "How much do the library's longer weekend hours cost?"
+    result = answer(question, services=services)
+    assert not result.refused and "45,000 dollars a year" in result.answer
+    assert result.citations[0].passage.title == "Central Library Extends Its Weekend Hours"
+
+    article_id = result.citations[0].passage.article_id
+    other = subprocess.run([*newsdesk, "sources", "delete", article_id], env=env, capture_output=True)
+    assert other.returncode == 0, other.stderr
+    assert "45,000" not in answer(question, services=services).answer
+    assert "320,000 dollars" in answer("How much did the dog park cost?", services=services).answer
