@@ -193,6 +193,7 @@ class LexicalIndex:
 
     def known_sources(self) -> list[str]:
         """The distinct sources of live passages."""
+        self.refresh()
         return sorted({s for s in self._sources.tolist() if s})
 
 
