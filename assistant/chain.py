@@ -26,6 +26,7 @@ from assistant.answerers import REFUSAL, Answerer, Draft
 from assistant.citations import Citation, SupportCheck, resolve_citations
 from assistant.conversation import Turn, normalize_history
 from assistant.errors import InvalidRequestError
+from assistant.filters import SearchFilters
 from assistant.retrieval import RetrievalResult, parse_filters
 from assistant.services import Services, get_services
 
@@ -139,7 +140,7 @@ class NewsChain:
             as_of=state["as_of"],
             time_text=request.question,
         )
-        return {**state, "retrieval": result}
+        return {**state, "retrieval": result, "filters": filters}
 
     def relevant(self, result: RetrievalResult) -> bool:
         """True when something retrieved is relevant enough to answer from."""
@@ -168,10 +169,26 @@ class NewsChain:
             date_range=result.timeframe.to_dict() if result.timeframe else None,
             query=state["query"],
             refused=draft.refused,
-            notes=result.notes + draft.notes,
+            notes=result.notes + draft.notes + (self.why_refused(state["filters"]) if draft.refused else []),
             checks=checks,
             seconds=time.perf_counter() - state["started"],
         )
+
+    def why_refused(self, filters: SearchFilters) -> list[str]:
+        """What, besides the question, may have left nothing to answer from: an empty library, or
+        the filters asked for."""
+        if self.services.store.count_articles() == 0:
+            return ["The library is empty: ingest some articles first."]
+        scope = []
+        if filters.since and filters.until:
+            scope.append(f"dated {filters.since} to {filters.until}")
+        elif filters.since or filters.until:
+            scope.append(f"dated {filters.since} or later" if filters.since else f"dated {filters.until} or earlier")
+        if filters.sources:
+            scope.append("from " + ", ".join(filters.sources))
+        if filters.article_ids:
+            scope.append(f"among the {len(filters.article_ids)} chosen")
+        return [f"Only articles {' and '.join(scope)} were searched."] if scope else []
 
     def runnable(self) -> Runnable[dict[str, Any], Answer]:
         """The chain as a LangChain runnable: ``{"request", "answerer", "as_of", "started"} -> Answer``."""

@@ -12,6 +12,7 @@ says so.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -196,8 +197,10 @@ def parse_filters(
     source: str | list[str] | None = None,
     article_ids: list[str] | None = None,
     known_sources: list[str] | None = None,
+    labels: tuple[str, str] = ("since", "until"),
 ) -> SearchFilters:
-    """Filters from user input; a source matches the stored name case-insensitively."""
+    """Filters from user input; a source matches the stored name case-insensitively. Dates are
+    year-month-day ("2025-06-23", "2025-6-3"); ``labels`` name the two date fields in messages."""
     from assistant.errors import InvalidRequestError
 
     def as_date(value: date | str | None, name: str) -> date | None:
@@ -205,14 +208,17 @@ def parse_filters(
             return value
         if value is None or value == "":
             return None
+        parts = re.fullmatch(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*", str(value))
         try:
-            return date.fromisoformat(str(value))
+            if parts is None:
+                raise ValueError(value)
+            return date(*(int(x) for x in parts.groups()))
         except ValueError:
             raise InvalidRequestError(f"{name} must be a date like 2025-06-23, got {value!r}") from None
 
-    start, end = as_date(since, "since"), as_date(until, "until")
+    start, end = as_date(since, labels[0]), as_date(until, labels[1])
     if start and end and start > end:
-        raise InvalidRequestError(f"since ({start.isoformat()}) is after until ({end.isoformat()})")
+        raise InvalidRequestError(f"{labels[0]} ({start.isoformat()}) is after {labels[1]} ({end.isoformat()})")
     sources: list[str] = [source] if isinstance(source, str) else list(source or [])
     resolved: list[str] = []
     by_lower = {s.casefold(): s for s in (known_sources or [])}

@@ -19,10 +19,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
-from assistant.chain import Answer, stream_answer
+from assistant.chain import MAX_QUESTION_CHARS, Answer, stream_answer
 from assistant.errors import NewsdeskError, NotFoundError
 from assistant.ingest_lock import ingest_lock
 from assistant.records import ArticleRecord
+from assistant.retrieval import parse_filters
 from assistant.services import Services
 from assistant.ui.examples import example_questions
 from assistant.ui.render import (
@@ -32,6 +33,7 @@ from assistant.ui.render import (
     error_html,
     escape_text,
     library_html,
+    panel_html,
     sources_html,
     summary_html,
 )
@@ -67,19 +69,24 @@ class NewsdeskUI:
         question: str,
         history: list[Message],
         display: list[Message],
+        answers: list[str],
         since: str,
         until: str,
         sources: list[str] | None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Stream an answer: yields (chat, question box, history, display, sources panel)."""
+        """Stream an answer: yields (chat, question box, history, display, sources panel, answers).
+
+        ``answers`` holds each answer's sources; the panel shows the latest, and a marker of an
+        earlier answer links to that answer's own."""
         question = (question or "").strip()
         if not question:
-            yield display, "", history, display, gr.skip()
+            yield display, "", history, display, gr.skip(), answers
             return
         display = [*display, {"role": "user", "content": escape_text(question)}, {"role": "assistant", "content": ""}]
-        yield display, "", history, display, gr.skip()
-        streamed, final = "", None
+        yield display, "", history, display, gr.skip(), answers
+        streamed, final, n = "", None, len(answers)
         try:
+            parse_filters(since, until, labels=("From", "To"))  # the fields' own names in any message
             for item in stream_answer(
                 question,
                 history=history,
@@ -92,21 +99,22 @@ class NewsdeskUI:
                     final = item
                 else:
                     streamed += item
-                    display[-1] = {"role": "assistant", "content": answer_html(streamed)}
-                    yield display, "", history, display, gr.skip()
+                    display[-1] = {"role": "assistant", "content": answer_html(streamed, answer=n)}
+                    yield display, gr.skip(), history, display, gr.skip(), answers
         except NewsdeskError as exc:
             display[-1] = {"role": "assistant", "content": error_html(str(exc))}
-            yield display, "", history, display, gr.skip()
+            yield display, gr.skip(), history, display, gr.skip(), answers
             return
         if final is None:  # stream_answer always ends with the Answer; guard against a silent change
             return
-        display[-1] = {"role": "assistant", "content": answer_html(final.answer, final.citations)}
+        display[-1] = {"role": "assistant", "content": answer_html(final.answer, final.citations, n, final.notes)}
         history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": final.answer}]
-        yield display, "", history, display, sources_html(final, self.article_text)
+        answers = [*answers, sources_html(final, self.article_text, n)]
+        yield display, gr.skip(), history, display, panel_html(answers), answers
 
     def new_chat(self) -> tuple[Any, ...]:
-        """Forget the conversation: (chat, question box, history, display, sources panel)."""
-        return [], "", [], [], EMPTY_SOURCES
+        """Forget the conversation: (chat, question box, history, display, sources panel, answers)."""
+        return [], "", [], [], EMPTY_SOURCES, []
 
     def library(self) -> tuple[Any, ...]:
         """Refresh everything that lists articles: (library, article picker, source filter, examples)."""
@@ -116,11 +124,12 @@ class NewsdeskUI:
             gr.Warning(f"Cannot read the library: {exc}")
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         sources = sorted({r.source for r in records if r.source}, key=str.casefold)
+        samples = [[q] for q in example_questions(records)]
         return (
             library_html(records),
             gr.Dropdown(choices=[(article_label(r), r.id) for r in records], value=None),
             gr.Dropdown(choices=sources),
-            gr.Dataset(samples=[[q] for q in example_questions(records)]),
+            gr.Dataset(samples=samples, visible=bool(samples)),
         )
 
     def ingest(self, files: Sequence[str] | None, urls: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
@@ -153,16 +162,28 @@ class NewsdeskUI:
         except NewsdeskError as exc:
             return error_html(str(exc))
 
-    def delete(self, article_id: str | None) -> str:
-        """Delete the chosen article; returns a status line."""
+    def confirm_delete(self, article_id: str | None) -> tuple[Any, ...]:
+        """The first step of a delete: (status line asking to confirm, the confirm button shown)."""
         if not article_id:
-            return '<div class="nd-empty">Choose an article first.</div>'
+            return '<div class="nd-empty">Choose an article first.</div>', gr.Button(visible=False)
+        try:
+            record = self.services.store.get_article(article_id)
+        except NewsdeskError as exc:
+            return error_html(str(exc)), gr.Button(visible=False)
+        question = f"Delete “{escape_text(record.title)}” and its {record.chunk_count} passages? This cannot be undone."
+        return f'<div class="nd-confirm">{question}</div>', gr.Button(visible=True)
+
+    def delete(self, article_id: str | None) -> tuple[Any, ...]:
+        """Delete the chosen article: (status line, the confirm button hidden)."""
+        if not article_id:
+            return '<div class="nd-empty">Choose an article first.</div>', gr.Button(visible=False)
         try:
             record = self.services.store.get_article(article_id)
             removed = self.services.store.delete_article(article_id)
         except NewsdeskError as exc:
-            return error_html(str(exc))
-        return f'<div class="nd-deleted">Deleted “{escape_text(record.title)}” ({removed} passages).</div>'
+            return error_html(str(exc)), gr.Button(visible=False)
+        deleted = f"Deleted “{escape_text(record.title)}” ({removed} passages)."
+        return f'<div class="nd-deleted">{deleted}</div>', gr.Button(visible=False)
 
 
 def build_ui(services: Services) -> gr.Blocks:
@@ -172,6 +193,7 @@ def build_ui(services: Services) -> gr.Blocks:
         gr.Markdown("## newsdesk\nAsk questions of the stored news articles; every answer cites its sources.")
         history = gr.State([])
         display = gr.State([])
+        answers = gr.State([])
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"), gr.Row():
                 with gr.Column(scale=3):
@@ -190,12 +212,15 @@ def build_ui(services: Services) -> gr.Blocks:
                         question = gr.Textbox(
                             elem_id="nd-question",
                             show_label=False,
-                            placeholder="Ask a question, e.g. What did Medvedev argue?",
+                            placeholder="Ask a question about the stored articles",
                             scale=5,
                             max_lines=4,
+                            max_length=MAX_QUESTION_CHARS,
                         )
                         ask = gr.Button("Ask", variant="primary", elem_id="nd-ask", scale=1)
-                    examples = gr.Dataset(elem_id="nd-examples", label="Examples", components=[question], samples=[])
+                    examples = gr.Dataset(
+                        elem_id="nd-examples", label="Examples", components=[question], samples=[], visible=False
+                    )
                     new_chat = gr.Button("New chat", elem_id="nd-new-chat", size="sm")
                 with gr.Column(scale=2):
                     with gr.Accordion("Filters", open=False, elem_id="nd-filters"):
@@ -215,10 +240,11 @@ def build_ui(services: Services) -> gr.Blocks:
                     picked = gr.Dropdown(label="Article", choices=[], elem_id="nd-article", scale=4)
                     delete = gr.Button("Delete", variant="stop", elem_id="nd-delete", scale=1)
                 status = gr.HTML(elem_id="nd-status")
+                confirm = gr.Button("Yes, delete it", variant="stop", elem_id="nd-confirm", visible=False, size="sm")
                 article = gr.HTML(elem_id="nd-article-view")
 
-        chat_outputs = [chat, question, history, display, panel]
-        chat_inputs = [question, history, display, since, until, source]
+        chat_outputs = [chat, question, history, display, panel, answers]
+        chat_inputs = [question, history, display, answers, since, until, source]
         library_outputs = [listing, picked, source, examples]
         private: dict[str, Any] = {"api_visibility": "private"}
         question.submit(ui.respond, chat_inputs, chat_outputs, **private)
@@ -231,7 +257,12 @@ def build_ui(services: Services) -> gr.Blocks:
         ingest.click(ui.ingest, [files, urls], [summary, files, urls], **private).then(
             ui.library, None, library_outputs, **private
         )
+        files.upload(lambda: "", None, summary, **private)  # the last summary, or a nudge, is out of date
         picked.change(ui.show, picked, article, **private)
-        delete.click(ui.delete, picked, status, **private).then(ui.library, None, library_outputs, **private)
+        picked.input(lambda: ("", gr.Button(visible=False)), None, [status, confirm], **private)
+        delete.click(ui.confirm_delete, picked, [status, confirm], **private)
+        confirm.click(ui.delete, picked, [status, confirm], **private).then(
+            ui.library, None, library_outputs, **private
+        )
         blocks.load(ui.library, None, library_outputs, **private)
     return blocks

@@ -46,24 +46,31 @@ def describe(citation: Citation) -> str:
     return f"{p.title} — {meta}" if meta else p.title
 
 
-def marker_html(n: int, citation: Citation | None) -> str:
-    """One ``[n]`` marker: a link to its source card, its title as a tooltip."""
+def card_id(answer: int, n: int) -> str:
+    """The element id of source ``n`` of the conversation's ``answer``-th answer (from 0)."""
+    return f"nd-a{answer}-source-{n}"
+
+
+def marker_html(n: int, citation: Citation | None, answer: int = 0) -> str:
+    """One ``[n]`` marker: a link to its source card (of its own answer), its title as a tooltip."""
     if citation is None:
         return f'<span class="nd-cite">[{n}]</span>'
     title = html.escape(describe(citation), quote=True)
-    return f'<a class="nd-cite" href="#nd-source-{n}" title="{title}">[{n}]</a>'
+    return f'<a class="nd-cite" href="#{card_id(answer, n)}" title="{title}">[{n}]</a>'
 
 
-def answer_html(text: str, citations: Sequence[Citation] = ()) -> str:
-    """An answer for the chat: text escaped, each ``[n]`` linked to its source."""
+def answer_html(text: str, citations: Sequence[Citation] = (), answer: int = 0, notes: Sequence[str] = ()) -> str:
+    """An answer for the chat: text escaped, each ``[n]`` linked to its source, then any notes
+    (the dates searched instead, the filters that left nothing)."""
     by_n = {c.n: c for c in citations}
     out, last = [], 0
     for match in _MARKER.finditer(text):
         out.append(escape_text(text[last : match.start()]))
         n = int(match.group(1))
-        out.append(marker_html(n, by_n.get(n)))
+        out.append(marker_html(n, by_n.get(n), answer))
         last = match.end()
     out.append(escape_text(text[last:]))
+    out.extend(f'\n\n<span class="nd-note">Note: {escape_text(note)}</span>' for note in notes)
     return "".join(out)
 
 
@@ -129,14 +136,14 @@ def _meta_html(source: str | None, published_at: str | None) -> str:
     return html.escape(" · ".join(x for x in (source, published_at) if x))
 
 
-def source_card(citation: Citation, article_text: str | None) -> str:
+def source_card(citation: Citation, article_text: str | None, answer: int = 0) -> str:
     """One cited source: number, title (linked), source and date, the quoted passage in context."""
     p = citation.passage
     context = context_html(article_text or "", p.start, p.end, citation.highlights) if article_text else ""
     if not context:
         context = f'<span class="nd-passage"><mark>{html.escape(p.quote)}</mark></span>'
     return (
-        f'<article class="nd-source" id="nd-source-{citation.n}" data-n="{citation.n}">'
+        f'<article class="nd-source" id="{card_id(answer, citation.n)}" data-n="{citation.n}">'
         f'<header><span class="nd-n">[{citation.n}]</span> {_title_html(p.title, p.url)}</header>'
         f'<div class="nd-meta">{_meta_html(p.source, p.published_at)}</div>'
         f'<blockquote class="nd-context">{context}</blockquote>'
@@ -144,19 +151,33 @@ def source_card(citation: Citation, article_text: str | None) -> str:
     )
 
 
-def sources_html(result: Answer, article_text: Callable[[str], str | None]) -> str:
-    """The sources panel: only the cited articles, in marker order."""
+def sources_html(result: Answer, article_text: Callable[[str], str | None], answer: int = 0) -> str:
+    """The sources of the conversation's ``answer``-th answer: only the cited articles, in marker
+    order, under the question they answer."""
+    question = f'<div class="nd-for">For: {html.escape(result.question)}</div>'
     if not result.citations:
         reason = "the articles don't cover this question" if result.refused else "the answer cites no article"
-        return f'<div class="nd-sources nd-empty">No sources: {html.escape(reason)}.</div>'
+        return (
+            f'<div class="nd-sources nd-empty" data-answer="{answer}">{question}'
+            f"No sources: {html.escape(reason)}.</div>"
+        )
     texts: dict[str, str | None] = {}
     cards = []
     for citation in result.citations:
         article_id = citation.passage.article_id
         if article_id not in texts:
             texts[article_id] = article_text(article_id)
-        cards.append(source_card(citation, texts[article_id]))
-    return '<div class="nd-sources">' + "".join(cards) + "</div>"
+        cards.append(source_card(citation, texts[article_id], answer))
+    return f'<div class="nd-sources" data-answer="{answer}">{question}' + "".join(cards) + "</div>"
+
+
+def panel_html(answers: Sequence[str]) -> str:
+    """The sources panel: every answer's sources, the latest shown; a marker of an earlier answer
+    shows that answer's (see ``HEAD``)."""
+    if not answers:
+        return EMPTY_SOURCES
+    hidden = [f'<div class="nd-answer-sources" hidden>{a}</div>' for a in answers[:-1]]
+    return "".join([*hidden, f'<div class="nd-answer-sources">{answers[-1]}</div>'])
 
 
 def library_html(records: Sequence[ArticleRecord]) -> str:
@@ -174,9 +195,10 @@ def library_html(records: Sequence[ArticleRecord]) -> str:
         for r in records
     )
     return (
-        f'<div class="nd-library"><p>{len(records)} article{"" if len(records) == 1 else "s"}</p><table>'
+        f'<div class="nd-library"><p>{len(records)} article{"" if len(records) == 1 else "s"}</p>'
+        '<div class="nd-table"><table>'
         "<thead><tr><th>title</th><th>source</th><th>date</th><th>passages</th><th>id</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div>"
+        f"<tbody>{rows}</tbody></table></div></div>"
     )
 
 
@@ -198,7 +220,8 @@ def summary_html(summary: dict[str, Any]) -> str:
         f"failed {len(summary['failed'])}; {summary['chunks']} passages written in {summary['seconds']:.1f} s"
     )
     failures = "".join(
-        f"<li><b>{html.escape(f['source'])}</b>: {html.escape(f['error'])}</li>" for f in summary["failed"]
+        f"<li><b>{html.escape(f['source'].removeprefix('upload:'))}</b>: {html.escape(f['error'])}</li>"
+        for f in summary["failed"]
     )
     articles = "".join(
         f"<li>{html.escape(a.get('status', ''))}: {html.escape(a.get('title', ''))}</li>"
@@ -207,7 +230,7 @@ def summary_html(summary: dict[str, Any]) -> str:
     return (
         f'<div class="nd-summary"><p>{html.escape(line)}</p>'
         + (f'<p>Failed:</p><ul class="nd-failed">{failures}</ul>' if failures else "")
-        + (f"<ul>{articles}</ul>" if articles else "")
+        + (f'<p>Articles:</p><ul class="nd-articles">{articles}</ul>' if articles else "")
         + "</div>"
     )
 
@@ -221,18 +244,24 @@ CSS = """
 .nd-source header { font-weight: 600; }
 .nd-n { color: var(--color-accent); margin-right: 0.2em; }
 .nd-meta { color: var(--body-text-color-subdued); font-size: 0.85em; margin: 0.2em 0 0.4em; }
-.nd-context { white-space: pre-wrap; margin: 0; padding-left: 0.6em; border-left: 3px solid var(--border-color-primary);
+.nd-context { position: relative; white-space: pre-wrap; margin: 0; padding-left: 0.6em; border-left: 3px solid var(--border-color-primary);
   font-size: 0.9em; max-height: 16em; overflow-y: auto; }
 .nd-passage { background: var(--background-fill-secondary); }
 .nd-context mark { background: #fde68a; color: #1f2937; }
 .nd-empty { color: var(--body-text-color-subdued); }
 .nd-error { color: var(--error-text-color); }
+.nd-for { color: var(--body-text-color-subdued); font-size: 0.85em; margin-bottom: 0.4em; }
+.nd-note { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.nd-table { overflow-x: auto; }
 .nd-library table { width: 100%; border-collapse: collapse; }
+@media (max-width: 640px) { .nd-library td:nth-child(5), .nd-library th:nth-child(5) { display: none; } }
 .nd-library td, .nd-library th { text-align: left; padding: 0.25em 0.5em; border-bottom: 1px solid var(--border-color-primary); }
 .nd-article-text { white-space: pre-wrap; max-height: 24em; overflow-y: auto; }
 """
 
-# Clicking a marker scrolls to its source card and flashes it; hovering one outlines the card.
+# Clicking a marker shows the sources of its own answer (an earlier answer's are kept, hidden),
+# scrolls to its card and flashes it; hovering one outlines the card. Each quoted passage's box
+# opens scrolled to its first highlighted sentence.
 HEAD = """
 <script>
 (() => {
@@ -240,12 +269,25 @@ HEAD = """
     const link = event.target.closest && event.target.closest("a.nd-cite");
     return link ? [link, document.getElementById((link.getAttribute("href") || "").slice(1))] : [null, null];
   };
+  const reveal = (root) => {
+    root.querySelectorAll(".nd-context:not([data-revealed])").forEach((box) => {
+      const mark = box.querySelector("mark");
+      if (!mark || !box.offsetParent) return;  // not laid out yet (a hidden answer's sources)
+      box.scrollTop = Math.max(0, mark.offsetTop - 24);
+      box.dataset.revealed = "1";
+    });
+  };
   document.addEventListener("click", (event) => {
     const [link, target] = card(event);
     if (!link) return;
     event.preventDefault();
     event.stopPropagation();
     if (!target) return;
+    const group = target.closest(".nd-answer-sources");
+    if (group && group.hidden) {
+      group.parentElement.querySelectorAll(".nd-answer-sources").forEach((el) => { el.hidden = el !== group; });
+    }
+    reveal(group || target);
     target.scrollIntoView({behavior: "smooth", block: "nearest"});
     target.classList.add("nd-flash");
     setTimeout(() => target.classList.remove("nd-flash"), 1500);
@@ -255,6 +297,7 @@ HEAD = """
     document.querySelectorAll(".nd-source.nd-hover").forEach((el) => el !== target && el.classList.remove("nd-hover"));
     if (target) target.classList.add("nd-hover");
   });
+  new MutationObserver(() => reveal(document)).observe(document.documentElement, {childList: true, subtree: true});
 })();
 </script>
 """

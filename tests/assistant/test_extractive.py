@@ -10,6 +10,7 @@ import pytest
 
 from assistant.answerers import REFUSAL, extractive
 from assistant.chain import answer
+from assistant.config import Settings
 from assistant.records import Passage
 from assistant.services import Services
 from assistant.terms import terms
@@ -59,6 +60,28 @@ def test_examples_questions(library: Services, question: str, expected: str) -> 
 def test_out_of_scope_questions_are_refused(library: Services, question: str) -> None:
     result = answer(question, services=library)
     assert result.refused and result.answer == REFUSAL and result.citations == []
+
+
+def test_a_refusal_says_when_the_library_is_empty_or_the_filters_narrowed_the_search(
+    services: Services, library: Services
+) -> None:
+    empty = answer("What did the council vote on?", services=services)
+    assert empty.refused and empty.notes == ["The library is empty: ingest some articles first."]
+    filtered = answer("What did Medvedev argue?", since="2025-7-1", source="newsdesk examples", services=library)
+    assert filtered.refused
+    assert filtered.notes == ["Only articles dated 2025-07-01 or later and from Newsdesk Examples were searched."]
+    between = answer("What did Medvedev argue?", since="2025-06-01", until="2025-06-02", services=library)
+    assert between.notes == ["Only articles dated 2025-06-01 to 2025-06-02 were searched."]
+    unfiltered = answer("How do I bake sourdough bread?", services=library)
+    assert unfiltered.refused and unfiltered.notes == []  # the question alone: nothing to add
+
+
+def test_a_source_filter_matches_the_stored_name_in_any_case_from_the_first_question(
+    library_settings: Settings,
+) -> None:
+    fresh = Services(library_settings)  # a new process: its indexes not yet read
+    result = answer("What did Medvedev argue?", source="newsdesk examples", services=fresh)
+    assert not result.refused and {c.passage.source for c in result.citations} == {"Newsdesk Examples"}
 
 
 def test_answer_sentences_are_quoted_verbatim(library: Services) -> None:

@@ -19,6 +19,7 @@ from assistant.ui.render import (
     article_html,
     context_html,
     library_html,
+    panel_html,
     safe_url,
     sources_html,
     summary_html,
@@ -55,7 +56,12 @@ def test_answer_text_is_escaped_and_markers_link_to_their_source() -> None:
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x" in html
     assert r"\*now\*" in html  # Markdown punctuation shows as itself
-    assert '<a class="nd-cite" href="#nd-source-1" title="Ferry &lt;b&gt;&quot;Timetable&quot;&lt;/b&gt;' in html
+    assert '<a class="nd-cite" href="#nd-a0-source-1" title="Ferry &lt;b&gt;&quot;Timetable&quot;&lt;/b&gt;' in html
+    # the third answer of a conversation links to its own sources; its notes follow it
+    later = answer_html("Ferries run [1].", [Citation(1, passage())], answer=2, notes=["Searched *all* dates."])
+    assert 'href="#nd-a2-source-1"' in later and later.endswith(
+        '<span class="nd-note">Note: Searched \\*all\\* dates\\.</span>'
+    )
     assert '<span class="nd-cite">[2]</span>' in html  # no citation behind [2]: shown, not linked
 
 
@@ -82,9 +88,10 @@ def test_passage_shown_in_its_surrounding_text_with_the_supporting_sentence_mark
 
 def test_sources_panel_lists_only_the_cited_articles(library: Services) -> None:
     result = answer("What did Medvedev argue?", services=library)
-    panel = sources_html(result, library.store.get_article_text)
+    panel = sources_html(result, library.store.get_article_text, answer=3)
     assert panel.count('class="nd-source"') == len(result.citations) < len(result.passages)
-    assert [int(n) for n in re.findall(r'id="nd-source-(\d+)"', panel)] == [c.n for c in result.citations]
+    assert [int(n) for n in re.findall(r'id="nd-a3-source-(\d+)"', panel)] == [c.n for c in result.citations]
+    assert "For: What did Medvedev argue?" in panel
     assert "Medvedev Says U.S. Strikes Left Khamenei Stronger" in panel
     assert "<mark>Dmitry Medvedev, the deputy chairman" in panel
     assert 'href="https://example.com/world/2025/06/22/medvedev-strikes-khamenei"' in panel
@@ -130,28 +137,48 @@ def test_example_questions_fit_what_is_stored() -> None:
 
 def test_chat_handler_streams_then_cites_and_keeps_the_history(library: Services) -> None:
     ui = NewsdeskUI(library)
-    steps = list(ui.respond("What did Medvedev argue?", [], [], "", "", []))
+    steps = list(ui.respond("What did Medvedev argue?", [], [], [], "", "", []))
     assert len(steps) >= 3  # the question shown at once, then the answer as it streams, then the checked one
-    display, box, history, _, panel = steps[-1]
-    assert box == "" and display[0] == {"role": "user", "content": "What did Medvedev argue?"}
-    cited = re.findall(r'class="nd-cite" href="#nd-source-(\d+)"', display[1]["content"])
-    assert cited and all(f'id="nd-source-{n}"' in panel for n in cited)
+    assert steps[0][1] == "" and all(step[1] != "" for step in steps[1:])  # then left alone
+    display, _, history, _, panel, answers = steps[-1]
+    assert display[0] == {"role": "user", "content": "What did Medvedev argue?"}
+    cited = re.findall(r'class="nd-cite" href="#nd-a0-source-(\d+)"', display[1]["content"])
+    assert cited and all(f'id="nd-a0-source-{n}"' in panel for n in cited)
     assert history[0]["content"] == "What did Medvedev argue?" and history[1]["content"].endswith("]")
-    follow_up = list(ui.respond("And what did Putin offer?", history, display, "", "", []))[-1]
-    assert len(follow_up[0]) == 4 and "uranium" in follow_up[0][3]["content"]
-    assert ui.new_chat() == ([], "", [], [], EMPTY_SOURCES)
+    assert len(answers) == 1 and panel == panel_html(answers)
+
+    # A follow-up's markers link to its own sources; the first answer's stay in the panel, hidden, for its markers.
+    display, _, history, _, panel, answers = list(
+        ui.respond("And what did Putin offer?", history, display, answers, "", "", [])
+    )[-1]
+    assert len(display) == 4 and "uranium" in display[3]["content"]
+    later = re.findall(r'class="nd-cite" href="#nd-a1-source-(\d+)"', display[3]["content"])
+    assert later and all(f'id="nd-a1-source-{n}"' in panel for n in later)
+    assert all(f'id="nd-a0-source-{n}"' in panel for n in cited)
+    first, second = panel.split('<div class="nd-answer-sources"')[1:]
+    assert first.startswith(" hidden>") and "For: What did Medvedev argue?" in first
+    assert second.startswith(">") and "For: And what did Putin offer?" in second
+    assert ui.new_chat() == ([], "", [], [], EMPTY_SOURCES, [])
 
 
 def test_chat_handler_shows_bad_filters_as_an_error_and_keeps_the_history(library: Services) -> None:
-    steps = list(NewsdeskUI(library).respond("What did Medvedev argue?", [], [], "last week", "", []))
-    display, _, history, _, _ = steps[-1]
+    ui = NewsdeskUI(library)
+    steps = list(ui.respond("What did Medvedev argue?", [], [], [], "last week", "", []))
+    display, _, history, _, _, answers = steps[-1]
     error = display[1]["content"]
-    assert "nd-error" in error and r"since must be a date like 2025\-06\-23" in error  # Markdown-escaped text
-    assert history == []
-    filtered = list(NewsdeskUI(library).respond("What did Medvedev argue?", [], [], "", "2025-06-20", []))[-1]
+    # named as the fields are labelled; Markdown-escaped text
+    assert "nd-error" in error and r"From must be a date like 2025\-06\-23, got 'last week'" in error
+    assert history == [] and answers == []
+    backwards = list(ui.respond("What did Medvedev argue?", [], [], [], "2025-6-30", "2025-06-01", []))[-1]
+    assert r"From \(2025\-06\-30\) is after To \(2025\-06\-01\)" in backwards[0][1]["content"]
+
+    # A refusal under filters says what was searched, under the answer.
+    filtered = list(ui.respond("What did Medvedev argue?", [], [], [], "", "2025-6-20", []))[-1]
     assert "No sources" in filtered[4]
-    only_other_source = list(NewsdeskUI(library).respond("What did Medvedev argue?", [], [], "", "", ["Nope"]))[-1]
+    assert "Note: Only articles dated 2025\\-06\\-20 or earlier were searched\\." in filtered[0][1]["content"]
+    only_other_source = list(ui.respond("What did Medvedev argue?", [], [], [], "", "", ["Nope"]))[-1]
     assert "No sources" in only_other_source[4]
+    assert "Only articles from Nope were searched" in only_other_source[0][1]["content"]
 
 
 def test_ingest_show_and_delete_handlers(services: Services, tmp_path: Path) -> None:
@@ -166,10 +193,17 @@ def test_ingest_show_and_delete_handlers(services: Services, tmp_path: Path) -> 
     article_id = services.store.list_articles()[0].id
     assert picker.choices == [("Ferry Timetable Approved", article_id)]
     assert source_filter.choices == []  # the story names no source
-    assert examples.raw_samples == [["What does the article “Ferry Timetable Approved” report?"]]
+    assert examples.raw_samples == [["What does the article “Ferry Timetable Approved” report?"]] and examples.visible
     assert "The council approved ferries." in ui.show(article_id)
-    assert "Deleted “Ferry Timetable Approved” (1 passages)" in ui.delete(article_id)
-    assert "no article with id" in ui.delete(article_id)
+    # Deleting takes two steps: the first asks, the second deletes.
+    asked, confirm = ui.confirm_delete(article_id)
+    assert "Delete “Ferry Timetable Approved” and its 1 passages? This cannot be undone." in asked
+    assert confirm.visible is True and services.store.count_articles() == 1
+    deleted, confirm = ui.delete(article_id)
+    assert "Deleted “Ferry Timetable Approved” (1 passages)" in deleted and confirm.visible is False
+    assert services.store.count_articles() == 0
+    assert "no article with id" in ui.delete(article_id)[0] and "no article with id" in ui.confirm_delete(article_id)[0]
+    assert "Choose an article first" in ui.confirm_delete(None)[0]
     assert "Choose files or paste URLs first" in ui.ingest([], "")[0]
 
 
@@ -243,5 +277,7 @@ def test_ingest_tab_fetches_an_allowed_loopback_url_and_shows_the_summary(
     [record] = services.store.list_articles()
     assert (record.title, record.url, record.published_at) == ("Quay Works Begin", url, "2025-06-16")
     assert "Quay Works Begin" in ui.library()[0]
-    display, _, _, _, panel = list(ui.respond("When did work on the eastern quay begin?", [], [], "", "", []))[-1]
+    display, _, _, _, panel, _ = list(ui.respond("When did work on the eastern quay begin?", [], [], [], "", "", []))[
+        -1
+    ]
     assert "Monday" in display[-1]["content"] and "Quay Works Begin" in panel

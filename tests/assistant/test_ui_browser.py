@@ -121,8 +121,8 @@ def test_a_question_gets_a_cited_answer_with_its_source(library_url: str, page: 
     expect(marker).to_have_count(2)  # after the article's headline, which opens the answer, and after its quote
     marker = marker.last
     n = marker.inner_text().strip("[]")
-    expect(marker).to_have_attribute("href", f"#nd-source-{n}")
-    card = page.locator(f"#nd-source-{n}")
+    expect(marker).to_have_attribute("href", f"#nd-a0-source-{n}")
+    card = page.locator(f"#nd-a0-source-{n}")
     expect(card.locator("header")).to_contain_text(f"[{n}] Medvedev Says U.S. Strikes Left Khamenei Stronger")
     expect(card.locator("header a")).to_have_attribute(
         "href", "https://example.com/world/2025/06/22/medvedev-strikes-khamenei"
@@ -154,6 +154,9 @@ def test_examples_filters_and_new_chat(library_url: str, page: Page) -> None:
     ask(page, "What did Medvedev argue?")
     expect(page.locator("#nd-sources")).to_contain_text("No sources")
     expect(bot_messages(page).last).to_contain_text("don't cover")
+    expect(bot_messages(page).last.locator(".nd-note")).to_have_text(
+        "Note: Only articles dated 2025-06-20 or earlier were searched."
+    )
 
 
 def test_article_html_shows_as_text_and_never_runs(fresh_server: tuple[str, Services], page: Page) -> None:
@@ -185,9 +188,62 @@ def test_article_html_shows_as_text_and_never_runs(fresh_server: tuple[str, Serv
     screenshot(page, "ui-xss-library.png")
 
     page.locator("#nd-delete").click()
+    expect(page.locator("#nd-status")).to_contain_text("This cannot be undone.")
+    assert services.store.count_articles() == 1  # nothing is deleted before it is confirmed
+    page.locator("#nd-confirm").click()
     expect(page.locator("#nd-status")).to_contain_text("Deleted “Harbour Ferry Timetable")
+    expect(page.locator("#nd-confirm")).to_be_hidden()
     expect(page.locator("#nd-library")).to_contain_text("No articles yet")
     assert services.store.count_articles() == 0
+
+
+def test_a_marker_of_an_earlier_answer_shows_that_answers_source(library_url: str, page: Page) -> None:
+    page.goto(library_url)
+    ask(page, "What did Medvedev argue?")
+    expect(page.locator("#nd-sources").get_by_text("For: What did Medvedev argue?")).to_be_visible()
+    ask(page, "How much will the Riverside tram line cost?")
+    expect(bot_messages(page)).to_have_count(2)
+    expect(page.locator("#nd-sources").get_by_text("For: How much will the Riverside tram line cost?")).to_be_visible()
+    first = bot_messages(page).first.locator('a.nd-cite[title^="Medvedev Says"]').last
+    n = first.inner_text().strip("[]")
+    card = page.locator(f"#nd-a0-source-{n}")
+    expect(card).to_be_hidden()  # the panel shows the latest answer's sources
+    first.click()
+    expect(card).to_be_visible()
+    expect(card.locator("header")).to_contain_text("Medvedev Says U.S. Strikes Left Khamenei Stronger")
+    latest = page.locator("#nd-sources").get_by_text("For: How much will the Riverside tram line cost?")
+    expect(latest).to_be_hidden()  # one answer's sources at a time
+    bot_messages(page).last.locator("a.nd-cite").first.click()  # and back
+    expect(card).to_be_hidden()
+    expect(latest).to_be_visible()
+
+
+FILLER = " ".join(
+    f"The harbour board's {word} committee met for the {n} time this year and heard routine reports on moorings."
+    for n, word in enumerate(["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"])
+)
+
+
+def test_a_quoted_passage_opens_at_its_highlighted_sentence(fresh_server: tuple[str, Services], page: Page) -> None:
+    url, services = fresh_server
+    story = {
+        "title": "Harbour Board Closes the North Basin",
+        "published_at": "2025-06-20",
+        "text": f"{FILLER} Silt from the spring floods forced the closure of the north basin to all shipping. "
+        "Dredging starts in August.",
+    }
+    assert ingest_records(services, story).added == 1
+    page.set_viewport_size({"width": 1000, "height": 900})
+    page.goto(url)
+    ask(page, "What forced the closure of the north basin?")
+    box = page.locator("#nd-sources .nd-context").first
+    expect(box.locator("mark").first).to_contain_text("Silt from the spring floods")
+    page.wait_for_function(
+        "() => { const b = document.querySelector('#nd-sources .nd-context'); return b && b.scrollTop > 0; }"
+    )
+    assert box.evaluate("b => b.scrollHeight > b.clientHeight")  # the passage is longer than its box...
+    expect(box.locator("mark").first).to_be_in_viewport()  # ...and opens at the quoted sentence
+    screenshot(page, "ui-long-passage.png")
 
 
 def test_ingest_tab_uploads_files_and_reports_the_summary(
