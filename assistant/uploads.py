@@ -20,7 +20,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.errors import IngestError
 from assistant.services import Services
-from ingest.articles import Article, LoadFailure
+from ingest.articles import UPLOAD_PREFIX, Article, LoadFailure
 from ingest.loaders import kind_for_name, load_bytes
 from ingest.loaders.records import record_to_article
 from ingest.loaders.web import is_url, load_url
@@ -61,7 +61,7 @@ def upload_name(filename: str | None) -> str:
 def load_upload(data: bytes, filename: str | None, settings: Settings) -> Iterator[LoadItem]:
     """Articles from one uploaded file, read by its extension (or sniffed when it has none)."""
     name = upload_name(filename)
-    origin = f"upload:{name}"
+    origin = f"{UPLOAD_PREFIX}{name}"
     if not data:
         yield LoadFailure(origin, "empty file")
         return

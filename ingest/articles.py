@@ -6,11 +6,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ingest.cleaning import clean_text, collapse_inline
 from ingest.dates import find_date_in_opening
 
+UPLOAD_PREFIX = "upload:"  # the origin of an uploaded file: "upload:story.md"
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "ocid")
 
 
@@ -31,6 +33,18 @@ class Article:
     authors: list[str] = field(default_factory=list)
     origin: str = ""
     identity: str | None = None
+
+
+def file_identity(origin: str, title: str | None) -> str | None:
+    """What identifies an article read from a file and carrying no URL: the file's resolved path,
+    so that an edited file replaces its earlier version; for an upload, its name together with
+    its title (people upload different stories under one name, "story.txt"); nothing for standard
+    input or a web page (identified by content, or by URL)."""
+    if origin.startswith(("<", "http://", "https://")):
+        return None
+    if origin.startswith(UPLOAD_PREFIX):
+        return f"{origin}\x00{title or ''}"
+    return "file:" + str(Path(origin).resolve())
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from assistant.chain import Answer
 from assistant.citations import Citation
 from assistant.records import ArticleRecord
+from ingest.articles import UPLOAD_PREFIX
 
 _MARKER = re.compile(r"\[(\d+)\]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
@@ -220,7 +221,7 @@ def summary_html(summary: dict[str, Any]) -> str:
         f"failed {len(summary['failed'])}; {summary['chunks']} passages written in {summary['seconds']:.1f} s"
     )
     failures = "".join(
-        f"<li><b>{html.escape(f['source'].removeprefix('upload:'))}</b>: {html.escape(f['error'])}</li>"
+        f"<li><b>{html.escape(f['source'].removeprefix(UPLOAD_PREFIX))}</b>: {html.escape(f['error'])}</li>"
         for f in summary["failed"]
     )
     articles = "".join(

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import trafilatura
 
 from assistant.config import Settings
 from assistant.errors import IngestError
-from ingest.articles import Article
+from ingest.articles import Article, file_identity
 from ingest.dates import parse_date
 from ingest.decoding import decode_text
 
@@ -89,11 +88,7 @@ def load_html(data: bytes, origin: str, settings: Settings, url: str | None = No
         raise IngestError(
             f"article too long: {len(text):,} characters, the limit is {settings.max_article_chars:,} (NEWSDESK_MAX_ARTICLE_CHARS)"
         )
-    identity = (
-        None
-        if (fields.get("url") or origin.startswith(("<", "http://", "https://")))
-        else "file:" + str(Path(origin).resolve())
-    )
+    identity = None if fields.get("url") else file_identity(origin, str(fields.get("title") or ""))
     yield Article(text=text, origin=origin, identity=identity, **fields)  # type: ignore[arg-type]
 
 

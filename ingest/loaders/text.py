@@ -11,7 +11,7 @@ import yaml
 
 from assistant.config import Settings
 from assistant.errors import IngestError
-from ingest.articles import Article
+from ingest.articles import Article, file_identity
 from ingest.decoding import decode_text
 from ingest.loaders.fields import metadata_from
 
@@ -93,11 +93,4 @@ def load_text(data: bytes, origin: str, settings: Settings) -> Iterator[Article]
         raise IngestError(
             f"article too long: {len(body):,} characters, the limit is {settings.max_article_chars:,} (NEWSDESK_MAX_ARTICLE_CHARS)"
         )
-    yield Article(text=body, origin=origin, identity=_identity(origin), **meta)
-
-
-def _identity(origin: str) -> str | None:
-    """A file's resolved path identifies an article that has no URL; standard input has none."""
-    if origin.startswith("<"):
-        return None
-    return "file:" + str(Path(origin).resolve())
+    yield Article(text=body, origin=origin, identity=file_identity(origin, meta["title"]), **meta)

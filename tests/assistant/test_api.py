@@ -332,6 +332,25 @@ def test_add_articles_as_uploaded_files(services: Services) -> None:
     assert MEDVEDEV_TITLE in [c["title"] for c in asked["citations"]]
 
 
+def test_uploads_sharing_a_file_name_are_different_articles_unless_the_title_is_the_same(services: Services) -> None:
+    client = TestClient(create_app(services))
+
+    def upload(title: str, text: str) -> dict[str, Any]:
+        story = f"Title: {title}\nDate: 2025-09-10\n\n{text}\n".encode()
+        return dict(client.post("/v1/articles", files={"file": ("story.txt", story, "text/plain")}).json())
+
+    zoo = upload("Zoo Welcomes a Baby Giraffe", "The city zoo welcomed a baby giraffe on Monday morning.")
+    water = upload("Water Main Bursts Downtown", "A water main burst under Market Street on Tuesday night.")
+    assert zoo["added"] == 1 and water["added"] == 1 and water["updated"] == 0  # another reporter's story.txt
+    assert services.store.count_articles() == 2
+    fixed = upload("Zoo Welcomes a Baby Giraffe", "The city zoo welcomed a baby giraffe, its first, on Monday morning.")
+    assert fixed["updated"] == 1 and fixed["articles"][0]["id"] == zoo["articles"][0]["id"]  # the same story, edited
+    assert sorted(a["title"] for a in client.get("/v1/articles").json()["articles"]) == [
+        "Water Main Bursts Downtown",
+        "Zoo Welcomes a Baby Giraffe",
+    ]
+
+
 def test_add_articles_from_a_url_keeps_the_fetch_safety_rules(tmp_path: Path) -> None:
     page = b"<html><head><title>Tram Opens</title></head><body><article><p>" + b"The new tram line opened today. " * 30
     page += b"</p></article></body></html>"
