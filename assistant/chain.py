@@ -23,7 +23,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answerers import REFUSAL, Answerer, Draft
-from assistant.citations import Citation, SupportCheck, resolve_citations
+from assistant.citations import Citation, StreamCleaner, SupportCheck, resolve_citations
 from assistant.conversation import Turn, normalize_history
 from assistant.errors import InvalidRequestError
 from assistant.filters import SearchFilters
@@ -214,11 +214,16 @@ class NewsChain:
             yield draft.text
         else:
             draft = Draft("", state["answerer"].name)
+            # what is shown as it comes is cleaned as the final answer will be: no marker pointing
+            # at no passage, no list of sources the model made up
+            cleaner = StreamCleaner(len(result.passages))
             for item in state["answerer"].stream_draft(state["standalone"], result.passages, request.history):
                 if isinstance(item, Draft):
                     draft = item
-                else:
-                    yield item
+                elif shown := cleaner.feed(item):
+                    yield shown
+            if rest := cleaner.close():
+                yield rest
         yield self.cite({**state, "draft": draft})
 
 

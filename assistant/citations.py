@@ -6,7 +6,10 @@
 - Only passages the answer cites become citations.
 - For LLM answers, each sentence is checked against the passages it cites (semantic
   similarity and token overlap). An unsupported citation is flagged; a sentence that
-  no passage supports is marked ``[unsupported]`` in the text.
+  no passage supports, or that cited only passages that do not exist, is marked
+  ``[unsupported]`` in the text, before its full stop.
+- While an answer streams, :class:`StreamCleaner` cleans it the same way as it comes,
+  and holds back a list of sources the model wrote itself.
 """
 
 from __future__ import annotations
@@ -25,6 +28,14 @@ from assistant.terms import terms
 from ingest.chunking import split_sentences
 
 _GROUP = re.compile(r"\[\s*(\d+(?:\s*(?:[,;]|-|–|and)\s*\d+)*)\s*\]")
+_SPACED_GROUP = re.compile(r"([ \t]*)\[\s*(\d+(?:\s*(?:[,;]|-|–|and)\s*\d+)*)\s*\]")
+_SOURCE_HEADERS = ("sources", "references", "citations")
+# A line that opens the model's own list of sources: "Sources:", "**References**", "## Citations".
+_SOURCES_HEADER = re.compile(
+    r"(?i)^\s*(?:#+\s*)?(?:\*\*)?(?:sources|references|citations)(?:\*\*)?\s*:?\s*(?:\*\*)?\s*(?:$|\[|\d|-|\*)"
+)
+_SOURCES_FIRST_ITEM = re.compile(r"(?i)^.*?(?:sources|references|citations)\W*\s*(?:\[\d|\d+[.)])")
+_LINE_START = re.compile(r"(?:^|(?<=\n))", re.M)
 _SINGLE = re.compile(r"\[(\d+)\]")
 _SINGLE_WITH_SPACE = re.compile(r"\s*\[\d+\]")  # removed with its marker: "winter [1]." -> "winter."
 UNSUPPORTED_MARK = "[unsupported]"
@@ -66,25 +77,117 @@ class SupportCheck:
         }
 
 
-def normalize_markers(text: str, count: int) -> str:
-    """Expand marker groups to ``[a][b]`` and drop markers outside ``1..count``."""
+def _marker_numbers(group: str, count: int) -> list[int]:
+    """The valid passage numbers a marker group names: "1, 2" or "1-3" or "1 and 3"."""
+    numbers: list[int] = []
+    for part in re.split(r"\s*(?:[,;]|and)\s*", group):
+        if re.fullmatch(r"\d+\s*[-–]\s*\d+", part):
+            a, b = (int(x) for x in re.split(r"\s*[-–]\s*", part))
+            if 0 < b - a < 20:
+                numbers.extend(range(a, b + 1))
+                continue
+        if part.strip().isdigit():
+            numbers.append(int(part))
+    return [n for n in dict.fromkeys(numbers) if 1 <= n <= count]
+
+
+def _expand_markers(text: str, count: int) -> str:
+    """``[1, 2]`` -> ``[1][2]``; a marker naming no passage goes, with the space before it."""
 
     def expand(match: re.Match[str]) -> str:
-        numbers: list[int] = []
-        for part in re.split(r"\s*(?:[,;]|and)\s*", match.group(1)):
-            if re.fullmatch(r"\d+\s*[-–]\s*\d+", part):
-                a, b = (int(x) for x in re.split(r"\s*[-–]\s*", part))
-                if 0 < b - a < 20:
-                    numbers.extend(range(a, b + 1))
-                    continue
-            if part.strip().isdigit():
-                numbers.append(int(part))
-        valid = [n for n in dict.fromkeys(numbers) if 1 <= n <= count]
-        return "".join(f"[{n}]" for n in valid)
+        valid = _marker_numbers(match.group(2), count)
+        if valid:
+            return match.group(1) + "".join(f"[{n}]" for n in valid)
+        return match.group(1) if match.string.startswith("[", match.end()) else ""  # "[0][1]": keep the space
 
-    text = _GROUP.sub(expand, text)
+    return _SPACED_GROUP.sub(expand, text)
+
+
+def normalize_markers(text: str, count: int) -> str:
+    """Expand marker groups to ``[a][b]`` and drop markers outside ``1..count``."""
+    text = _expand_markers(text, count)
     text = re.sub(r"[ \t]+([.,;:!?])", r"\1", text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+class StreamCleaner:
+    """Cleans an answer while it streams, as :func:`resolve_citations` cleans the whole of it:
+    marker groups expanded, markers that point at no passage dropped, and nothing from a line that
+    opens a "Sources:" list on (the model's own list of sources, with links of its choosing).
+
+    Text that may still turn out to be a marker ("... [1") or such a line ("Sourc") is held back
+    until it can be told apart.
+
+        >>> cleaner = StreamCleaner(count=3)
+        >>> cleaner.feed("Fares rise [1") + cleaner.feed("][9]. Buses too [2].\n\nSour") + cleaner.feed("ces:\n[1] x")
+        'Fares rise [1]. Buses too [2].\n\n'
+    """
+
+    HOLD_LIMIT = 200  # characters: held back longer than this, it is neither
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.held = ""
+        self.stopped = False
+        self.at_line_start = True  # whether ``held`` begins a line
+        self.shown = False  # whether any text was let through (a list of sources comes after the answer)
+
+    def feed(self, delta: str) -> str:
+        """The part of the text so far that can be shown now."""
+        if self.stopped:
+            return ""
+        text = self.held + delta
+        cut = self._safe_end(text)
+        return self._release(text, cut)
+
+    def close(self) -> str:
+        """What is still held back, at the end of the answer."""
+        if self.stopped:
+            return ""
+        text = self.held
+        if self._opens_sources(text, complete=True):
+            return ""
+        return self._release(text, len(text))
+
+    def _release(self, text: str, cut: int) -> str:
+        out, self.held = text[:cut], text[cut:]
+        if out:
+            self.at_line_start = out.endswith("\n")
+            self.shown = self.shown or bool(out.strip())
+        return _expand_markers(out, self.count)
+
+    def _opens_sources(self, text: str, complete: bool, before: str = "") -> bool:
+        """Whether ``text``, a line, opens the model's list of sources (after some answer: what
+        was shown, or ``before`` it in this text)."""
+        line = text.split("\n", 1)[0]
+        if not (self.shown or before.strip()) or not _SOURCES_HEADER.match(line):
+            return False
+        return complete or bool(_SOURCES_FIRST_ITEM.match(line))
+
+    def _safe_end(self, text: str) -> int:
+        lines = text.split("\n")
+        start = 0
+        for i, line in enumerate(lines):
+            begins_line = i > 0 or self.at_line_start
+            last = i == len(lines) - 1
+            if begins_line and self._opens_sources(line, complete=not last, before=text[:start]):
+                self.stopped = True
+                return start
+            if last:
+                break
+            start += len(line) + 1
+        cut = start if (i > 0 or self.at_line_start) and _could_open_sources(lines[-1]) else len(text)
+        bracket = text.rfind("[", 0, cut)
+        if bracket != -1 and "]" not in text[bracket:cut]:
+            cut = bracket
+        cut = len(text[:cut].rstrip(" \t"))  # a space may come before a marker, and go with it
+        return len(text) if len(text) - cut > self.HOLD_LIMIT else cut
+
+
+def _could_open_sources(line: str) -> bool:
+    """Whether an unfinished line may yet become a "Sources:" header."""
+    word = re.sub(r"^[\s#*]*", "", line).lower()
+    return any(header.startswith(word) or word.startswith(header) for header in _SOURCE_HEADERS)
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -102,10 +205,31 @@ def _support(sentence: str, passage: Passage, vector: np.ndarray, passage_vector
     return max(sim_score, overlap / OVERLAP_SUPPORT), best
 
 
+def _plain(sentence: str) -> str:
+    """A sentence without its markers, for comparing the same sentence before and after they are checked."""
+    return " ".join(re.sub(r"\s+([.,;:!?])", r"\1", _SPACED_GROUP.sub("", sentence)).split())
+
+
+def miscited_sentences(text: str, count: int) -> set[str]:
+    """The sentences (without markers) whose every marker points at no passage: claims that cite a
+    source that is not there, checked as unsupported once those markers are gone."""
+    out = set()
+    for start, end in split_sentences(text):
+        groups = _GROUP.findall(text[start:end])
+        if groups and not any(_marker_numbers(g, count) for g in groups):
+            out.add(_plain(text[start:end]))
+    return out
+
+
 def check_support(
-    text: str, passages: Sequence[Passage], embeddings: SentenceTransformerEmbeddings
+    text: str,
+    passages: Sequence[Passage],
+    embeddings: SentenceTransformerEmbeddings,
+    miscited: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[str, list[SupportCheck], dict[int, list[tuple[int, int]]]]:
-    """Check every sentence; returns the text (unsupported sentences marked), the checks, highlights."""
+    """Check every sentence; returns the text (unsupported sentences marked), the checks, highlights.
+
+    A sentence in ``miscited`` (it cited only passages that do not exist) is unsupported."""
     spans = split_sentences(text)
     plain = [_SINGLE_WITH_SPACE.sub("", text[s:e]).strip() for s, e in spans]
     passage_spans = [split_sentences(p.quote) for p in passages]
@@ -126,6 +250,8 @@ def check_support(
         pool = cited or list(range(1, len(passages) + 1))
         scored = {n: _support(sentence, passages[n - 1], vector, per_passage[n - 1]) for n in pool}
         supported_by = [n for n, (score, _) in scored.items() if score >= 1.0]
+        if not cited and _plain(sentence) in miscited:
+            supported_by = []
         best = max((score for score, _ in scored.values()), default=0.0)
         for n in supported_by if cited else []:
             s, e = passage_spans[n - 1][scored[n][1]] if passage_spans[n - 1] else (0, len(passages[n - 1].quote))
@@ -136,8 +262,18 @@ def check_support(
         if not ok:
             marks.append(end)
     for end in sorted(marks, reverse=True):
-        text = f"{text[:end]} {UNSUPPORTED_MARK}{text[end:]}"
+        at = _before_final_stop(text, end)
+        text = f"{text[:at]} {UNSUPPORTED_MARK}{text[at:]}"
     return text, checks, highlights
+
+
+def _before_final_stop(text: str, end: int) -> int:
+    """Where a mark goes in the sentence ending at ``end``: before its full stop (and closing quote),
+    so that it reads as part of that sentence, not the next."""
+    at = len(text[:end].rstrip())
+    while at > 0 and text[at - 1] in "\"'”’)":
+        at -= 1
+    return at - 1 if at > 0 and text[at - 1] in ".!?" else len(text[:end].rstrip())
 
 
 def resolve_citations(
@@ -150,7 +286,8 @@ def resolve_citations(
     checks: list[SupportCheck] = []
     highlights = {n: list(spans) for n, spans in draft.highlights.items()}
     if draft.check_support and passages:
-        text, checks, found = check_support(text, passages, embeddings)
+        miscited = miscited_sentences(draft.text, len(passages))
+        text, checks, found = check_support(text, passages, embeddings, miscited)
         for n, spans in found.items():
             highlights.setdefault(n, []).extend(s for s in spans if s not in highlights.get(n, []))
     citations = [Citation(n, passages[n - 1], highlights.get(n, [])) for n in cited_numbers(text)]

@@ -8,7 +8,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from assistant.answerers import REFUSAL
 from assistant.answerers.chat import ChatModelAnswerer
 from assistant.chain import Answer, answer, stream_answer
-from assistant.citations import UNSUPPORTED_MARK, normalize_markers
+from assistant.citations import UNSUPPORTED_MARK, StreamCleaner, normalize_markers
 from assistant.services import Services
 from tests.fakes import ScriptedChatModel
 
@@ -59,8 +59,9 @@ def test_unsupported_citation_flagged_and_unsupported_sentence_marked(library: S
     assert not checks["also"].supported and checks["also"].unsupported_citations == [1]
     assert not checks["moon"].supported and checks["moon"].cited == []
     assert result.answer.count(UNSUPPORTED_MARK) == 2
-    assert "pistachio harvest until 2040 [1]. " + UNSUPPORTED_MARK in result.answer
-    assert result.answer.endswith("green cheese. " + UNSUPPORTED_MARK)
+    # the mark goes before the full stop: it reads as part of its sentence, not the next
+    assert f"pistachio harvest until 2040 [1] {UNSUPPORTED_MARK}. The moon" in result.answer
+    assert result.answer.endswith(f"green cheese {UNSUPPORTED_MARK}.")
     assert {u.sentence for u in result.unsupported} == {checks["also"].sentence, checks["moon"].sentence}
     assert result.to_dict()["unsupported"][0]["supported"] is False
 
@@ -101,14 +102,54 @@ def test_sources_block_written_by_the_model_is_dropped(library: Services) -> Non
     assert [c.n for c in result.citations] == [1]
 
 
-def test_streaming_yields_deltas_then_the_checked_answer(library: Services) -> None:
-    reply = "Putin proposed storing Iran's enriched uranium in Russia [1][77]."
+def test_a_sentence_citing_only_passages_that_do_not_exist_is_unsupported(library: Services) -> None:
+    reply = "Putin proposed storing Iran's enriched uranium in Russia [1]. Putin will visit Mars in May [9]."
+    use_llm(library, FakeListChatModel(responses=[reply]))
+    result = answer(URANIUM, services=library, answerer="fake")
+    assert result.answer.endswith(f"Putin will visit Mars in May {UNSUPPORTED_MARK}.")
+    [miscited] = result.unsupported
+    assert miscited.sentence == "Putin will visit Mars in May." and miscited.cited == [] and not miscited.supported
+
+
+def test_streaming_yields_deltas_cleaned_as_they_come_then_the_checked_answer(library: Services) -> None:
+    reply = (
+        "Putin proposed storing Iran's enriched uranium in Russia [1][77]. He met [2, 3] envoys.\n\n"
+        "Sources:\n[1] Made-up Times https://evil.example/story"
+    )
     use_llm(library, GenericFakeChatModel(messages=iter([reply])))
     items = list(stream_answer(URANIUM, services=library, answerer="fake"))
     deltas, final = items[:-1], items[-1]
     assert isinstance(final, Answer) and all(isinstance(d, str) for d in deltas)
-    assert len(deltas) > 3 and "".join(deltas) == reply
-    assert final.answer == "Putin proposed storing Iran's enriched uranium in Russia [1]."
+    # what a client joins as it streams: no marker pointing at no passage, no made-up list of sources
+    streamed = "".join(deltas)
+    assert (
+        len(deltas) > 3
+        and streamed.strip() == "Putin proposed storing Iran's enriched uranium in Russia [1]. He met [2][3] envoys."
+    )
+    assert final.answer.startswith("Putin proposed storing Iran's enriched uranium in Russia [1].")
+    assert "evil.example" not in final.answer
+
+
+@pytest.mark.parametrize(
+    ("reply", "shown"),
+    [
+        (
+            "Fares rise [1][9]. Buses [2, 3] too.\n\nSources:\n[1] Fake http://evil.example",
+            "Fares rise [1]. Buses [2][3] too.\n\n",
+        ),
+        ("Fares rise [1].\n**References**\n1. Fake", "Fares rise [1].\n"),
+        ("Fares rise [1].\nSources: [1] Fake", "Fares rise [1].\n"),
+        ("According to the sources [1] fares rise.", "According to the sources [1] fares rise."),  # not a list
+        ("Sources say fares rise [1].", "Sources say fares rise [1]."),
+        ("Fares rise [1].\n* in May\n* in June [2]", "Fares rise [1].\n* in May\n* in June [2]"),
+        ("A tally of [12 votes", "A tally of [12 votes"),
+    ],
+)
+def test_stream_cleaner_shows_what_the_final_answer_keeps(reply: str, shown: str) -> None:
+    for size in (1, 2, 5, len(reply)):  # however the text is cut into deltas
+        cleaner = StreamCleaner(count=3)
+        parts = [reply[i : i + size] for i in range(0, len(reply), size)]
+        assert "".join(cleaner.feed(p) for p in parts) + cleaner.close() == shown
 
 
 def test_follow_up_condensed_by_the_llm(library: Services) -> None:

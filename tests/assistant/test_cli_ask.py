@@ -185,7 +185,7 @@ def test_ask_answerer_option_picks_extractive_or_the_openai_endpoint(library_set
         assert data["answer"].startswith(
             "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1]. He also"
         )
-        assert "[42]" not in data["answer"] and data["answer"].endswith("[unsupported]")
+        assert "[42]" not in data["answer"] and data["answer"].endswith("[unsupported].")
         assert [c["n"] for c in data["citations"]] == [1, 2]
         first = data["citations"][0]
         assert first["title"] == URANIUM_TITLE and first["quote"] == data["passages"][0]["quote"]

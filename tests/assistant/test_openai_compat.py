@@ -7,6 +7,7 @@ from typing import Any
 
 import openai
 import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from openai import OpenAI
 from pydantic import SecretStr
 
@@ -139,7 +140,20 @@ def test_a_failure_mid_stream_reaches_the_client_as_an_error(server: tuple[str, 
     with pytest.raises(openai.APIError, match="mid-answer"):
         for chunk in stream:
             received.append(chunk.choices[0].delta.content or "")
-    assert "".join(received) == "Putin proposed "
+    assert "".join(received) == "Putin proposed"  # a trailing space waits for what follows (a marker?)
+
+
+def test_streamed_content_is_cleaned_as_the_answer_is(server: tuple[str, Services], client: OpenAI) -> None:
+    reply = "Putin proposed storing Iran's enriched uranium in Russia [1][9].\n\nSources:\n[1] Fake http://evil.example"
+    server[1].add_answerer(ChatModelAnswerer(GenericFakeChatModel(messages=iter([reply])), name="raw"))
+    stream = client.chat.completions.create(
+        model="newsdesk",
+        messages=[{"role": "user", "content": "What did Putin offer to do with Iran's uranium?"}],
+        stream=True,
+        extra_body={"answerer": "raw"},
+    )
+    content = "".join(chunk.choices[0].delta.content or "" for chunk in stream)
+    assert content.strip() == "Putin proposed storing Iran's enriched uranium in Russia [1]."
 
 
 def test_the_api_key_is_the_openai_key(library_settings: Settings) -> None:
