@@ -154,9 +154,9 @@ def test_stream_with_an_llm_final_event_carries_the_checked_answer(library: Serv
     events = sse_events(client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True}).text)
     deltas = [data["text"] for name, data in events if name == "delta"]
     assert len(deltas) > 5  # the model's words arrive one by one
-    assert "[42]" in "".join(deltas)  # as the model wrote it...
+    assert "".join(deltas) == reply.replace("[42]", "")  # cleaned as they come: [42] points at no passage
     final = events[-1][1]
-    assert events[-1][0] == "answer" and "[42]" not in final["answer"]  # ...and as checked
+    assert events[-1][0] == "answer" and "[42]" not in final["answer"]
     assert final["answer"].endswith("stored there [1].") and final["answerer"] == "fake"
     assert [c["n"] for c in final["citations"]] == [1]
 
@@ -166,7 +166,7 @@ def test_stream_failure_after_start_is_an_error_event(library: Services) -> None
     client = TestClient(create_app(library))
     question = "What did Putin offer to do with Iran's uranium?"
     events = sse_events(client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True}).text)
-    assert events[0] == ("delta", {"text": "Putin proposed "})
+    assert events[0] == ("delta", {"text": "Putin proposed"})  # the space waits for what follows
     name, data = events[-1]
     assert name == "error" and data["error"]["type"] == "answerer_failed"
     assert "mid-answer" in data["error"]["message"]
