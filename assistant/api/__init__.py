@@ -17,10 +17,13 @@ for adding articles) and answers beyond a few at once queue in order
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException
 
 from assistant.api.articles import articles_router
 from assistant.api.ask import ask_router
@@ -34,6 +37,14 @@ from assistant.services import Services
 __all__ = ["create_app"]
 
 
+def allowed_methods(app: FastAPI, path: str) -> set[str]:
+    """The methods the API serves ``path`` with, read from its OpenAPI description."""
+    for template, operations in app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)), path):
+            return {method.upper() for method in operations}
+    return set()
+
+
 def create_app(services: Services) -> FastAPI:
     """The API over ``services``; it warms them up in the background when it starts."""
     readiness = Readiness(services)
@@ -43,7 +54,7 @@ def create_app(services: Services) -> FastAPI:
         readiness.warm_up_in_background()
         yield
 
-    app = FastAPI(
+    app = FastAPIOffline(  # the docs pages' scripts served from this package, not a CDN: they work offline
         title="newsdesk",
         summary="Ask questions of news articles; answers come with numbered citations.",
         version="0.1.0",
@@ -64,4 +75,14 @@ def create_app(services: Services) -> FastAPI:
     v1.include_router(articles_router())
     v1.include_router(openai_router())
     app.include_router(v1)
+
+    @app.api_route("/v1/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    async def no_such_route(request: Request) -> None:
+        """An API path no route serves: 405 when it exists for other methods, else 404, in the API's
+        error shape (not in the words of the UI, which ``newsdesk serve`` mounts at ``/``)."""
+        allowed = allowed_methods(app, request.url.path)
+        if allowed:
+            raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+        raise HTTPException(404)
+
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -219,9 +220,17 @@ def test_bad_ask_input_is_a_4xx_with_a_message(
     assert_error(client.post("/v1/ask", **kwargs), status, *words)
 
 
-def test_unknown_routes_and_methods_are_json_errors(client: TestClient) -> None:
-    assert_error(client.get("/v1/nothing"), 404, "no such route")
-    assert_error(client.get("/v1/ask"), 405, "GET is not allowed")
+def test_unknown_routes_and_methods_are_json_errors(client: TestClient, library_settings: Settings) -> None:
+    from assistant.serve import create_server_app
+
+    served = TestClient(create_server_app(Services(library_settings)))  # with the UI mounted at /
+    for app in (client, served):
+        assert_error(app.get("/v1/nothing"), 404, "no such route: GET /v1/nothing")
+        assert_error(app.get("/v1/ask"), 405, "GET is not allowed on /v1/ask")
+        assert app.get("/v1/ask").headers["allow"] == "POST"
+        assert_error(app.put("/v1/articles/abc"), 405, "PUT is not allowed")
+        assert app.put("/v1/articles/abc").headers["allow"] == "DELETE, GET"
+    assert served.get("/").status_code == 200  # the UI still answers everything else
 
 
 def test_request_bodies_over_the_limit_are_413(library_settings: Settings) -> None:
@@ -271,7 +280,11 @@ def test_no_key_configured_means_open_routes(client: TestClient) -> None:
 
 
 def test_openapi_docs_list_the_routes(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "cdn." not in docs.text  # the page works offline: its scripts are served here
+    for asset in re.findall(r"""(?:src|href)=["'](/[^"']+\.(?:js|css))""", docs.text):
+        assert client.get(asset).status_code == 200, asset
+    assert len(re.findall(r"""(?:src|href)=["'](/[^"']+\.(?:js|css))""", docs.text)) == 2
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/v1/ask", "/v1/search", "/v1/articles", "/v1/articles/{article_id}", "/v1/chat/completions"):
         assert path in paths
