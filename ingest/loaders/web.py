@@ -100,9 +100,13 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
                     article.source = feed_title or article.source
                     article.url = link
                     yield article
+                continue
             except IngestError as exc:
-                yield LoadFailure(where, f"feed entry's page: {exc}")
-            continue
+                if not text.strip():
+                    yield LoadFailure(where, f"feed entry's page: {exc}")
+                    continue
+                # the summary the feed carries is kept; a later ingest, the page reachable, replaces it
+                logger.warning("feed entry %s: its page failed (%s); stored the feed's summary", link, exc)
         if not text.strip():
             yield LoadFailure(where, "feed entry has no text")
             continue

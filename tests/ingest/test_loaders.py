@@ -220,16 +220,23 @@ def test_url_page_and_feed(tmp_path: Path) -> None:
         <item><title>Full Entry</title><link>{base}/nowhere</link><pubDate>Tue, 17 Jun 2025 08:00:00 GMT</pubDate>
         <description>{"A complete story carried in the feed itself, long enough to stand alone. " * 20}</description></item>
         <item><title>Summary Only Story</title><link>{base}/full</link><pubDate>Wed, 18 Jun 2025 08:00:00 GMT</pubDate>
-        <description>Just a teaser.</description></item></channel></rss>"""
+        <description>Just a teaser.</description></item>
+        <item><title>Page Gone Story</title><link>{base}/gone</link><pubDate>Thu, 19 Jun 2025 08:00:00 GMT</pubDate>
+        <description>The ferry pier reopened on Thursday after repairs.</description></item>
+        <item><title>Nothing At All</title><link>{base}/gone-too</link></item></channel></rss>"""
         routes["/feed.xml"] = Route(feed.encode(), "application/rss+xml")
         page = articles(list(load_source(f"{base}/moved", settings)))
         entries = list(load_source(f"{base}/feed.xml", settings))
     assert page[0].title == "Council Backs the Tram Plan" and page[0].published == date(2025, 6, 17)
     got = articles(entries)
-    assert [a.title for a in got] == ["Full Entry", "Summary Only Story"]
+    assert [a.title for a in got] == ["Full Entry", "Summary Only Story", "Page Gone Story"]
     assert got[0].source == "Test Wire" and got[0].published == date(2025, 6, 17)
     assert "parliament passed the water bill" in got[1].text  # fetched from the entry's page
     assert got[1].published == date(2025, 6, 18)
+    # the page cannot be fetched: the feed's summary is kept; with no summary either, the entry fails
+    assert got[2].text == "The ferry pier reopened on Thursday after repairs." and got[2].url == f"{base}/gone"
+    [failed] = failures(entries)
+    assert failed.source == f"{base}/gone-too" and "feed entry's page" in failed.error and "HTTP 404" in failed.error
 
 
 def test_url_errors_land_in_failures(tmp_path: Path) -> None:
