@@ -16,6 +16,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass
+from datetime import date
 
 import bm25s
 import numpy as np
@@ -24,6 +25,7 @@ from assistant.filters import SearchFilters
 from assistant.records import Passage
 from assistant.store import ChromaStore
 from assistant.terms import QUESTION_WORDS, terms
+from ingest.dates import to_day_number
 
 logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
@@ -190,6 +192,29 @@ class LexicalIndex:
         """A live passage by id, if the index holds it."""
         entry = self._entries.get(chunk_id)
         return entry.passage if entry else None
+
+    def latest(self, n: int, filters: SearchFilters, as_of: date | None = None) -> list[Passage]:
+        """The opening passage of each of the ``n`` newest articles under ``filters``, newest first
+        (dated articles first; with ``as_of``, none dated after it unless there is nothing else)."""
+        self.refresh()
+        leads: dict[str, _Entry] = {}
+        for entry in self._entries.values():
+            p = entry.passage
+            if not filters.accepts(entry.published_day, p.source, p.article_id):
+                continue
+            lead = leads.get(p.article_id)
+            if lead is None or p.start < lead.passage.start:
+                leads[p.article_id] = entry
+        newest = sorted(
+            leads.values(),
+            key=lambda e: (e.published_day is not None, e.published_day or 0, e.passage.title),
+            reverse=True,
+        )
+        if as_of is not None:
+            until = to_day_number(as_of)
+            before = [e for e in newest if e.published_day is None or e.published_day <= until]
+            newest = before or newest
+        return [e.passage for e in newest[:n]]
 
     def known_sources(self) -> list[str]:
         """The distinct sources of live passages."""

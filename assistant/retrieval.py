@@ -23,6 +23,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.config import Settings
+from assistant.digest import is_digest
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.filters import SearchFilters
 from assistant.lexical import LexicalIndex
@@ -102,6 +103,8 @@ class NewsRetriever(BaseRetriever):
         undated = filters.since is None and filters.until is None
         if self.settings.time_filter and undated:
             timeframe = resolve_timeframe(time_text or query, as_of)
+        if is_digest(time_text or query, timeframe.phrase if timeframe else None):
+            return self.latest(query, k, filters, timeframe, as_of)
         if timeframe:
             passages, top = self._search(query, k, filters.with_dates(timeframe.since, timeframe.until))
             coverage = self._coverage(query, passages)
@@ -127,6 +130,26 @@ class NewsRetriever(BaseRetriever):
             top_coverage=coverage,
             relevant=self.relevant(top, coverage),
         )
+
+    def latest(
+        self, query: str, k: int, filters: SearchFilters, timeframe: Timeframe | None, as_of: date
+    ) -> RetrievalResult:
+        """For a question that asks for the news of a time (:mod:`assistant.digest`): the opening
+        passage of each of the ``k`` newest articles in that time (or before ``as_of``), each
+        marked ``signals['digest']``."""
+        notes: list[str] = []
+        scope = filters.with_dates(timeframe.since, timeframe.until) if timeframe else filters
+        passages = self.lexical.latest(k, scope, as_of)
+        if timeframe and not passages:
+            passages = self.lexical.latest(k, filters, as_of)
+            if passages:
+                notes.append(
+                    f"No articles dated {timeframe.since.isoformat()} to {timeframe.until.isoformat()} "
+                    f'("{timeframe.phrase}"); the latest before it instead.'
+                )
+                timeframe = None
+        passages = [replace(p, score=0.0, signals={"digest": 1.0}) for p in passages]
+        return RetrievalResult(query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages))
 
     def relevant(self, top_similarity: float, top_coverage: float) -> bool:
         """True when passages are close enough to the question to answer from: similar in meaning, or

@@ -242,7 +242,11 @@ class ExtractiveAnswerer:
         return chosen
 
     def draft(self, question: str, passages: Sequence[Passage], history: Sequence[Turn]) -> Draft:
-        """Quote the best sentences, each followed by its ``[n]``."""
+        """Quote the best sentences, each followed by its ``[n]``; for a question that asks for the
+        news of a time (retrieval marks its passages ``digest``), each article's headline and
+        opening sentence instead."""
+        if passages and all(p.signals.get("digest") for p in passages):
+            return self.digest(passages)
         candidates = self.candidates(passages)
         if not candidates:
             return Draft(REFUSAL, self.name, refused=True)
@@ -258,6 +262,29 @@ class ExtractiveAnswerer:
         if headline:
             text = f"{headline} [{lead}]\n\n{text}"
         return Draft(text, self.name, highlights=highlights)
+
+    def digest(self, passages: Sequence[Passage]) -> Draft:
+        """One line per article, newest first: its headline, its date, its first sentence, its marker."""
+        lines: list[str] = []
+        highlights: dict[int, list[tuple[int, int]]] = {}
+        for n, p in enumerate(passages, start=1):
+            title = neutralize_markers(_SITE_SUFFIX.sub("", p.title or "").strip() or "(untitled)")
+            dated = f"{title} ({p.published_at})" if p.published_at else title
+            opening = next(
+                (
+                    (start, end)
+                    for start, end in split_sentences(p.quote)
+                    if len(p.quote[start:end].split()) >= 4 and _quotable(p.quote[start:end])
+                ),
+                None,
+            )
+            if opening is None:
+                lines.append(f"{dated} [{n}]")
+                continue
+            start, end = opening
+            lines.append(f"{dated}: {neutralize_markers(p.quote[start:end])} [{n}]")
+            highlights[n] = [(p.start + start, p.start + end)]
+        return Draft("\n\n".join(lines), self.name, highlights=highlights)
 
     def headline(self, passage: Passage, chosen: Sequence[Candidate]) -> str | None:
         """The title of ``passage``'s article (the one quoted first), to open the answer with: the story

@@ -1,0 +1,81 @@
+"""Questions that ask for the news of a time ("What happened this week?") get the newest articles' headlines."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.chain import answer
+from assistant.digest import is_digest
+from assistant.services import Services
+
+
+@pytest.mark.parametrize(
+    ("question", "time_phrase"),
+    [
+        ("What happened this week?", "this week"),
+        ("What's the latest news?", None),
+        ("Give me a summary of today's news", "today"),
+        ("Catch me up on the news", None),
+        ("Any news from yesterday?", "yesterday"),
+        ("What are the top stories in June?", "in june"),
+    ],
+)
+def test_questions_that_ask_for_the_news_of_a_time(question: str, time_phrase: str | None) -> None:
+    assert is_digest(question, time_phrase)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What happened to the ferry this week?",  # a topic
+        "What did the council decide this week?",
+        "Any updates on the tram line?",
+        "Why?",  # asks for nothing news-like
+        "Who carried the letter?",
+    ],
+)
+def test_questions_about_something_are_not_digests(question: str) -> None:
+    assert not is_digest(question, "this week")
+
+
+def test_what_happened_this_week_lists_that_weeks_articles_newest_first(library: Services) -> None:
+    result = answer("What happened this week?", as_of="2025-06-23", services=library)
+    assert not result.refused and result.date_range == {"since": "2025-06-17", "until": "2025-06-23"}
+    dates = [p.published_at for p in result.passages]
+    assert dates == sorted(dates, reverse=True) and all("2025-06-17" <= d <= "2025-06-23" for d in dates)
+    that_week = [r for r in library.store.list_articles() if "2025-06-17" <= (r.published_at or "") <= "2025-06-23"]
+    n = len(that_week)  # five examples, and the seed article when the library holds it
+    assert len({p.article_id for p in result.passages}) == len(result.passages) == n  # one passage per article
+    lines = result.answer.split("\n\n")
+    assert lines[-1] == (
+        "Riverside Council Approves Tram Line to the Northern Suburbs (2025-06-17): Riverside's city council voted "
+        f"9 to 4 on Tuesday to build a tram line from the central station to the northern suburbs, ending a decade "
+        f"of debate. [{n}]"
+    )
+    assert [int(re.findall(r"\[(\d+)\]$", line)[0]) for line in lines] == list(range(1, n + 1))
+    assert [c.n for c in result.citations] == list(range(1, n + 1))
+    tram = result.citations[-1]
+    text = library.store.get_article_text(tram.passage.article_id)
+    start, end = tram.highlights[0]
+    assert text[start:end].startswith("Riverside's city council voted 9 to 4")  # the quoted opening, located
+
+
+def test_the_latest_news_and_an_empty_week(library: Services) -> None:
+    latest = answer("What's the latest news?", as_of="2025-06-30", services=library)
+    newest = max(r.published_at or "" for r in library.store.list_articles())
+    assert latest.passages[0].published_at == newest and latest.date_range is None
+    assert len(latest.passages) == library.settings.k
+
+    quiet = answer("What happened this week?", as_of="2025-09-01", services=library)
+    assert quiet.notes == ['No articles dated 2025-08-26 to 2025-09-01 ("this week"); the latest before it instead.']
+    assert quiet.passages[0].published_at == newest and not quiet.refused
+
+    only = answer("What happened this week?", as_of="2025-06-23", source="Nowhere Gazette", services=library)
+    assert only.refused  # nothing from that source at all
+
+
+def test_a_question_about_something_is_answered_as_before(library: Services) -> None:
+    result = answer("What happened to the tram line this week?", as_of="2025-06-23", services=library)
+    assert "Tram Line" in result.answer.split("\n\n")[0] and len(result.answer.split("\n\n")) == 2
