@@ -87,16 +87,16 @@ class AskRequest:
     answerer: str | None = None
 
 
-def _validate(request: AskRequest, services: Services) -> tuple[AskRequest, date]:
+def _validate(request: AskRequest, services: Services, what: str = "question") -> tuple[AskRequest, date]:
     question = (request.question or "").strip()
     if not question:
-        raise InvalidRequestError("the question is empty")
+        raise InvalidRequestError(f"the {what} is empty")
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidRequestError(
-            f"the question is too long: {len(question):,} characters, the limit is {MAX_QUESTION_CHARS:,}"
+            f"the {what} is too long: {len(question):,} characters, the limit is {MAX_QUESTION_CHARS:,}"
         )
     if not any(ch.isalnum() for ch in question):
-        raise InvalidRequestError("the question has no words in it")
+        raise InvalidRequestError(f"the {what} has no words in it")
     if request.k is not None and not 1 <= int(request.k) <= 100:
         raise InvalidRequestError(f"k must be between 1 and 100, got {request.k}")
     as_of = request.as_of
@@ -304,7 +304,7 @@ def search(
 ) -> RetrievalResult:
     """The ranked passages for a query (no answer)."""
     services = services or get_services()
-    request, as_of_date = _validate(AskRequest(question=query, k=k, as_of=as_of), services)
+    request, as_of_date = _validate(AskRequest(question=query, k=k, as_of=as_of), services, what="query")
     retriever = services.retriever
     filters = parse_filters(since, until, source, None, retriever.lexical.known_sources())
     return retriever.retrieve(request.question, k=k or services.settings.k, filters=filters, as_of=as_of_date)

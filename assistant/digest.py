@@ -19,7 +19,40 @@ from assistant.terms import QUESTION_WORDS, terms
 
 # Words that ask for news in general (as ``terms`` stems them), and requests around them.
 _GENERAL = frozenset(
-    ["happen", "latest", "news", "new", "top", "stori", "headlin", "summari", "summar", "updat", "recent", "brief", "briefli", "catch", "give", "tell", "show", "list", "anyth", "els", "go", "on", "day", "week", "month", "year", "today", "tonight", "yesterday", "overview", "roundup", "round"]
+    [
+        "happen",
+        "latest",
+        "news",
+        "new",
+        "top",
+        "stori",
+        "headlin",
+        "summari",
+        "summar",
+        "updat",
+        "recent",
+        "brief",
+        "briefli",
+        "catch",
+        "give",
+        "tell",
+        "show",
+        "list",
+        "anyth",
+        "els",
+        "go",
+        "on",
+        "day",
+        "week",
+        "month",
+        "year",
+        "today",
+        "tonight",
+        "yesterday",
+        "overview",
+        "roundup",
+        "round",
+    ]
 )
 _ASKS_FOR_NEWS = re.compile(
     r"\b(?:news|happen\w*|latest|new|headlines?|stor(?:y|ies)|summar\w*|updates?|recent\w*|brief\w*|catch (?:me )?up|"

@@ -149,7 +149,9 @@ class NewsRetriever(BaseRetriever):
                 )
                 timeframe = None
         passages = [replace(p, score=0.0, signals={"digest": 1.0}) for p in passages]
-        return RetrievalResult(query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages))
+        return RetrievalResult(
+            query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages)
+        )
 
     def relevant(self, top_similarity: float, top_coverage: float) -> bool:
         """True when passages are close enough to the question to answer from: similar in meaning, or

@@ -87,15 +87,15 @@ def serve(
 ) -> None:
     """Warm up, bind, ``announce`` the URL, then serve the API and the UI until interrupted."""
     check_bind_address(host, services.settings, allow_public)
-    app = create_server_app(services)
-    readiness: Readiness = app.state.readiness
-    status("loading the embedding model and the indexes…")
-    readiness.warm_up()
-    sock = bind_socket(host, port)
-    url = url_of(sock)
-    announce(f"newsdesk is serving on {url}\n  chat UI:  {url}/\n  API docs: {url}/docs\nCtrl+C stops it.")
-    config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "info", timeout_graceful_shutdown=5)
+    sock = bind_socket(host, port)  # first: a port in use is said at once, not after the warm-up
     try:
+        app = create_server_app(services)
+        readiness: Readiness = app.state.readiness
+        status("loading the embedding model and the indexes…")
+        readiness.warm_up()
+        url = url_of(sock)
+        announce(f"newsdesk is serving on {url}\n  chat UI:  {url}/\n  API docs: {url}/docs\nCtrl+C stops it.")
+        config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "info", timeout_graceful_shutdown=5)
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()

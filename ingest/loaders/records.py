@@ -81,12 +81,17 @@ def _records(value: Any) -> list[Any]:
     raise IngestError(f"expected an article object or a list of them, got {type(value).__name__}")
 
 
+def _reason(exc: json.JSONDecodeError) -> str:
+    """The parser's reason, without the " at" some of them end in ("Invalid control character at")."""
+    return exc.msg.removesuffix(" at")
+
+
 def load_json(data: bytes, origin: str, settings: Settings) -> Iterator[Article | LoadFailure]:
     """Articles from a .json file; a bad record fails alone."""
     try:
         value = json.loads(decode_text(data))
     except json.JSONDecodeError as exc:
-        raise IngestError(f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+        raise IngestError(f"malformed JSON: {_reason(exc)} at line {exc.lineno} column {exc.colno}") from exc
     except RecursionError as exc:
         raise IngestError("malformed JSON: nested too deeply to read") from exc
     except ValueError as exc:  # a number of more than 4,300 digits
@@ -125,7 +130,7 @@ def load_jsonl(data: bytes, origin: str, settings: Settings) -> Iterator[Article
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield from failures.add(where, f"malformed JSON line: {exc.msg} at column {exc.colno}")
+            yield from failures.add(where, f"malformed JSON line: {_reason(exc)} at column {exc.colno}")
             continue
         except RecursionError:
             yield from failures.add(where, "malformed JSON line: nested too deeply to read")

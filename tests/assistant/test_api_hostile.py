@@ -67,7 +67,7 @@ HOSTILE_REQUESTS: list[tuple[str, Any, int, str]] = [
     ("ask", {"question": "?!.,;:—…" * 20}, 400, "no words"),
     ("ask", {"question": "\x00\x01\u202e\u200b"}, 400, "no words"),
     ("ask", {"question": "\ud800\udfff"}, 400, "no words"),
-    ("search", {"query": ""}, 400, "empty"),
+    ("search", {"query": ""}, 400, "the query is empty"),
     ("search", {"query": "x" * 100_000}, 400, "too long"),
     ("search", {"query": "!!!???"}, 400, "no words"),
     ("chat/completions", chat(""), 400, "empty"),

@@ -10,7 +10,8 @@ from assistant.api.security import check_bind_address, is_loopback
 from assistant.cli import app
 from assistant.config import Settings
 from assistant.errors import ConfigError
-from assistant.serve import bind_socket, url_of
+from assistant.serve import bind_socket, serve, url_of
+from assistant.services import Services
 
 runner = CliRunner()
 
@@ -55,6 +56,17 @@ def test_a_taken_port_is_a_clear_error() -> None:
             bind_socket("127.0.0.1", port)
     finally:
         first.close()
+
+
+def test_a_taken_port_is_said_before_the_models_load(settings: Settings) -> None:
+    first = bind_socket("127.0.0.1", 0)
+    said: list[str] = []
+    try:
+        with pytest.raises(ConfigError, match="cannot listen on"):
+            serve(Services(settings), "127.0.0.1", first.getsockname()[1], status=said.append)
+    finally:
+        first.close()
+    assert said == []  # no "loading the embedding model..." first: the error comes at once
 
 
 @pytest.mark.parametrize("port", ["65536", "188132", "-1"])

@@ -191,11 +191,13 @@ def test_malformed_jsonl_line_fails_alone(tmp_path: Path, settings: Settings) ->
     path = tmp_path / "mixed.jsonl"
     path.write_text(
         '{"title": "Good", "text": "Fine."}\n{not json}\n{"title": "No text"}\n{"title": "Also good", "text": "Ok."}\n'
+        '{"title": "Tab", "text": "a\tb"}\n'
     )
     items = load(path, settings)
     assert [a.title for a in articles(items)] == ["Good", "Also good"]
-    assert [f.source for f in failures(items)] == [f"{path}:2", f"{path}:3"]
+    assert [f.source for f in failures(items)] == [f"{path}:2", f"{path}:3", f"{path}:5"]
     assert "malformed JSON line" in failures(items)[0].error
+    assert failures(items)[2].error == "malformed JSON line: Invalid control character at column 28"
 
 
 def test_missing_path(settings: Settings) -> None:
