@@ -60,6 +60,43 @@ def _header_lines(text: str) -> tuple[dict[str, Any], str]:
     return fields, "\n".join(lines[consumed:])
 
 
+_BYLINE = re.compile(r"^\W*by\s+(.+?)\W*$", re.I)
+_NAME = re.compile(
+    r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|der|den|di|du|van|von|da|del|la|le|bin|al))*\s+[A-Z][\w.'’-]+"
+)
+_ROLE = re.compile(
+    r"\b(?:writer|reporter|correspondent|editor|staff|press|news|times|post|desk|wire|contributor)\b", re.I
+)
+
+
+def byline(body: str) -> tuple[list[str], str]:
+    """Authors from a "By Jane Doe and John Roe" line among the first lines of an article, and the
+    text without that line; no authors and the text as it was when there is none.
+
+        >>> byline("By Kevin Aldridge, Staff Writer\n\nThe council met.")
+        (['Kevin Aldridge'], '\nThe council met.')
+    """
+    lines = body.split("\n")
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > 3:
+            break
+        match = _BYLINE.match(line.strip())
+        if not match or len(line.split()) > 14:
+            continue
+        names = [
+            part.strip()
+            for part in re.split(r"[,|&]|\band\b", match.group(1))
+            if _NAME.fullmatch(part.strip()) and not _ROLE.search(part)
+        ]
+        if names:
+            return names, "\n".join(lines[:i] + lines[i + 1 :])
+    return [], body
+
+
 def markdown_to_text(text: str) -> str:
     """Readable text from Markdown: headings, links, images and emphasis reduced to their words."""
     text = _MD_IMAGE.sub(r"\1", text)
@@ -81,6 +118,8 @@ def load_text(data: bytes, origin: str, settings: Settings) -> Iterator[Article]
     if is_markdown:
         body = markdown_to_text(body)
     meta = metadata_from(fields)
+    if not meta["authors"]:
+        meta["authors"], body = byline(body)
     if not meta["title"]:
         stripped = body.strip()
         first, _, rest = stripped.partition("\n")

@@ -255,3 +255,30 @@ def test_loopback_urls_refused_unless_allowed(settings: Settings) -> None:
     with serve_routes({"/page": Route(PAGE)}) as base:
         [refused] = failures(list(load_source(f"{base}/page", settings)))
     assert "refusing to fetch" in refused.error and "NEWSDESK_FETCH_ALLOW_HOSTS" in refused.error
+
+
+@pytest.mark.parametrize(
+    ("opening", "authors"),
+    [
+        ("By Kevin Aldridge, Staff Writer", ["Kevin Aldridge"]),
+        ("*By Jane Doe and John Roe*", ["Jane Doe", "John Roe"]),
+        ("By Anna van der Berg | Harbour Post", ["Anna van der Berg"]),
+    ],
+)
+def test_a_byline_names_the_authors_and_leaves_the_text(
+    tmp_path: Path, settings: Settings, opening: str, authors: list[str]
+) -> None:
+    path = tmp_path / "story.md"
+    path.write_text(
+        f"# Harbour Board Votes on Fees\n\n{opening}\n\nThe harbour board voted on Monday to raise mooring fees.\n"
+    )
+    [article] = articles(load(path, settings))
+    assert article.authors == authors and article.title == "Harbour Board Votes on Fees"
+    assert article.text.strip() == "The harbour board voted on Monday to raise mooring fees."
+
+
+def test_a_sentence_starting_with_by_is_not_a_byline(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "story.txt"
+    path.write_text("Title: Fees Rise\n\nBy the end of the meeting, the board had raised fees.\n")
+    [article] = articles(load(path, settings))
+    assert article.authors == [] and article.text.strip().startswith("By the end of the meeting")
