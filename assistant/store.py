@@ -37,7 +37,6 @@ from assistant.records import ArticleRecord, Passage
 logger = logging.getLogger(__name__)
 
 REVISION_ID = "__revision__"
-REOPEN_GRACE_SECONDS = 30.0  # how long reads may go on on a replaced embedded client before it stops
 _PAGE = 2000
 
 
@@ -141,17 +140,15 @@ class ChromaStore:
 
     def _reopen(self) -> None:
         """A fresh embedded client, whose vector index holds what other processes wrote. The old
-        one is stopped a little later, once the reads already running on it are done."""
+        one is left to whatever still holds it (reads running on it, another store of this process)
+        and freed with its last user: stopping it would break those (80 reopens in a row level off
+        at about 140 MB over a fresh client's memory)."""
         from chromadb.api.shared_system_client import SharedSystemClient
 
         with self._lock:
-            old = SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
+            SharedSystemClient._identifier_to_system.pop(str(self.settings.chroma_path), None)
             self._client = open_client(self.settings)
             self._open_collections()
-        if old is not None:
-            timer = threading.Timer(REOPEN_GRACE_SECONDS, old.stop)
-            timer.daemon = True
-            timer.start()
         logger.info("chroma: reopened the embedded store to see another process's writes")
 
     # ---- records -------------------------------------------------------------------

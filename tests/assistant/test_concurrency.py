@@ -287,3 +287,19 @@ def test_a_running_process_answers_from_what_another_process_ingests(services: S
     assert other.returncode == 0, other.stderr
     assert "45,000" not in answer(question, services=services).answer
     assert "320,000 dollars" in answer("How much did the dog park cost?", services=services).answer
+
+
+def test_two_services_of_one_process_on_one_store_both_see_each_others_writes(
+    services: Services, tmp_path: Path
+) -> None:
+    """One process, two handles on one store (the eval beside the library, a test beside a server):
+    a write through one reopens the other's embedded client, and neither stops working."""
+    (tmp_path / "dog-park.md").write_text(DOG_PARK, encoding="utf-8")
+    (tmp_path / "library-hours.md").write_text(LIBRARY_HOURS, encoding="utf-8")
+    other = Services(services.settings)
+    services.ingest([str(tmp_path / "dog-park.md")])
+    assert "320,000 dollars" in answer("How much did the dog park cost?", services=other).answer
+    other.ingest([str(tmp_path / "library-hours.md")])
+    for handle in (services, other):
+        assert "45,000 dollars" in answer("How much do the longer library hours cost?", services=handle).answer
+        assert "320,000 dollars" in answer("How much did the dog park cost?", services=handle).answer
