@@ -23,19 +23,16 @@ import numpy as np
 
 from assistant.answerers.base import Draft
 from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.guard import SOURCE_LIST_WORDS, opens_sources_list
 from assistant.records import Passage
 from assistant.terms import terms
 from ingest.chunking import split_sentences
 
-_GROUP = re.compile(r"\[\s*(\d+(?:\s*(?:[,;]|-|–|and)\s*\d+)*)\s*\]")
-_SPACED_GROUP = re.compile(r"([ \t]*)\[\s*(\d+(?:\s*(?:[,;]|-|–|and)\s*\d+)*)\s*\]")
-_SOURCE_HEADERS = ("sources", "references", "citations")
-# A line that opens the model's own list of sources: "Sources:", "**References**", "## Citations".
-_SOURCES_HEADER = re.compile(
-    r"(?i)^\s*(?:#+\s*)?(?:\*\*)?(?:sources|references|citations)(?:\*\*)?\s*:?\s*(?:\*\*)?\s*(?:$|\[|\d|-|\*)"
-)
-_SOURCES_FIRST_ITEM = re.compile(r"(?i)^.*?(?:sources|references|citations)\W*\s*(?:\[\d|\d+[.)])")
-_LINE_START = re.compile(r"(?:^|(?<=\n))", re.M)
+_GROUP_BODY = r"\[\s*(\d+(?:\s*(?:[,;]|-|–|and)\s*\d+)*)\s*\]"  # "[1]", "[1, 2]", "[2-3]", "[1 and 3]"
+_GROUP = re.compile(_GROUP_BODY)
+_SPACED_GROUP = re.compile(r"([ \t]*)" + _GROUP_BODY)  # with the space before it
+# "Sources: [1] ..." on one line: the list has begun before the line ends.
+_SOURCES_FIRST_ITEM = re.compile(rf"(?i)^.*?(?:{'|'.join(SOURCE_LIST_WORDS)})\W*\s*(?:\[\d|\d+[.)])")
 _SINGLE = re.compile(r"\[(\d+)\]")
 _SINGLE_WITH_SPACE = re.compile(r"\s*\[\d+\]")  # removed with its marker: "winter [1]." -> "winter."
 UNSUPPORTED_MARK = "[unsupported]"
@@ -160,7 +157,7 @@ class StreamCleaner:
         """Whether ``text``, a line, opens the model's list of sources (after some answer: what
         was shown, or ``before`` it in this text)."""
         line = text.split("\n", 1)[0]
-        if not (self.shown or before.strip()) or not _SOURCES_HEADER.match(line):
+        if not (self.shown or before.strip()) or not opens_sources_list(line):
             return False
         return complete or bool(_SOURCES_FIRST_ITEM.match(line))
 
@@ -187,7 +184,7 @@ class StreamCleaner:
 def _could_open_sources(line: str) -> bool:
     """Whether an unfinished line may yet become a "Sources:" header."""
     word = re.sub(r"^[\s#*]*", "", line).lower()
-    return any(header.startswith(word) or word.startswith(header) for header in _SOURCE_HEADERS)
+    return any(header.startswith(word) or word.startswith(header) for header in SOURCE_LIST_WORDS)
 
 
 def cited_numbers(text: str) -> list[int]:

@@ -30,7 +30,12 @@ _INJECTION = re.compile(
 )
 _MARKER = re.compile(r"\[(\s*\d+(?:\s*[,;\-–]\s*\d+)*\s*)\]")
 _FENCE = re.compile(r"<<<|>>>")
-_SOURCES_BLOCK = re.compile(r"(?ims)^\s*(?:#+\s*)?(?:\*\*)?(?:sources|references|citations)(?:\*\*)?\s*:?.*\Z")
+SOURCE_LIST_WORDS = ("sources", "references", "citations")
+# A line that opens a model's own list of sources: "Sources:", "**References**", "## Citations",
+# "Sources: [1] ..."; not a sentence that starts with the word ("Sources say the vote ...").
+_SOURCES_HEADER = re.compile(
+    rf"(?i)^\s*(?:#+\s*)?(?:\*\*)?(?:{'|'.join(SOURCE_LIST_WORDS)})(?:\*\*)?\s*:?\s*(?:\*\*)?\s*(?:$|\[|\d|-|\*)"
+)
 
 
 def looks_like_injection(sentence: str) -> bool:
@@ -56,15 +61,17 @@ def sanitize_passage(text: str) -> str:
     return _FENCE.sub("", neutralize_markers("".join(kept)))
 
 
+def opens_sources_list(line: str) -> bool:
+    """Whether ``line`` opens a list of sources ("Sources:", "**References**", "Sources: [1] ...")."""
+    return bool(_SOURCES_HEADER.match(line))
+
+
 def strip_sources_block(answer: str) -> str:
-    """Drop a trailing 'Sources:' / 'References:' section the model wrote itself."""
+    """Drop a trailing 'Sources:' / 'References:' section the model wrote itself (from the first
+    line after the answer's first that opens one)."""
     lines = answer.split("\n")
     for i, line in enumerate(lines):
-        if (
-            i > 0
-            and _SOURCES_BLOCK.match("\n".join(lines[i:]))
-            and re.match(r"(?i)^\s*(?:#+\s*)?(?:\*\*)?(?:sources|references|citations)\b", line)
-        ):
+        if i > 0 and opens_sources_list(line):
             return "\n".join(lines[:i]).rstrip()
     return answer
 

@@ -12,6 +12,7 @@ near-duplicates dropped, each followed by its marker.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -109,7 +110,7 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
     if kind == "reason":
         return bool(_REASON.search(sentence))
     if kind == "place":
-        return bool(places_in(sentence) - places_in(question))
+        return bool(places_in(sentence) - _asked_places(question))
     if kind == "title":
         asked = question.lower()
         return any(title.lower() not in asked for title in _QUOTED_TITLE.findall(sentence))
@@ -187,8 +188,7 @@ class ExtractiveAnswerer:
             freshness = passage.signals.get("freshness", 0.0)
             for start, end in split_sentences(passage.quote):
                 sentence = passage.quote[start:end]
-                n_words = len(sentence.split())
-                if n_words < 4 or n_words > 90 or not _quotable(sentence):
+                if not _quotable(sentence):
                     continue
                 out.append(
                     Candidate(
@@ -270,14 +270,7 @@ class ExtractiveAnswerer:
         for n, p in enumerate(passages, start=1):
             title = neutralize_markers(_SITE_SUFFIX.sub("", p.title or "").strip() or "(untitled)")
             dated = f"{title} ({p.published_at})" if p.published_at else title
-            opening = next(
-                (
-                    (start, end)
-                    for start, end in split_sentences(p.quote)
-                    if len(p.quote[start:end].split()) >= 4 and _quotable(p.quote[start:end])
-                ),
-                None,
-            )
+            opening = next(((s, e) for s, e in split_sentences(p.quote) if _quotable(p.quote[s:e])), None)
             if opening is None:
                 lines.append(f"{dated} [{n}]")
                 continue
@@ -307,9 +300,18 @@ class ExtractiveAnswerer:
         yield draft
 
 
+@functools.lru_cache(maxsize=64)
+def _asked_places(question: str) -> frozenset[str]:
+    """The places a question names, found once for all the sentences scored against it."""
+    return frozenset(places_in(question))
+
+
 def _quotable(sentence: str) -> bool:
-    """Whether a sentence can stand as part of an answer: not a link or a credit line (it holds a
-    web address), not a question or a lead-in to what follows ("... include:"), not an instruction."""
+    """Whether a sentence can stand as part of an answer: 4 to 90 words, not a link or a credit line
+    (it holds a web address), not a question or a lead-in to what follows ("... include:"), not an
+    instruction."""
+    if not 4 <= len(sentence.split()) <= 90:
+        return False
     if _URL.search(sentence) or sentence.rstrip(" \"'”’)").endswith(("?", ":")):
         return False
     return not looks_like_injection(sentence)

@@ -9,6 +9,7 @@ from assistant.answerers import REFUSAL
 from assistant.answerers.chat import ChatModelAnswerer
 from assistant.chain import Answer, answer, stream_answer
 from assistant.citations import UNSUPPORTED_MARK, StreamCleaner, normalize_markers
+from assistant.guard import strip_sources_block
 from assistant.services import Services
 from tests.fakes import ScriptedChatModel
 
@@ -177,3 +178,17 @@ def test_malformed_history_is_a_clear_error(library: Services, bad: list) -> Non
 
     with pytest.raises(InvalidRequestError):
         answer("What did Putin offer?", history=bad, services=library)
+
+
+@pytest.mark.parametrize(
+    ("reply", "kept"),
+    [
+        ("Fares rise [1].\n\nSources:\n[1] Fake", "Fares rise [1]."),
+        ("Fares rise [1].\n**References**\n1. Fake", "Fares rise [1]."),
+        ("Fares rise [1].\nSources say buses will too [2].", "Fares rise [1].\nSources say buses will too [2]."),
+    ],
+)
+def test_the_final_answer_drops_the_same_lists_of_sources_the_stream_holds_back(reply: str, kept: str) -> None:
+    assert strip_sources_block(reply) == kept
+    cleaner = StreamCleaner(count=3)
+    assert (cleaner.feed(reply) + cleaner.close()).rstrip() == kept
