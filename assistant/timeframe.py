@@ -61,9 +61,14 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
         return lambda m: (since, until)
 
     last_month_end = as_of.replace(day=1) - timedelta(days=1)
+    monday = as_of - timedelta(days=as_of.weekday())  # this calendar week's Monday
     return [
         (re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b"), fixed(as_of, as_of)),
         (re.compile(r"\byesterday\b|\blast night\b"), fixed(as_of - timedelta(days=1), as_of)),
+        (
+            re.compile(r"\blast weekend\b|\bthe weekend before\b|\bprevious weekend\b"),
+            fixed(monday - timedelta(days=2), monday - timedelta(days=1)),
+        ),
         (
             re.compile(r"\b(?:this|the past|the last|past) weekend\b"),
             lambda m: (_last_weekday(as_of, 5, True), _last_weekday(as_of, 5, True) + timedelta(days=1)),
@@ -78,7 +83,7 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
         ),
         (
             re.compile(r"\blast week\b|\bthe week before\b|\bprevious week\b"),
-            fixed(as_of - timedelta(days=13), as_of - timedelta(days=7)),
+            fixed(monday - timedelta(days=7), monday - timedelta(days=1)),
         ),
         (
             re.compile(r"\bthis week\b|\bthe past week\b|\bthe last week\b|\bpast seven days\b|\bthis past week\b"),

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,7 +11,9 @@ AS_OF = date(2023, 1, 6)  # a Friday
     ("question", "since", "until"),
     [
         ("What happened this week?", date(2022, 12, 31), date(2023, 1, 6)),
-        ("Who resigned last week?", date(2022, 12, 24), date(2022, 12, 30)),
+        ("Who resigned last week?", date(2022, 12, 26), date(2023, 1, 1)),
+        ("What was said the previous week?", date(2022, 12, 26), date(2023, 1, 1)),
+        ("Who won last weekend?", date(2022, 12, 31), date(2023, 1, 1)),
         ("What did the mayor say yesterday?", date(2023, 1, 5), date(2023, 1, 6)),
         ("What was decided today?", date(2023, 1, 6), date(2023, 1, 6)),
         ("What happened last month in Congress?", date(2022, 12, 1), date(2022, 12, 31)),
@@ -43,3 +45,25 @@ def test_since_monday_on_a_monday_is_today() -> None:
     monday = date(2023, 1, 2)
     timeframe = resolve_timeframe("What changed since Monday?", monday)
     assert timeframe is not None and timeframe.since == timeframe.until == monday
+
+
+@pytest.mark.parametrize(
+    ("as_of", "since", "until"),
+    [
+        (date(2023, 1, 2), date(2022, 12, 26), date(2023, 1, 1)),  # a Monday: the whole week just ended
+        (date(2023, 1, 4), date(2022, 12, 26), date(2023, 1, 1)),  # a Wednesday
+        (date(2023, 1, 8), date(2022, 12, 26), date(2023, 1, 1)),  # a Sunday: not the week ending today
+    ],
+)
+def test_last_week_is_the_calendar_week_before_this_one(as_of: date, since: date, until: date) -> None:
+    timeframe = resolve_timeframe("What happened last week?", as_of)
+    assert timeframe is not None and (timeframe.since, timeframe.until) == (since, until)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "saturday"),
+    [(date(2023, 1, 4), date(2022, 12, 31)), (date(2023, 1, 7), date(2022, 12, 31)), (date(2023, 1, 8), date(2022, 12, 31))],
+)
+def test_last_weekend_is_the_one_before_this_week(as_of: date, saturday: date) -> None:
+    timeframe = resolve_timeframe("Who won the race last weekend?", as_of)
+    assert timeframe is not None and (timeframe.since, timeframe.until) == (saturday, saturday + timedelta(days=1))
