@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import calendar
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import feedparser
 
@@ -20,6 +21,8 @@ from ingest.loaders.html import html_to_text, load_html
 logger = logging.getLogger(__name__)
 
 _FULL_TEXT_WORDS = 150  # a feed entry with fewer words than this carries only a summary
+_LISTING_TITLE = re.compile(r"^\s*(?:index of|directory listing for)\s+/", re.I)  # Apache, nginx, python -m http.server
+MAX_LISTING_DEPTH = 5  # folders below a listed folder, as ``ingest DIR/`` takes subfolders
 
 
 def is_url(spec: str) -> bool:
@@ -43,25 +46,109 @@ def _kind(content_type: str, body: bytes) -> str:
     return "html"
 
 
-def load_url(url: str, settings: Settings) -> Iterator[Article | LoadFailure]:
-    """Fetch a URL and load it as a page, a feed, JSON or text by its content type."""
-    from ingest.loaders import load_bytes
+def listing_links(body: bytes, url: str) -> list[str] | None:
+    """The links of a web server's folder listing ("Index of /news/") that lead below it, in page
+    order; None when the page is not such a listing."""
+    from lxml import etree
+    from lxml import html as lxml_html
 
+    try:
+        root = lxml_html.document_fromstring(body)
+    except (etree.ParserError, ValueError):
+        return None
+    title = root.findtext(".//title") or root.findtext(".//h1") or ""
+    if not _LISTING_TITLE.match(title):
+        return None
+    base = urlsplit(url)
+    folder = base.path if base.path.endswith("/") else base.path.rsplit("/", 1)[0] + "/"
+    links: list[str] = []
+    for anchor in root.iter("a"):
+        parts = urlsplit(urljoin(url, anchor.get("href") or ""))
+        if (parts.scheme, parts.netloc) != (base.scheme, base.netloc) or not parts.path.startswith(folder):
+            continue  # the parent folder, column-sorting links ("?C=N;O=D"), other sites
+        link = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        if parts.path != folder and link not in links:
+            links.append(link)
+    return links
+
+
+def _load_listing(
+    url: str, links: list[str], settings: Settings, depth: int, seen: set[str]
+) -> Iterator[Article | LoadFailure]:
+    """Every article file a folder listing links to, by extension, and the folders below it,
+    as a local folder is read; other links (images, archives) are passed over."""
+    from ingest.loaders import EXTENSIONS, kind_for_name
+
+    files = [link for link in links if kind_for_name(urlsplit(link).path)]
+    folders = [link for link in links if link.endswith("/")]
+    if not files and not folders:
+        yield LoadFailure(
+            url, f"a folder listing with no supported files (extensions: {', '.join(sorted(EXTENSIONS))})"
+        )
+    for link in files:
+        yield from _load_fetched(link, settings, kind_for_name(urlsplit(link).path))
+    for link in folders:
+        if link in seen:
+            continue
+        seen.add(link)
+        if depth >= MAX_LISTING_DEPTH:
+            yield LoadFailure(link, f"not read: folders deeper than {MAX_LISTING_DEPTH} below {url}")
+            continue
+        yield from _load_page(link, settings, depth + 1, seen)
+
+
+def load_url(url: str, settings: Settings) -> Iterator[Article | LoadFailure]:
+    """Fetch a URL and load it as a page, a feed, JSON or text by its content type; a web server's
+    folder listing loads the article files it lists, as a local folder does."""
+    yield from _load_page(url, settings, 0, {url})
+
+
+def _load_page(url: str, settings: Settings, depth: int, seen: set[str]) -> Iterator[Article | LoadFailure]:
     try:
         fetched = fetch_url(url, settings)
     except FetchError as exc:
         yield LoadFailure(url, str(exc))
         return
     kind = _kind(fetched.content_type, fetched.body)
+    links = listing_links(fetched.body, fetched.url) if kind == "html" else None
+    if links is not None:
+        yield from _load_listing(fetched.url, links, settings, depth, seen)
+        return
+    yield from _load_content(url, fetched.url, fetched.body, settings, kind)
+
+
+def _load_fetched(url: str, settings: Settings, kind: str | None) -> Iterator[Article | LoadFailure]:
+    """A file a listing links to, read by its extension whatever type the server calls it."""
+    try:
+        fetched = fetch_url(url, settings)
+    except FetchError as exc:
+        yield LoadFailure(url, str(exc))
+        return
+    yield from _load_content(
+        url, fetched.url, fetched.body, settings, kind or _kind(fetched.content_type, fetched.body)
+    )
+
+
+def _load_content(
+    url: str, final_url: str, body: bytes, settings: Settings, kind: str
+) -> Iterator[Article | LoadFailure]:
+    from ingest.loaders import load_bytes
+
     if kind == "html":
         try:
-            yield from load_html(fetched.body, fetched.url, settings, url=fetched.url)
+            yield from load_html(body, final_url, settings, url=final_url)
         except IngestError as exc:
             yield LoadFailure(url, str(exc))
     elif kind == "feed":
-        yield from load_feed(fetched.body, fetched.url, settings)
+        try:
+            yield from load_feed(body, final_url, settings)
+        except IngestError as exc:
+            yield LoadFailure(url, str(exc))
     else:
-        yield from load_bytes(fetched.body, fetched.url, settings, kind)
+        for item in load_bytes(body, final_url, settings, kind):
+            if isinstance(item, Article) and kind == "text" and not item.url:
+                item.url = final_url  # a text file on the web is known by its address, as a page is
+            yield item
 
 
 def _entry_date(entry: Any) -> date | None:

@@ -62,7 +62,11 @@ def test_last_week_is_the_calendar_week_before_this_one(as_of: date, since: date
 
 @pytest.mark.parametrize(
     ("as_of", "saturday"),
-    [(date(2023, 1, 4), date(2022, 12, 31)), (date(2023, 1, 7), date(2022, 12, 31)), (date(2023, 1, 8), date(2022, 12, 31))],
+    [
+        (date(2023, 1, 4), date(2022, 12, 31)),
+        (date(2023, 1, 7), date(2022, 12, 31)),
+        (date(2023, 1, 8), date(2022, 12, 31)),
+    ],
 )
 def test_last_weekend_is_the_one_before_this_week(as_of: date, saturday: date) -> None:
     timeframe = resolve_timeframe("Who won the race last weekend?", as_of)

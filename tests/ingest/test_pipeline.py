@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -239,3 +244,53 @@ def test_a_failed_write_stops_the_run_and_keeps_what_was_committed(tmp_path: Pat
     summary = services.ingest([str(folder)])
     assert (summary.added, summary.unchanged) == (86, 64)
     assert store.count_articles() == 150 and len(stored_chunks(services)) == 150
+
+
+@contextmanager
+def serve_folder(folder: Path) -> Iterator[str]:
+    """``python -m http.server`` on ``folder``: its real folder listings, on a free loopback port."""
+    handler = functools.partial(QuietFolderHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietFolderHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_web_folder_listing_ingests_the_articles_it_lists_and_reingests_in_place(tmp_path: Path) -> None:
+    site = tmp_path / "site" / "news"
+    (site / "2025").mkdir(parents=True)
+    (site / "ferry.md").write_text("---\ntitle: Ferry Fares Rise\n---\nFerry fares rise by a tenth in July.\n")
+    (site / "2025" / "pier.txt").write_text("Pier Reopens\nThe old pier reopened on Saturday after repairs.\n")
+    (site / "wire.jsonl").write_text(
+        json.dumps({"id": "w1", "title": "Tram Line Approved", "text": "The council approved the tram line."}) + "\n"
+    )
+    (site / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (site / "index-notes.bin").write_bytes(b"\x00\x01")
+    settings = make_settings(tmp_path / "data", fetch_allow_hosts=["127.0.0.1"])
+    services = Services(settings)
+    with serve_folder(tmp_path / "site") as base:
+        first = services.ingest([f"{base}/news/"])
+        titles = sorted(r.title for r in services.store.list_articles())
+        (site / "ferry.md").write_text("---\ntitle: Ferry Fares Rise\n---\nFerry fares rise by a fifth in July.\n")
+        second = services.ingest([f"{base}/news"])
+        empty = tmp_path / "site" / "empty"
+        empty.mkdir()
+        (empty / "readme.pdf").write_bytes(b"%PDF")
+        nothing = services.ingest([f"{base}/empty/"])
+    assert titles == ["Ferry Fares Rise", "Pier Reopens", "Tram Line Approved"]  # not the listing page itself
+    assert (first.added, first.failed) == (3, [])
+    ferry = next(r for r in services.store.list_articles() if r.title == "Ferry Fares Rise")
+    assert ferry.url == f"{base}/news/ferry.md"  # a file on the web is known by its address
+    assert (second.added, second.updated, second.unchanged) == (0, 1, 2)  # the edit replaced its article
+    assert len(services.store.list_articles()) == 3
+    assert "fifth" in services.store.get_article_text(ferry.id)
+    assert nothing.added == 0 and "no supported files" in nothing.failed[0]["error"]
