@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     answerer: str | None = None
     min_relevance: float = 0.4
     min_coverage: float = 0.8
+    min_sentence_relevance: float = 0.55  # one sentence this close answers too (BENCHMARKS.md)
     extractive_sentences: int = Field(default=3, ge=1, le=10)
     extractive_headline: bool = True  # open with the title of the article quoted first (BENCHMARKS.md)
     llm_model: str | None = None

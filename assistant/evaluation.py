@@ -125,6 +125,7 @@ def config_report(settings: Settings, answerer: str) -> dict[str, Any]:
         "time_filter",
         "min_relevance",
         "min_coverage",
+        "min_sentence_relevance",
         "extractive_sentences",
         "extractive_headline",
         "llm_model",

@@ -30,8 +30,11 @@ from assistant.lexical import LexicalIndex
 from assistant.records import Passage
 from assistant.store import ChromaStore
 from assistant.timeframe import Timeframe, resolve_timeframe
+from ingest.chunking import split_sentences
 
 logger = logging.getLogger(__name__)
+
+_MIN_SENTENCE_WORDS = 4  # shorter lines (datelines, captions) are alike to anything by chance
 
 
 @dataclass
@@ -44,6 +47,7 @@ class RetrievalResult:
     notes: list[str] = field(default_factory=list)
     top_similarity: float = 0.0
     top_coverage: float = 0.0
+    top_sentence: float = 0.0  # the best sentence's similarity, measured only when the two above fall short
     relevant: bool = False
 
 
@@ -108,10 +112,12 @@ class NewsRetriever(BaseRetriever):
         if timeframe:
             passages, top = self._search(query, k, filters.with_dates(timeframe.since, timeframe.until))
             coverage = self._coverage(query, passages)
-            if not self.relevant(top, coverage):
+            if not self.relevant(top, coverage, self._best_sentence(query, passages, top, coverage)):
                 wider, wider_top = self._search(query, k, filters, as_of)
                 wider_coverage = self._coverage(query, wider)
-                if not passages or self.relevant(wider_top, wider_coverage):
+                if not passages or self.relevant(
+                    wider_top, wider_coverage, self._best_sentence(query, wider, wider_top, wider_coverage)
+                ):
                     what = "matched" if not passages else "answered it well"
                     notes.append(
                         f"No articles dated {timeframe.since.isoformat()} to {timeframe.until.isoformat()} "
@@ -121,6 +127,7 @@ class NewsRetriever(BaseRetriever):
         else:
             passages, top = self._search(query, k, filters, as_of)
             coverage = self._coverage(query, passages)
+        sentence = self._best_sentence(query, passages, top, coverage)
         return RetrievalResult(
             query=query,
             passages=passages,
@@ -128,7 +135,8 @@ class NewsRetriever(BaseRetriever):
             notes=notes,
             top_similarity=top,
             top_coverage=coverage,
-            relevant=self.relevant(top, coverage),
+            top_sentence=sentence,
+            relevant=self.relevant(top, coverage, sentence),
         )
 
     def latest(
@@ -153,13 +161,38 @@ class NewsRetriever(BaseRetriever):
             query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages)
         )
 
-    def relevant(self, top_similarity: float, top_coverage: float) -> bool:
+    def relevant(self, top_similarity: float, top_coverage: float, top_sentence: float = 0.0) -> bool:
         """True when passages are close enough to the question to answer from: similar in meaning, or
-        holding most of its distinctive terms (thresholds ``min_relevance`` and ``min_coverage``)."""
-        return top_similarity >= self.settings.min_relevance or top_coverage >= self.settings.min_coverage
+        holding most of its distinctive terms, or with one sentence close in meaning (thresholds
+        ``min_relevance``, ``min_coverage`` and ``min_sentence_relevance``)."""
+        s = self.settings
+        return (
+            top_similarity >= s.min_relevance
+            or top_coverage >= s.min_coverage
+            or top_sentence >= s.min_sentence_relevance
+        )
 
     def _coverage(self, query: str, passages: list[Passage]) -> float:
         return max((self.lexical.coverage(query, p) for p in passages[:3]), default=0.0)
+
+    def _best_sentence(self, query: str, passages: list[Passage], top: float, coverage: float) -> float:
+        """:meth:`sentence_similarity`, measured only when the passages as wholes fall short."""
+        return 0.0 if self.relevant(top, coverage) else self.sentence_similarity(query, passages)
+
+    def sentence_similarity(self, query: str, passages: list[Passage]) -> float:
+        """The highest similarity of the question to a sentence or headline of the best three
+        passages. A passage that tells several things is less like a question about one of them
+        than the sentence that answers it ("What forced the closure?" and a passage on the
+        closure, its cause and its cost)."""
+        texts: list[str] = []
+        for p in passages[:3]:
+            texts.append(p.title)
+            texts.extend(p.quote[a:b] for a, b in split_sentences(p.quote))
+        texts = [t for t in dict.fromkeys(texts) if len(t.split()) >= _MIN_SENTENCE_WORDS]
+        if not texts:
+            return 0.0
+        vectors = self.embeddings.encode_cached([query, *texts])
+        return float((vectors[1:] @ vectors[0]).max())
 
     def _search(
         self, query: str, k: int, filters: SearchFilters, as_of: date | None = None

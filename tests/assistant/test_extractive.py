@@ -76,6 +76,39 @@ def test_a_refusal_says_when_the_library_is_empty_or_the_filters_narrowed_the_se
     assert unfiltered.refused and unfiltered.notes == []  # the question alone: nothing to add
 
 
+ROUNDUP = """---
+title: Council roundup, Tuesday night
+source: Valley Courier
+published: 2026-08-11
+---
+The council renamed the riverside path after a local nurse who died last year. A new crossing near the
+primary school gets lights in the spring. Parking fees in the town centre go up by twenty cents an hour
+from October. The library will open on Sunday afternoons from next month. Councillors also agreed to sell
+the old fire station to a housing charity for one pound.
+"""
+
+
+def test_a_question_about_one_item_of_a_roundup_is_answered_from_its_sentence(
+    services: Services, tmp_path: Path
+) -> None:
+    """A passage telling five things is far in meaning from a question about one of them; the
+    sentence that answers it is close, and the question is answered, not refused."""
+    (tmp_path / "roundup.md").write_text(ROUNDUP)
+    (tmp_path / "buses.md").write_text(
+        "---\ntitle: County budget adds two bus routes\npublished: 2026-08-12\n---\n"
+        "The county approved a budget on Monday that adds two bus routes to the hospital and the college.\n"
+    )
+    services.ingest([str(tmp_path)])
+    question = "Will the library be open at weekends?"
+    result = answer(question, as_of="2026-08-15", services=services)
+    assert not result.refused
+    assert result.answer.split("[1]", 1)[-1].strip().startswith("The library will open on Sunday afternoons")
+    retrieval = services.retriever.retrieve(question, as_of=date(2026, 8, 15))
+    assert retrieval.top_similarity < services.settings.min_relevance  # the passage as a whole falls short
+    assert retrieval.top_sentence >= services.settings.min_sentence_relevance
+    assert answer("What is the capital of Australia?", services=services).refused
+
+
 def test_a_source_filter_matches_the_stored_name_in_any_case_from_the_first_question(
     library_settings: Settings,
 ) -> None:
