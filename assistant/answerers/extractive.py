@@ -54,7 +54,8 @@ _MONEY = re.compile(
 # Words that give a reason or a consequence: what a "why" question is answered with.
 _REASON = re.compile(
     r"\b(?:because|since|due to|owing to|as a result|so that|in order to|for fear|given that|would|could|risks?|"
-    r"costly|to avoid|to prevent|aims? to|means? that)\b",
+    r"costly|to avoid|to prevent|aims? to|means? that|amid|in response to|prompted|triggered|caused by|blamed|"
+    r"after (?:[\w-]+ ){0,3}(?:found|showed|revealed|discovered|detected))\b",
     re.I,
 )
 _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
@@ -86,7 +87,14 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|company|team|city|group)\b", re.I),
         "name",
     ),
-    (re.compile(r"^\s*why\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\bfor what reason\b", re.I), "reason"),
+    (
+        re.compile(
+            r"^\s*why\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\bfor what reason\b|\bhow come\b"
+            r"|^\s*what (?:forced|caused|led to|prompted|triggered|drove|made)\b",
+            re.I,
+        ),
+        "reason",
+    ),
 ]
 
 

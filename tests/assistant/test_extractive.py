@@ -334,3 +334,30 @@ def test_a_question_asking_for_a_title_prefers_a_sentence_quoting_one() -> None:
     # a title the question quotes already is not an answer to it
     quoted = 'Who starred in "Harbour Lights"?'
     assert not extractive.has_answer_type('She starred in "Harbour Lights" for years.', "title", quoted)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why was the basin closed?",
+        "What forced the closure of the basin?",
+        "What caused the outage?",
+        "How come the bus is late?",
+    ],
+)
+def test_questions_asking_what_caused_something_ask_for_a_reason(question: str) -> None:
+    assert extractive.answer_type(question) == "reason"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("Boating was banned on Thursday after tests found toxic algae.", True),
+        ("The mayor resigned amid a row over expenses.", True),
+        ("The strike was triggered by a pay offer.", True),
+        ("The basin reopened after the weekend.", False),
+        ("The health office closed the basin on Thursday.", False),
+    ],
+)
+def test_a_reason_is_a_cause_named_in_the_sentence(sentence: str, gives: bool) -> None:
+    assert extractive.has_answer_type(sentence, "reason", "Why was the basin closed?") is gives
