@@ -20,24 +20,49 @@ retrieval, removed by the next write of that article or by ``newsdesk doctor --r
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 import numpy as np
 
 from assistant.config import Settings
-from assistant.errors import ConfigError, EmbeddingModelMismatch, NotFoundError, StoreError
+from assistant.errors import ConfigError, EmbeddingModelMismatch, NewsdeskError, NotFoundError, StoreError
 from assistant.records import ArticleRecord, Passage
 
 logger = logging.getLogger(__name__)
 
 REVISION_ID = "__revision__"
 _PAGE = 2000
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _store_call(
+    action: str,
+) -> Callable[[Callable[Concatenate[ChromaStore, _P], _R]], Callable[Concatenate[ChromaStore, _P], _R]]:
+    """Whatever Chroma raises in ``action`` (a refused connection, a server error) becomes a
+    :class:`StoreError` that says so: the API's 503, the CLI's message, never a bare 500."""
+
+    def wrap(method: Callable[Concatenate[ChromaStore, _P], _R]) -> Callable[Concatenate[ChromaStore, _P], _R]:
+        @functools.wraps(method)
+        def call(self: ChromaStore, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return method(self, *args, **kwargs)
+            except NewsdeskError:
+                raise
+            except Exception as exc:
+                raise StoreError(self.failure(action, exc)) from exc
+
+        return call
+
+    return wrap
 
 
 @dataclass
@@ -151,8 +176,18 @@ class ChromaStore:
             self._open_collections()
         logger.info("chroma: reopened the embedded store to see another process's writes")
 
+    def failure(self, action: str, exc: Exception) -> str:
+        """What to tell the user when Chroma fails at ``action``."""
+        if self.settings.chroma_url and _is_connection_error(exc):
+            return (
+                f"{action}: cannot reach the Chroma server at {self.settings.chroma_url!r} ({exc}); "
+                "is it running? (`chroma run --path DIR --host 127.0.0.1 --port N`)"
+            )
+        return f"{action} collection {self.name!r} failed: {exc}"
+
     # ---- records -------------------------------------------------------------------
 
+    @_store_call("listing articles in")
     def list_articles(self) -> list[ArticleRecord]:
         """Every article record, newest first (then by title)."""
         records = [
@@ -163,11 +198,13 @@ class ChromaStore:
         records.sort(key=lambda r: r.published_at or "", reverse=True)
         return records
 
+    @_store_call("reading")
     def article_hashes(self) -> dict[str, str]:
         """``article id -> content hash`` for every committed article."""
         records = self._paged_get(self.articles, where={"kind": "article"}, include=["metadatas"])
         return {rid: str((meta or {}).get("content_hash", "")) for rid, meta, _ in records}
 
+    @_store_call("reading")
     def get_article(self, article_id: str) -> ArticleRecord:
         """One article's record, or :class:`NotFoundError`."""
         got = self.articles.get(ids=[article_id], include=["metadatas"])
@@ -175,6 +212,7 @@ class ChromaStore:
             raise NotFoundError(f"no article with id {article_id!r}")
         return ArticleRecord.from_metadata(article_id, got["metadatas"][0] or {})
 
+    @_store_call("reading")
     def get_article_text(self, article_id: str) -> str:
         """The cleaned text of one article (the text chunk offsets point into)."""
         got = self.articles.get(ids=[article_id], include=["documents", "metadatas"])
@@ -182,6 +220,7 @@ class ChromaStore:
             raise NotFoundError(f"no article with id {article_id!r}")
         return str(got["documents"][0] or "")
 
+    @_store_call("reading")
     def chunk_census(self, article_ids: Sequence[str] | None = None) -> dict[str, dict[str, list[str]]]:
         """``article id -> content hash -> chunk ids`` for every stored passage (or those of some articles)."""
         census: dict[str, dict[str, list[str]]] = {}
@@ -197,14 +236,17 @@ class ChromaStore:
                 article.setdefault(str(meta.get("content_hash", "")), []).append(cid)
         return census
 
+    @_store_call("counting articles in")
     def count_articles(self) -> int:
         """How many articles are stored."""
         return sum(1 for _ in self._paged_get(self.articles, where={"kind": "article"}, include=[]))
 
+    @_store_call("counting passages in")
     def count_chunks(self) -> int:
         """How many passages are stored (orphans included)."""
         return int(self.chunks.count())
 
+    @_store_call("reading")
     def revision(self) -> str:
         """A token that changes whenever any process writes to this store.
 
@@ -264,7 +306,7 @@ class ChromaStore:
             except StoreError:
                 raise
             except Exception as exc:
-                raise StoreError(f"writing to collection {self.name!r} failed: {exc}") from exc
+                raise StoreError(self.failure("writing to", exc)) from exc
             logger.info("chroma: wrote %d articles, %d chunks", len(writes), len(chunks))
 
     def _delete_stale(self, live: dict[str, str]) -> None:
@@ -275,6 +317,7 @@ class ChromaStore:
             where = clauses[0] if len(clauses) == 1 else {"$or": clauses}
             self.chunks.delete(where=where)
 
+    @_store_call("deleting from")
     def delete_article(self, article_id: str) -> int:
         """Remove an article and its passages; returns how many passages went."""
         with self._lock:
@@ -293,6 +336,7 @@ class ChromaStore:
             logger.info("chroma: deleted article %s (%d chunks)", article_id, len(chunk_ids))
             return len(chunk_ids)
 
+    @_store_call("deleting from")
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         """Delete passages by id (used to remove orphans)."""
         with self._lock:
@@ -327,7 +371,7 @@ class ChromaStore:
                 include=["documents", "metadatas", "distances"],
             )
         except Exception as exc:
-            raise StoreError(f"searching collection {self.name!r} failed: {exc}") from exc
+            raise StoreError(self.failure("searching", exc)) from exc
         out = []
         for cid, doc, meta, dist in zip(
             got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=False
@@ -346,7 +390,7 @@ class ChromaStore:
                 query_embeddings=[list(vector)], n_results=n, where=where or None, include=["distances"]
             )
         except Exception as exc:
-            raise StoreError(f"searching collection {self.name!r} failed: {exc}") from exc
+            raise StoreError(self.failure("searching", exc)) from exc
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=False)]
 
     def iter_chunks(self, where: dict[str, Any] | None = None, with_text: bool = True) -> Iterator[Passage]:
@@ -355,6 +399,7 @@ class ChromaStore:
         for cid, meta, doc in self._paged_get(self.chunks, where=where, include=include):
             yield Passage.from_chroma(cid, doc, meta)
 
+    @_store_call("reading")
     def get_chunks(self, chunk_ids: Sequence[str]) -> list[Passage]:
         """Passages by id, in the order asked (missing ones left out)."""
         if not chunk_ids:
@@ -375,7 +420,7 @@ class ChromaStore:
             try:
                 got = collection.get(where=where or None, include=include, limit=_PAGE, offset=offset)
             except Exception as exc:
-                raise StoreError(f"reading collection {collection.name!r} failed: {exc}") from exc
+                raise StoreError(self.failure("reading", exc)) from exc
             ids = got["ids"]
             metas = got.get("metadatas") or [None] * len(ids)
             docs = got.get("documents") or [None] * len(ids)
@@ -389,3 +434,18 @@ class ChromaStore:
 def _batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """True for a failure to reach the server (refused, reset, timed out), found along the causes."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (ConnectionError, TimeoutError)) or type(seen).__name__ in (
+            "ConnectError",
+            "ConnectTimeout",
+            "ReadTimeout",
+            "RemoteProtocolError",
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
