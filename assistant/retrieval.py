@@ -120,7 +120,7 @@ class NewsRetriever(BaseRetriever):
                 ):
                     what = "matched" if not passages else "answered it well"
                     notes.append(
-                        f"No articles dated {timeframe.since.isoformat()} to {timeframe.until.isoformat()} "
+                        f"No articles dated {timeframe.span()} "
                         f'("{timeframe.phrase}") {what}; searched all dates instead.'
                     )
                     timeframe, passages, top, coverage = None, wider, wider_top, wider_coverage
@@ -152,8 +152,7 @@ class NewsRetriever(BaseRetriever):
             passages = self.lexical.latest(k, filters, as_of)
             if passages:
                 notes.append(
-                    f"No articles dated {timeframe.since.isoformat()} to {timeframe.until.isoformat()} "
-                    f'("{timeframe.phrase}"); the latest before it instead.'
+                    f'No articles dated {timeframe.span()} ("{timeframe.phrase}"); the latest before it instead.'
                 )
                 timeframe = None
         passages = [replace(p, score=0.0, signals={"digest": 1.0}) for p in passages]

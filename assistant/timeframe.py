@@ -1,7 +1,7 @@
 """Relative time in a question ("this week", "yesterday", "in January") as a date range.
 
 >>> resolve_timeframe("What happened this week?", as_of=date(2023, 1, 6))
-Timeframe(since=datetime.date(2022, 12, 31), until=datetime.date(2023, 1, 6), phrase='this week')
+Timeframe(since=datetime.date(2023, 1, 2), until=datetime.date(2023, 1, 6), phrase='this week')
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ class Timeframe:
     since: date
     until: date
     phrase: str
+
+    def span(self) -> str:
+        """``2025-06-16 to 2025-06-20``, or one date when the range is one day."""
+        if self.since == self.until:
+            return self.since.isoformat()
+        return f"{self.since.isoformat()} to {self.until.isoformat()}"
 
     def to_dict(self) -> dict[str, str]:
         """``{"since": ISO date, "until": ISO date}``."""
@@ -86,9 +92,10 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
             fixed(monday - timedelta(days=7), monday - timedelta(days=1)),
         ),
         (
-            re.compile(r"\bthis week\b|\bthe past week\b|\bthe last week\b|\bpast seven days\b|\bthis past week\b"),
+            re.compile(r"\bthe past week\b|\bthe last week\b|\bpast seven days\b|\bthis past week\b"),
             fixed(as_of - timedelta(days=6), as_of),
         ),
+        (re.compile(r"\bthis week\b"), fixed(monday, as_of)),
         (
             re.compile(r"\blast month\b|\bprevious month\b"),
             fixed(*_month_range(last_month_end.year, last_month_end.month)),

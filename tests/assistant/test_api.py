@@ -125,7 +125,7 @@ def test_ask_options_reach_the_chain(client: TestClient) -> None:
             "history": [{"role": "user", "content": "Hello"}, {"role": "assistant", "content": "Hi."}],
         },
     ).json()
-    assert body["date_range"] == {"since": "2025-06-19", "until": "2025-06-25"}
+    assert body["date_range"] == {"since": "2025-06-23", "until": "2025-06-25"}
     assert len(body["passages"]) <= 3
     late = client.post("/v1/ask", json={"question": MEDVEDEV, "until": "2025-06-20"}).json()
     assert late["refused"] and late["citations"] == []

@@ -88,7 +88,7 @@ def test_ask_json_contract(library_settings: Settings) -> None:
     data = json.loads(result.stdout)
     assert {"answer", "citations", "passages", "answerer", "date_range"} <= set(data)
     assert data["answerer"] == "extractive"
-    assert data["date_range"] == {"since": "2025-06-19", "until": "2025-06-25"}
+    assert data["date_range"] == {"since": "2025-06-23", "until": "2025-06-25"}  # Monday to the day asked
     assert len(data["passages"]) <= 5
     assert data["citations"] and all(set(c) >= CITATION_KEYS for c in data["citations"])
     assert all(CITATION_KEYS - {"n"} <= set(p) and "n" not in p for p in data["passages"])

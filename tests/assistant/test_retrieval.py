@@ -85,8 +85,8 @@ def test_date_source_and_article_filters(library: Services) -> None:
 def test_relative_time_becomes_a_date_filter(library: Services) -> None:
     result = library.retriever.retrieve("What happened with the tram this week?", k=5, as_of=date(2025, 6, 20))
     assert result.timeframe is not None
-    assert (result.timeframe.since, result.timeframe.until) == (date(2025, 6, 14), date(2025, 6, 20))
-    assert all("2025-06-14" <= (p.published_at or "") <= "2025-06-20" for p in result.passages)
+    assert (result.timeframe.since, result.timeframe.until) == (date(2025, 6, 16), date(2025, 6, 20))  # since Monday
+    assert all("2025-06-16" <= (p.published_at or "") <= "2025-06-20" for p in result.passages)
     assert result.passages[0].title.startswith("Riverside Council")
 
 

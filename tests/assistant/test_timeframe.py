@@ -10,7 +10,8 @@ AS_OF = date(2023, 1, 6)  # a Friday
 @pytest.mark.parametrize(
     ("question", "since", "until"),
     [
-        ("What happened this week?", date(2022, 12, 31), date(2023, 1, 6)),
+        ("What happened this week?", date(2023, 1, 2), date(2023, 1, 6)),
+        ("What happened over the past week?", date(2022, 12, 31), date(2023, 1, 6)),
         ("Who resigned last week?", date(2022, 12, 26), date(2023, 1, 1)),
         ("What was said the previous week?", date(2022, 12, 26), date(2023, 1, 1)),
         ("Who won last weekend?", date(2022, 12, 31), date(2023, 1, 1)),
@@ -71,3 +72,12 @@ def test_last_week_is_the_calendar_week_before_this_one(as_of: date, since: date
 def test_last_weekend_is_the_one_before_this_week(as_of: date, saturday: date) -> None:
     timeframe = resolve_timeframe("Who won the race last weekend?", as_of)
     assert timeframe is not None and (timeframe.since, timeframe.until) == (saturday, saturday + timedelta(days=1))
+
+
+def test_this_week_and_last_week_do_not_overlap() -> None:
+    for day in range(2, 9):  # a Monday to a Sunday
+        as_of = date(2023, 1, day)
+        this = resolve_timeframe("What happened this week?", as_of)
+        last = resolve_timeframe("What happened last week?", as_of)
+        assert this is not None and last is not None
+        assert last.until + timedelta(days=1) == this.since == date(2023, 1, 2)
