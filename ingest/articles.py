@@ -22,7 +22,9 @@ class Article:
 
     ``origin`` says where it came from (a path, a URL, ``file.jsonl:12``) for messages;
     ``identity`` is a stable key for articles without a URL (a file's path), so that an
-    edited file replaces its earlier version instead of sitting beside it.
+    edited file replaces its earlier version instead of sitting beside it. ``stand_in`` says
+    why the text is less than the article (its page could not be fetched): it is stored
+    when nothing is, but never replaces a stored version.
     """
 
     title: str
@@ -33,6 +35,7 @@ class Article:
     authors: list[str] = field(default_factory=list)
     origin: str = ""
     identity: str | None = None
+    stand_in: str | None = None  # why this is only a stand-in (a feed's summary for a page that failed)
 
 
 def file_identity(origin: str, title: str | None) -> str | None:

@@ -177,6 +177,7 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
         where = link or f"{origin}#entry{index}"
         text = _entry_text(entry)
         authors = [a.get("name", "") for a in entry.get("authors", []) if a.get("name")]
+        stand_in = None
         if len(text.split()) < _FULL_TEXT_WORDS and link and is_url(link) and settings.feed_fetch_pages:
             try:
                 fetched = fetch_url(link, settings)
@@ -184,7 +185,8 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
                     article.title = article.title or entry.get("title", "")
                     article.published = article.published or _entry_date(entry)
                     article.authors = article.authors or authors
-                    article.source = feed_title or article.source
+                    if article.source in (None, "", urlsplit(fetched.url).hostname, urlsplit(fetched.url).netloc):
+                        article.source = feed_title or article.source  # the page names no site: the feed's name
                     article.url = link
                     yield article
                 continue
@@ -192,8 +194,10 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
                 if not text.strip():
                     yield LoadFailure(where, f"feed entry's page: {exc}")
                     continue
-                # the summary the feed carries is kept; a later ingest, the page reachable, replaces it
-                logger.warning("feed entry %s: its page failed (%s); stored the feed's summary", link, exc)
+                # the feed's summary stands in, unless the article is stored already (the pipeline
+                # keeps that); a later ingest, the page reachable, replaces it
+                logger.warning("feed entry %s: its page failed (%s); the feed's summary stands in", link, exc)
+                stand_in = f"feed entry's page could not be fetched ({exc})"
         if not text.strip():
             yield LoadFailure(where, "feed entry has no text")
             continue
@@ -205,4 +209,5 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
             published=_entry_date(entry),
             authors=authors,
             origin=where,
+            stand_in=stand_in,
         )

@@ -17,6 +17,7 @@ from assistant.errors import EmbeddingModelMismatch, NotFoundError, StoreError
 from assistant.services import Services
 from assistant.store import ChromaStore
 from tests.conftest import EXAMPLES, make_settings
+from tests.httpserver import Route, serve_routes
 
 
 def stored_chunks(services: Services) -> list:
@@ -294,3 +295,51 @@ def test_a_web_folder_listing_ingests_the_articles_it_lists_and_reingests_in_pla
     assert len(services.store.list_articles()) == 3
     assert "fifth" in services.store.get_article_text(ferry.id)
     assert nothing.added == 0 and "no supported files" in nothing.failed[0]["error"]
+
+
+def _page(title: str, body: str, site: str | None = None) -> bytes:
+    meta = f'<meta property="og:site_name" content="{site}">' if site else ""
+    meta += '<meta property="article:published_time" content="2025-06-17T08:00:00Z">'
+    return f"<html><head><title>{title}</title>{meta}</head><body><article><h1>{title}</h1><p>{body}</p></article></body></html>".encode()
+
+
+def test_a_feed_entry_whose_page_fails_never_replaces_the_stored_article(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data", fetch_allow_hosts=["127.0.0.1"])
+    services = Services(settings)
+    full = "The mayor will stand for a third term, facing the harbour pilot Victor Hale in the September vote. " * 3
+    routes = {"/mayor": Route(_page("Mayor Runs Again", full, site="Coastal Tribune"))}
+    with serve_routes(routes) as base:
+        feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</title>
+        <item><title>Mayor Runs Again</title><link>{base}/mayor</link>
+        <pubDate>Tue, 17 Jun 2025 08:00:00 GMT</pubDate><description>The mayor is running again.</description></item>
+        </channel></rss>"""
+        routes["/feed.xml"] = Route(feed.encode(), "application/rss+xml")
+        first = services.ingest([f"{base}/feed.xml"])
+        routes["/mayor"] = Route(status=404)
+        second = services.ingest([f"{base}/feed.xml"])
+        routes["/mayor"] = Route(_page("Mayor Runs Again", full, site="Coastal Tribune"))
+        direct = services.ingest([f"{base}/mayor"])
+    assert first.added == 1
+    [record] = services.store.list_articles()
+    assert record.source == "Coastal Tribune"  # the page's own name, not the feed's: the same from either
+    assert (second.added, second.updated) == (0, 0)
+    [failed] = second.failed
+    assert "page could not be fetched" in failed["error"] and "HTTP 404" in failed["error"]
+    assert "the stored version is kept" in failed["error"]
+    assert "Victor Hale" in services.store.get_article_text(record.id)  # not the feed's one-line summary
+    assert direct.unchanged == 1  # the page itself is the same article, unchanged
+
+
+def test_a_feed_entry_whose_page_fails_is_stored_from_its_summary_when_new(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data", fetch_allow_hosts=["127.0.0.1"])
+    services = Services(settings)
+    routes: dict[str, Route] = {}
+    with serve_routes(routes) as base:
+        feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</title>
+        <item><title>Pier Reopens</title><link>{base}/pier</link>
+        <description>The pier reopened on Thursday after repairs.</description></item></channel></rss>"""
+        routes["/feed.xml"] = Route(feed.encode(), "application/rss+xml")
+        summary = services.ingest([f"{base}/feed.xml"])
+    assert (summary.added, summary.failed) == (1, [])
+    [record] = services.store.list_articles()
+    assert record.source == "Local Wire" and "reopened on Thursday" in services.store.get_article_text(record.id)
