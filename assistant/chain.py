@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -29,6 +29,7 @@ from assistant.errors import InvalidRequestError
 from assistant.filters import SearchFilters
 from assistant.retrieval import RetrievalResult, parse_filters
 from assistant.services import Services, get_services
+from ingest.cleaning import drop_surrogates
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,12 @@ class AskRequest:
 
 
 def _validate(request: AskRequest, services: Services, what: str = "question") -> tuple[AskRequest, date]:
-    question = (request.question or "").strip()
+    question = drop_surrogates(request.question or "").strip()
+    request.history = [replace(turn, content=drop_surrogates(turn.content)) for turn in request.history]
+    if isinstance(request.source, str):
+        request.source = drop_surrogates(request.source)
+    elif request.source:
+        request.source = [drop_surrogates(name) for name in request.source]
     if not question:
         raise InvalidRequestError(f"the {what} is empty")
     if len(question) > MAX_QUESTION_CHARS:

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ingest.cleaning import clean_text, collapse_inline
+from ingest.cleaning import clean_text, collapse_inline, drop_surrogates
 from ingest.dates import find_date_in_opening
 
 UPLOAD_PREFIX = "upload:"  # the origin of an uploaded file: "upload:story.md"
@@ -108,7 +108,7 @@ def prepare_article(article: Article, index_signature: str) -> PreparedArticle:
     """
     title = collapse_inline(article.title)
     text = _strip_leading_title(title, clean_text(article.text))
-    url = normalize_url(article.url) if article.url else None
+    url = normalize_url(drop_surrogates(article.url)) if article.url else None
     source = collapse_inline(article.source) if article.source else None
     if not source and url:
         source = urlsplit(url).netloc or None

@@ -15,6 +15,9 @@ _INVISIBLE = dict.fromkeys(
 # reader to a language model.
 _INVISIBLE.update(dict.fromkeys(range(0xE0000, 0xE0080)))
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Halves of UTF-16 pairs on their own ("\ud800" in JSON): no character at all, and text holding
+# one cannot be encoded, embedded or stored.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 # Lines that are page furniture, not reporting. Matched against a whole, short line.
@@ -51,8 +54,14 @@ _STORY_LINK = re.compile(
 _LABELLED_HEADLINE = re.compile(r"^[A-Z][^\s:]*(?:\s+[^\s:]+){0,6}:(?=[A-Z\"“‘'])[^\n]{3,200}(?<![.!\"”])$")
 
 
+def drop_surrogates(text: str) -> str:
+    """``text`` without lone UTF-16 surrogates."""
+    return _SURROGATE.sub("", text)
+
+
 def normalize_text(text: str) -> str:
     """Normalise Unicode (NFKC), drop control and invisible characters, collapse whitespace."""
+    text = drop_surrogates(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = _CONTROL.sub(" ", text)

@@ -287,3 +287,30 @@ def test_huge_questions_and_k_stay_bounded_in_memory_and_time(
     assert elapsed < 30
     assert peak - before < MEMORY_LIMIT, f"{(peak - before) / 2**20:.0f} MB"
     assert (services.store.count_articles(), services.store.count_chunks()) == (articles, chunks)
+
+
+LONE_SURROGATE = "\\ud800"  # a JSON escape for half a UTF-16 pair, as a client may send it
+
+
+def test_lone_surrogates_in_questions_and_records_are_dropped_not_a_500(client: TestClient, services: Services) -> None:
+    def post(path: str, body: str) -> Any:
+        return client.post(path, content=body.encode(), headers={"Content-Type": "application/json"})
+
+    s = LONE_SURROGATE
+    record = (
+        '{"title": "Ferry ' + s + ' Fares", "url": "https://example.com/ferry-' + s + 'fares", '
+        '"text": "The ferry ' + s + " fares rise in July, the " + s + ' operator said."}'
+    )
+    added = post("/v1/articles", record)
+    assert added.status_code == 200, added.text
+    assert added.json()["added"] == 1 and added.json()["failed"] == []
+    stored = next(r for r in services.store.list_articles() if r.title == "Ferry Fares")
+    assert services.store.get_article_text(stored.id) == "The ferry fares rise in July, the operator said."
+    question = '"How much will ferry ' + s + ' fares rise?"'
+    for path, body in [
+        ("/v1/ask", '{"question": ' + question + "}"),
+        ("/v1/search", '{"query": ' + question + "}"),
+        ("/v1/chat/completions", '{"model": "newsdesk", "messages": [{"role": "user", "content": ' + question + "}]}"),
+    ]:
+        response = post(path, body)
+        assert response.status_code == 200, (path, response.text)
