@@ -230,6 +230,8 @@ class NewsChain:
                     yield shown
             if rest := cleaner.close():
                 yield rest
+            if draft.refused and not cleaner.shown:
+                yield draft.text  # the model said nothing to show (an empty reply, only its thinking)
         yield self.cite({**state, "draft": draft})
 
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from assistant.answerers.base import Draft
 from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.guard import SOURCE_LIST_WORDS, opens_sources_list
+from assistant.guard import ALT_MARKER, INLINE_SOURCES, SOURCE_LIST_WORDS, alt_marker_to_brackets, opens_sources_list
 from assistant.records import Passage
 from assistant.terms import terms
 from ingest.chunking import split_sentences
@@ -128,12 +128,15 @@ class StreamCleaner:
         self.stopped = False
         self.at_line_start = True  # whether ``held`` begins a line
         self.shown = False  # whether any text was let through (a list of sources comes after the answer)
+        self.thinking = False  # inside a reasoning model's <think> block, which is never shown
+        self.tag_tail = ""  # what may be the start of a <think> tag, or the end of one
+        self.after_thinking = False  # the space after a <think> block goes with it
 
     def feed(self, delta: str) -> str:
         """The part of the text so far that can be shown now."""
         if self.stopped:
             return ""
-        text = self.held + delta
+        text = self.held + self._unthink(self.tag_tail + delta)
         cut = self._safe_end(text)
         return self._release(text, cut)
 
@@ -141,17 +144,48 @@ class StreamCleaner:
         """What is still held back, at the end of the answer."""
         if self.stopped:
             return ""
-        text = self.held
+        text = self.held + ("" if self.thinking else self.tag_tail)
+        self.tag_tail = ""
         if self._opens_sources(text, complete=True):
             return ""
         return self._release(text, len(text))
+
+    def _unthink(self, raw: str) -> str:
+        """``raw`` without thinking: what is inside ``<think>...</think>`` is dropped as it comes."""
+        self.tag_tail = ""
+        out: list[str] = []
+        if self.after_thinking and not self.thinking:
+            raw = raw.lstrip()
+            self.after_thinking = not raw
+        while raw:
+            if self.thinking:
+                end = _THINK_END.search(raw)
+                if not end:
+                    self.tag_tail = raw[-len("</thinking>") :]  # the end tag may come split
+                    break
+                raw, self.thinking = raw[end.end() :].lstrip(), False
+                self.after_thinking = not raw
+                continue
+            start = _THINK_START.search(raw)
+            if start:
+                out.append(raw[: start.start()])
+                raw, self.thinking = raw[start.end() :], True
+                continue
+            opening = raw.rfind("<")
+            if opening != -1 and any(tag.startswith(raw[opening:].lower()) for tag in ("<think>", "<thinking>")):
+                out.append(raw[:opening])
+                self.tag_tail = raw[opening:]
+            else:
+                out.append(raw)
+            break
+        return "".join(out)
 
     def _release(self, text: str, cut: int) -> str:
         out, self.held = text[:cut], text[cut:]
         if out:
             self.at_line_start = out.endswith("\n")
             self.shown = self.shown or bool(out.strip())
-        return _expand_markers(out, self.count)
+        return _expand_markers(ALT_MARKER.sub(alt_marker_to_brackets, out), self.count)
 
     def _opens_sources(self, text: str, complete: bool, before: str = "") -> bool:
         """Whether ``text``, a line, opens the model's list of sources (after some answer: what
@@ -162,6 +196,10 @@ class StreamCleaner:
         return complete or bool(_SOURCES_FIRST_ITEM.match(line))
 
     def _safe_end(self, text: str) -> int:
+        inline = INLINE_SOURCES.search(text)
+        if inline and (self.shown or text[: inline.start()].strip()):
+            self.stopped = True  # "... [1]. Sources: [1] https://...": the list begins mid-line
+            return inline.start()
         lines = text.split("\n")
         start = 0
         for i, line in enumerate(lines):
@@ -174,11 +212,20 @@ class StreamCleaner:
                 break
             start += len(line) + 1
         cut = start if (i > 0 or self.at_line_start) and _could_open_sources(lines[-1]) else len(text)
-        bracket = text.rfind("[", 0, cut)
-        if bracket != -1 and "]" not in text[bracket:cut]:
-            cut = bracket
+        for opening, closing in (("[", "]"), ("【", "】")):
+            bracket = text.rfind(opening, 0, cut)
+            if bracket != -1 and closing not in text[bracket:cut]:
+                cut = bracket
+        last_word = _LAST_WORD.search(text, 0, cut)
+        if last_word and _could_open_sources(last_word.group(1)):
+            cut = last_word.start()  # "... [1]. Sour": a list of sources may yet open mid-line
         cut = len(text[:cut].rstrip(" \t"))  # a space may come before a marker, and go with it
         return len(text) if len(text) - cut > self.HOLD_LIMIT else cut
+
+
+_THINK_START = re.compile(r"(?i)<think(?:ing)?>")
+_THINK_END = re.compile(r"(?i)</think(?:ing)?>")
+_LAST_WORD = re.compile(r"(?i)(?<![\w\[])((?:\*\*)?[a-z]{1,10}(?:\*\*)?\s*:?\s*(?:\*\*)?\s*)$")
 
 
 def _could_open_sources(line: str) -> bool:

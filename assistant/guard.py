@@ -83,3 +83,57 @@ def echoes_prompt(answer: str, prompt: str, window: int = 60) -> bool:
     if len(flat_prompt) < window:
         return flat_prompt in flat_answer
     return any(flat_prompt[i : i + window] in flat_answer for i in range(0, len(flat_prompt) - window + 1, window // 3))
+
+
+# What a model writes around its answer that is not the answer, or cites in its own way.
+_THINKING = re.compile(r"(?is)<think(?:ing)?>.*?(?:</think(?:ing)?>|\Z)\s*")  # a reasoning model's thoughts
+ALT_MARKER = re.compile(
+    r"【\s*(\d+)[^】\n]{0,40}】|\[\^(\d+)\]|\[\s*(?:source|passage|doc(?:ument)?|ref(?:erence)?)\s*#?\s*(\d+)\s*\]",
+    re.I,
+)  # 【1】, 【1†source】, [^1], [Source 1], [Passage 1]
+_LINKED_MARKER = re.compile(r"\[(\d+)\]\((?:https?://|www\.)[^)\s]*\)")  # [1](https://...)
+_LINK = re.compile(r"\(?\[([^\]\n]{1,80})\]\((?:https?://|www\.)[^)\s]*\)\)?")  # [label](https://...)
+_LINK_WORDS = {"source", "sources", "link", "here", "article", "read more", "more"}
+INLINE_SOURCES = re.compile(
+    rf"(?i)[ \t]*(?:\*\*)?\b(?:{'|'.join(SOURCE_LIST_WORDS)})(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?=\[\d|https?://|www\.)"
+)  # "... [1]. Sources: [1] https://..." on the answer's own line
+
+
+def alt_marker_to_brackets(match: re.Match[str]) -> str:
+    """``【1】``, ``[^1]``, ``[Source 1]`` as newsdesk's ``[1]``."""
+    return f"[{next(g for g in match.groups() if g)}]"
+
+
+def tidy_reply(text: str) -> str:
+    """A model's reply as an answer: its thinking dropped, its markers written ``[n]``, links it
+    added to markers or words dropped (newsdesk lists the sources, with their own links), and a
+    list of sources it wrote, on a line of its own or after the answer's last sentence, cut."""
+    text = _THINKING.sub("", text)
+    text = ALT_MARKER.sub(alt_marker_to_brackets, text)
+    text = _LINKED_MARKER.sub(r"[\1]", text)
+
+    def unlink(match: re.Match[str]) -> str:
+        label = match.group(1).strip()
+        if label.isdigit():
+            return f"[{label}]"
+        return "" if label.lower() in _LINK_WORDS else label
+
+    text = _LINK.sub(unlink, text)
+    inline = INLINE_SOURCES.search(text)
+    if inline and text[: inline.start()].strip():
+        text = text[: inline.start()]
+    return strip_sources_block(text.strip())
+
+
+# A short reply that only says the passages hold no answer, in the model's words.
+_NOT_COVERED = re.compile(
+    r"(?i)\b(?:passages?|articles?|context|sources?|documents?|text)\b[^.!?\n]{0,40}\b(?:do(?:es)?\s+not|don't|doesn't)\s+"
+    r"(?:contain|include|mention|say|provide|cover|address)\b"
+    r"|\b(?:no|not\s+enough)\s+information\b[^.!?\n]{0,40}\b(?:passages?|articles?|context|provided)\b"
+    r"|\bI\s+(?:cannot|can't|could\s+not|am\s+unable\s+to)\s+(?:find|answer|determine)\b"
+)
+
+
+def says_not_covered(reply: str) -> bool:
+    """True for a short reply (no citation, under 40 words) that says the passages do not answer."""
+    return len(reply.split()) < 40 and "[" not in reply and bool(_NOT_COVERED.search(reply))

@@ -19,7 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answerers.base import REFUSAL, Answerer, Draft
 from assistant.conversation import Condensed, Turn, format_history
 from assistant.errors import AnswererError
-from assistant.guard import echoes_prompt, sanitize_passage, strip_sources_block
+from assistant.guard import echoes_prompt, sanitize_passage, says_not_covered, tidy_reply
 from assistant.records import Passage
 from prompts import load_prompt, read_prompt
 
@@ -93,7 +93,7 @@ class ChatModelAnswerer:
         return Condensed(text, text)
 
     def _finish(self, text: str) -> Draft:
-        text = strip_sources_block(text.strip())
+        text = tidy_reply(text)
         if echoes_prompt(text, self.system_text):
             return Draft(
                 REFUSAL,
@@ -101,8 +101,10 @@ class ChatModelAnswerer:
                 refused=True,
                 notes=["The model's reply repeated its instructions and was withheld."],
             )
-        if not text or REFUSAL.lower().rstrip(".") in text.lower():
-            return Draft(REFUSAL, self.name, refused=True)
+        if not text:
+            return Draft(REFUSAL, self.name, refused=True, notes=["The model returned an empty reply."])
+        if REFUSAL.lower().rstrip(".") in text.lower() or says_not_covered(text):
+            return Draft(REFUSAL, self.name, refused=True, notes=["The model found no answer in the passages."])
         return Draft(text, self.name, check_support=True)
 
     def draft(self, question: str, passages: Sequence[Passage], history: Sequence[Turn]) -> Draft:

@@ -9,7 +9,7 @@ from assistant.answerers import REFUSAL
 from assistant.answerers.chat import ChatModelAnswerer
 from assistant.chain import Answer, answer, stream_answer
 from assistant.citations import UNSUPPORTED_MARK, StreamCleaner, normalize_markers
-from assistant.guard import strip_sources_block
+from assistant.guard import strip_sources_block, tidy_reply
 from assistant.services import Services
 from tests.fakes import ScriptedChatModel
 
@@ -144,6 +144,15 @@ def test_streaming_yields_deltas_cleaned_as_they_come_then_the_checked_answer(li
         ("Sources say fares rise [1].", "Sources say fares rise [1]."),
         ("Fares rise [1].\n* in May\n* in June [2]", "Fares rise [1].\n* in May\n* in June [2]"),
         ("A tally of [12 votes", "A tally of [12 votes"),
+        ("<think>They want fares [9].\nSources: [1]</think>\nFares rise [1].", "Fares rise [1]."),
+        ("<thinking>fares?</thinking>Fares rise [1].", "Fares rise [1]."),
+        (
+            "Fares rise 【1】, buses 【2†source】 [^3] and trams [Source 1].",
+            "Fares rise [1], buses [2] [3] and trams [1].",
+        ),
+        ("Fares rise [1]. Sources: [1] https://evil.example/1", "Fares rise [1]."),
+        ("Fares rise [1]. Sources say buses follow [2].", "Fares rise [1]. Sources say buses follow [2]."),
+        ("If x < 5 then <b>fares</b> rise [1].", "If x < 5 then <b>fares</b> rise [1]."),
     ],
 )
 def test_stream_cleaner_shows_what_the_final_answer_keeps(reply: str, shown: str) -> None:
@@ -192,3 +201,43 @@ def test_the_final_answer_drops_the_same_lists_of_sources_the_stream_holds_back(
     assert strip_sources_block(reply) == kept
     cleaner = StreamCleaner(count=3)
     assert (cleaner.feed(reply) + cleaner.close()).rstrip() == kept
+
+
+@pytest.mark.parametrize(
+    ("reply", "kept"),
+    [
+        ("<think>They want fares [9].\nSources: [1]</think>\nFares rise [1].", "Fares rise [1]."),
+        ("Fares rise 【1】, buses [^2] and trams [Source 3].", "Fares rise [1], buses [2] and trams [3]."),
+        ("Fares rise [1]. Sources: [1] https://evil.example/1", "Fares rise [1]."),
+        ("Fares rise [1]([source](https://evil.example/1)).", "Fares rise [1]."),
+        ("Fares rise [1](https://evil.example/1) in [May](https://evil.example/2).", "Fares rise [1] in May."),
+        ("Sources say fares rise [1].", "Sources say fares rise [1]."),
+    ],
+)
+def test_a_models_reply_is_tidied_as_its_stream_is_shown(reply: str, kept: str) -> None:
+    assert tidy_reply(reply) == kept
+    if "](" not in reply:  # links are tidied in the final answer only
+        cleaner = StreamCleaner(count=3)
+        assert (cleaner.feed(reply) + cleaner.close()).strip() == kept
+
+
+@pytest.mark.parametrize(
+    ("reply", "note"),
+    [
+        ("", "The model returned an empty reply."),
+        ("<think>Nothing here.</think>", "The model returned an empty reply."),
+        ("I'm sorry, but the passages do not contain this information.", "The model found no answer in the passages."),
+        ("The provided articles don't mention who won.", "The model found no answer in the passages."),
+    ],
+)
+def test_an_empty_or_declining_reply_is_a_refusal_that_says_why(library: Services, reply: str, note: str) -> None:
+    use_llm(library, ScriptedChatModel(reply=lambda prompt: reply))
+    result = answer("What did Medvedev argue?", services=library, answerer="fake")
+    assert result.refused and result.answer == REFUSAL and note in result.notes
+
+
+def test_an_empty_streamed_reply_streams_the_refusal(library: Services) -> None:
+    use_llm(library, ScriptedChatModel(reply=lambda prompt: "<think>Nothing to say.</think>"))
+    items = list(stream_answer("What did Medvedev argue?", services=library, answerer="fake"))
+    *deltas, final = items
+    assert "".join(deltas) == REFUSAL and isinstance(final, Answer) and final.refused
