@@ -185,6 +185,7 @@ class NewsChain:
         the filters asked for."""
         if self.services.store.count_articles() == 0:
             return ["The library is empty: ingest some articles first."]
+        unknown = unknown_sources_note(filters, self.services.retriever.lexical.known_sources())
         scope = []
         if filters.since and filters.until:
             scope.append(f"dated {filters.since} to {filters.until}")
@@ -194,7 +195,9 @@ class NewsChain:
             scope.append("from " + ", ".join(filters.sources))
         if filters.article_ids:
             scope.append(f"among the {len(filters.article_ids)} chosen")
-        return [f"Only articles {' and '.join(scope)} were searched."] if scope else []
+        return ([unknown] if unknown else []) + (
+            [f"Only articles {' and '.join(scope)} were searched."] if scope else []
+        )
 
     def runnable(self) -> Runnable[dict[str, Any], Answer]:
         """The chain as a LangChain runnable: ``{"request", "answerer", "as_of", "started"} -> Answer``."""
@@ -314,5 +317,19 @@ def search(
     services = services or get_services()
     request, as_of_date = _validate(AskRequest(question=query, k=k, as_of=as_of), services, what="query")
     retriever = services.retriever
-    filters = parse_filters(since, until, source, None, retriever.lexical.known_sources())
-    return retriever.retrieve(request.question, k=k or services.settings.k, filters=filters, as_of=as_of_date)
+    known = retriever.lexical.known_sources()
+    filters = parse_filters(since, until, source, None, known)
+    result = retriever.retrieve(request.question, k=k or services.settings.k, filters=filters, as_of=as_of_date)
+    if not result.passages and (note := unknown_sources_note(filters, known)):
+        result.notes.append(note)
+    return result
+
+
+def unknown_sources_note(filters: SearchFilters, known: list[str]) -> str | None:
+    """A note naming the asked-for sources no stored article is from, and the ones there are."""
+    unknown = [name for name in filters.sources if name not in known]
+    if not unknown:
+        return None
+    shown = ", ".join(known[:10]) + (f" and {len(known) - 10} more" if len(known) > 10 else "")
+    names = ", ".join(repr(name) for name in unknown)
+    return f"No stored article is from {names}; the sources are: {shown or 'none'}."

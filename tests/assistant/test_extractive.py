@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answerers import REFUSAL, extractive
-from assistant.chain import answer
+from assistant.chain import answer, search
 from assistant.config import Settings
 from assistant.records import Passage
 from assistant.services import Services
@@ -74,6 +74,14 @@ def test_a_refusal_says_when_the_library_is_empty_or_the_filters_narrowed_the_se
     assert between.notes == ["Only articles dated 2025-06-01 to 2025-06-02 were searched."]
     unfiltered = answer("How do I bake sourdough bread?", services=library)
     assert unfiltered.refused and unfiltered.notes == []  # the question alone: nothing to add
+    unknown = answer("What did Medvedev argue?", source="Nonexistent Times", services=library)
+    assert unknown.refused and unknown.notes[0].startswith(
+        "No stored article is from 'Nonexistent Times'; the sources are: "
+    )
+    assert "Newsdesk Examples" in unknown.notes[0]
+    assert unknown.notes[1] == "Only articles from Nonexistent Times were searched."
+    found = search("Medvedev", source="Nonexistent Times", services=library)
+    assert found.passages == [] and found.notes[0].startswith("No stored article is from 'Nonexistent Times'")
 
 
 ROUNDUP = """---
