@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     fetch_max_redirects: int = Field(default=5, ge=0, le=20)
     fetch_allow_hosts: CommaList = Field(default_factory=list)
     feed_fetch_pages: bool = True
+    follow: CommaList = Field(default_factory=list)  # feeds, pages, folders ingested again on a schedule while serving
+    follow_every: str = "15m"  # how often: 900, 90s, 15m, 2h, 1d
 
     # Retrieval and answering.
     k: int = Field(default=8, ge=1, le=100)
@@ -96,6 +98,25 @@ class Settings(BaseSettings):
     def _split_hosts(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("follow", mode="before")
+    @classmethod
+    def _split_sources(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("follow_every", mode="after")
+    @classmethod
+    def _check_interval(cls, value: str) -> str:
+        from assistant.errors import ConfigError
+        from assistant.follow import parse_interval
+
+        try:
+            parse_interval(value)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
         return value
 
     @field_validator("data_dir", mode="after")

@@ -94,7 +94,13 @@ def serve(
         status("loading the embedding model and the indexes…")
         readiness.warm_up()
         url = url_of(sock)
-        announce(f"newsdesk is serving on {url}\n  chat UI:  {url}/\n  API docs: {url}/docs\nCtrl+C stops it.")
+        following = ""
+        if app.state.follower:
+            settings = services.settings
+            following = f"  following {len(settings.follow)} source(s) every {settings.follow_every}: {url}/v1/follow\n"
+        announce(
+            f"newsdesk is serving on {url}\n  chat UI:  {url}/\n  API docs: {url}/docs\n{following}Ctrl+C stops it."
+        )
         config = uvicorn.Config(app, log_level=log_level, access_log=log_level == "info", timeout_graceful_shutdown=5)
         uvicorn.Server(config).run(sockets=[sock])
     finally:

@@ -176,13 +176,13 @@ class Ingestor:
                     done += 1
                     continue
                 prepared = prepare_article(item, signature)
-                if item.stand_in and prepared.id in known:  # never replace a stored article with less of it
+                status = self._status(prepared, known, known_hashes, list(pending.values()))
+                if item.stand_in and status == "updated":  # never replace a stored article with less of it
                     summary.failed.append(
                         {"source": item.origin, "error": f"{item.stand_in}; the stored version is kept"}
                     )
                     done += 1
                     continue
-                status = self._status(prepared, known, known_hashes, list(pending.values()))
                 if status == "unchanged":
                     summary.unchanged += 1
                     summary.articles.append({"id": prepared.id, "title": prepared.title, "status": "unchanged"})

@@ -6,6 +6,7 @@ Routes (OpenAPI docs at ``/docs``):
 
 - ``POST /v1/ask``, ``POST /v1/search``                       answering (:mod:`assistant.api.ask`)
 - ``POST|GET /v1/articles``, ``GET|DELETE /v1/articles/{id}``  the library (:mod:`assistant.api.articles`)
+- ``GET /v1/follow``                                           the sources followed, the last check
 - ``POST /v1/chat/completions``, ``GET /v1/models``            OpenAI-compatible (:mod:`assistant.api.openai_compat`)
 - ``GET /healthz``, ``GET /readyz``                            probes (:mod:`assistant.api.health`)
 
@@ -25,13 +26,14 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
-from assistant.api.articles import articles_router
+from assistant.api.articles import articles_router, follow_router
 from assistant.api.ask import ask_router
 from assistant.api.errors import install_error_handlers
 from assistant.api.health import Readiness, health_router
 from assistant.api.limits import BodyLimitMiddleware, InFlightLimitMiddleware, in_flight_limit
 from assistant.api.openai_compat import openai_router
 from assistant.api.security import require_api_key
+from assistant.follow import Follower, log_check, parse_interval
 from assistant.services import Services
 
 __all__ = ["create_app"]
@@ -46,13 +48,26 @@ def allowed_methods(app: FastAPI, path: str) -> set[str]:
 
 
 def create_app(services: Services) -> FastAPI:
-    """The API over ``services``; it warms them up in the background when it starts."""
+    """The API over ``services``; it warms them up in the background when it starts, and follows
+    the sources ``NEWSDESK_FOLLOW`` names (:mod:`assistant.follow`) while it runs."""
     readiness = Readiness(services)
+    settings = services.settings
+    follower = (
+        Follower(services, settings.follow, parse_interval(settings.follow_every), on_check=log_check)
+        if settings.follow
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         readiness.warm_up_in_background()
-        yield
+        if follower:
+            follower.start()
+        try:
+            yield
+        finally:
+            if follower:
+                follower.stop(timeout=5)
 
     app = FastAPIOffline(  # the docs pages' scripts served from this package, not a CDN: they work offline
         title="newsdesk",
@@ -62,6 +77,7 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     app.state.readiness = readiness
+    app.state.follower = follower
     install_error_handlers(app)
     app.include_router(health_router())
     app.add_middleware(InFlightLimitMiddleware, limit=in_flight_limit(services.settings))
@@ -73,6 +89,7 @@ def create_app(services: Services) -> FastAPI:
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_api_key)])
     v1.include_router(ask_router())
     v1.include_router(articles_router())
+    v1.include_router(follow_router())
     v1.include_router(openai_router())
     app.include_router(v1)
 

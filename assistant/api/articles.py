@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 
 from assistant.api.errors import error_response
 from assistant.api.security import current_services
-from assistant.errors import InvalidRequestError
+from assistant.errors import InvalidRequestError, NotFoundError
 from assistant.ingest_lock import ingest_lock
 from assistant.services import Services
 from assistant.uploads import ingest_records, ingest_uploads, ingest_urls, summary_dict
@@ -169,5 +169,34 @@ def articles_router() -> APIRouter:
         """``{"deleted": id, "chunks": n}``; 404 if unknown."""
         removed = services.store.delete_article(article_id)
         return {"deleted": article_id, "chunks": removed}
+
+    return router
+
+
+def follow_router() -> APIRouter:
+    """The sources ingested again on a schedule (``NEWSDESK_FOLLOW``, ``newsdesk serve --follow``)."""
+    router = APIRouter(prefix="/follow", tags=["articles"])
+
+    def follower_of(request: Request) -> Any:
+        follower = request.app.state.follower
+        if follower is None:
+            raise NotFoundError("nothing is followed: set NEWSDESK_FOLLOW or run `newsdesk serve --follow URL`")
+        return follower
+
+    @router.get("", summary="The sources followed, how often, and the last check")
+    async def follow_status(request: Request) -> dict[str, Any]:
+        """``sources``, ``every_seconds``, ``running``, ``checks``, ``last_check`` (``started``,
+        ``seconds``, the ingest ``summary`` or the ``error``) and ``next_check``; 404 when nothing
+        is followed."""
+        status: dict[str, Any] = follower_of(request).status()
+        return status
+
+    @router.post("/check", summary="Check the followed sources now")
+    async def follow_check(request: Request) -> dict[str, Any]:
+        """Ingest the followed sources now (as the schedule does), and return this check."""
+        follower = follower_of(request)
+        check = await run_in_threadpool(follower.check)
+        result: dict[str, Any] = check.to_dict()
+        return result
 
     return router

@@ -43,6 +43,12 @@ def services() -> Services:
     return _State.services
 
 
+def override(**settings: Any) -> None:
+    """Command-line values for settings, before the services are built."""
+    _State.overrides.update(settings)
+    _State.services = None
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error and exit with ``code``."""
     err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)

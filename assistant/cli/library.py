@@ -17,9 +17,22 @@ def ingest(
         list[str], typer.Argument(help="Files, folders, http(s) URLs of pages or feeds, or - for stdin.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            metavar="INTERVAL",
+            help="Follow: ingest the sources again every INTERVAL (900, 90s, 15m, 2h, 1d) until Ctrl+C; "
+            "one line (or JSON object) per check.",
+        ),
+    ] = None,
 ) -> None:
     """Ingest articles; unchanged ones are skipped, changed ones replaced."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    if every is not None:
+        _follow(sources, every, as_json)
+        return
 
     show_bar = not as_json and err.is_terminal
     try:
@@ -116,3 +129,36 @@ def show_config(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
         return
     for key, value in values.items():
         out.print(f"{key} = {value}", highlight=False, markup=False)
+
+
+def _follow(sources: list[str], every: str, as_json: bool) -> None:
+    """``ingest --every``: check the sources now and then every interval, until interrupted."""
+    import time
+
+    from assistant.follow import FollowCheck, Follower, describe, parse_interval
+
+    if "-" in sources:
+        raise fail("standard input cannot be followed: name files, folders or URLs")
+    try:
+        interval = parse_interval(every)
+    except NewsdeskError as exc:
+        raise fail(str(exc)) from None
+
+    def show(check: FollowCheck) -> None:
+        if as_json:
+            print_json(check.to_dict())
+            return
+        out.print(describe(check), highlight=False, markup=False)
+        for failure in (check.summary or {}).get("failed", []):
+            err.print(f"  failed: {failure['source']}: {failure['error']}", highlight=False, markup=False)
+
+    follower = Follower(services(), sources, interval, on_check=show)
+    if not as_json:
+        err.print(f"following {len(sources)} source(s) every {every}; Ctrl+C stops", highlight=False, markup=False)
+    try:
+        while True:
+            follower.check()
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        if not as_json:
+            err.print("stopped following", highlight=False, markup=False)

@@ -28,10 +28,31 @@ def serve(
             "--allow-public", help="Serve beyond this machine even without NEWSDESK_API_KEY (anyone may use it)."
         ),
     ] = False,
+    follow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--follow",
+            metavar="SOURCE",
+            help="A feed, page or folder to ingest again on a schedule while serving (repeatable; NEWSDESK_FOLLOW).",
+        ),
+    ] = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every",
+            metavar="INTERVAL",
+            help="How often to check them: 900, 90s, 15m, 2h (NEWSDESK_FOLLOW_EVERY, default 15m).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API and the chat UI in one process, and print the URL."""
+    from assistant.cli.app import override
     from assistant.serve import serve as run_server
 
+    if follow:
+        override(follow=follow)
+    if every:
+        override(follow_every=every)
     settings = services().settings
     verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
     try:
