@@ -36,7 +36,7 @@ def create_server_app(services: Services) -> FastAPI:
     auth = (lambda _user, password: key_matches(password, key)) if key else None
     return gr.mount_gradio_app(
         app,
-        build_ui(services),
+        build_ui(services, app.state.follower),
         path="/",
         auth=auth,
         auth_message="Enter the server's API key (NEWSDESK_API_KEY) as the password; any user name." if key else None,

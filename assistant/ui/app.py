@@ -3,12 +3,13 @@
 Three tabs: Chat (streamed answers whose ``[n]`` markers link to a panel listing only
 the cited articles, each passage highlighted in its surrounding text; date and source
 filters; a new-chat button; example questions about what is stored), Ingest (files or
-URLs, with progress and the summary) and Library (the stored articles, each viewable
+URLs, with progress and the summary; what is followed, and a button to check it now) and Library (the stored articles, each viewable
 and deletable). :class:`NewsdeskUI` holds the handlers, :func:`build_ui` lays them out.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,7 @@ import gradio as gr
 
 from assistant.chain import MAX_QUESTION_CHARS, Answer, stream_answer
 from assistant.errors import NewsdeskError, NotFoundError
+from assistant.follow import Follower, describe
 from assistant.ingest_lock import ingest_lock
 from assistant.records import ArticleRecord
 from assistant.retrieval import parse_filters
@@ -54,8 +56,29 @@ def article_label(record: ArticleRecord) -> str:
 class NewsdeskUI:
     """The UI's handlers over one set of services (plain Python, callable without a browser)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, follower: Follower | None = None) -> None:
         self.services = services
+        self.follower = follower
+
+    def follow_status(self) -> str:
+        """What is followed and the last check, as HTML (empty when nothing is)."""
+        if self.follower is None:
+            return ""
+        status = self.follower.status()
+        sources = "".join(f"<li>{html.escape(source)}</li>" for source in status["sources"])
+        last = self.follower.last
+        when = describe(last) if last else "not checked yet"
+        every = self.services.settings.follow_every
+        return (
+            f'<div class="nd-follow"><b>Following</b>, every {html.escape(every)}:<ul>{sources}</ul>'
+            f"Last check: {html.escape(when)}</div>"
+        )
+
+    def check_now(self) -> str:
+        """Check the followed sources now: the status after it."""
+        if self.follower is not None:
+            self.follower.check()
+        return self.follow_status()
 
     def article_text(self, article_id: str) -> str | None:
         """An article's stored text, or None if it is gone."""
@@ -186,9 +209,10 @@ class NewsdeskUI:
         return f'<div class="nd-deleted">{deleted}</div>', gr.Button(visible=False)
 
 
-def build_ui(services: Services) -> gr.Blocks:
-    """The chat UI over ``services``, ready to mount (see :mod:`assistant.serve`)."""
-    ui = NewsdeskUI(services)
+def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
+    """The chat UI over ``services``, ready to mount (see :mod:`assistant.serve`); with ``follower``,
+    the Ingest tab shows what is followed and can check it now."""
+    ui = NewsdeskUI(services, follower)
     with gr.Blocks(title="newsdesk", analytics_enabled=False) as blocks:
         gr.Markdown("## newsdesk\nAsk questions of the stored news articles; every answer cites its sources.")
         history = gr.State([])
@@ -234,6 +258,8 @@ def build_ui(services: Services) -> gr.Blocks:
                 urls = gr.Textbox(label="URLs of pages or feeds, one per line", lines=3, elem_id="nd-urls")
                 ingest = gr.Button("Ingest", variant="primary", elem_id="nd-ingest")
                 summary = gr.HTML(elem_id="nd-summary")
+                following = gr.HTML(elem_id="nd-following", visible=follower is not None)
+                check = gr.Button("Check followed sources now", elem_id="nd-check", visible=follower is not None)
             with gr.Tab("Library", id="library"):
                 listing = gr.HTML(elem_id="nd-library")
                 with gr.Row():
@@ -264,5 +290,7 @@ def build_ui(services: Services) -> gr.Blocks:
         confirm.click(ui.delete, picked, [status, confirm], **private).then(
             ui.library, None, library_outputs, **private
         )
+        check.click(ui.check_now, None, following, **private).then(ui.library, None, library_outputs, **private)
         blocks.load(ui.library, None, library_outputs, **private)
+        blocks.load(ui.follow_status, None, following, **private)
     return blocks

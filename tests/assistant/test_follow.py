@@ -126,3 +126,18 @@ def test_ingest_every_prints_a_check_then_stops_on_ctrl_c(tmp_path: Path) -> Non
         timeout=120,
     )
     assert bad.returncode == 2 and "not an interval: 'soon'" in bad.stderr
+
+
+def test_the_ui_shows_what_is_followed_and_checks_it_now(tmp_path: Path) -> None:
+    from assistant.ui.app import NewsdeskUI
+
+    services = Services(make_settings(tmp_path / "data", fetch_allow_hosts=["127.0.0.1"]))
+    routes: dict[str, Route] = {}
+    with serve_routes(routes) as base:
+        routes["/feed.xml"] = Route(feed(base, "Fares <Rise>"), "application/rss+xml")
+        ui = NewsdeskUI(services, Follower(services, [f"{base}/feed.xml"], every=900))
+        before = ui.follow_status()
+        after = ui.check_now()
+    assert "Following" in before and f"<li>{base}/feed.xml</li>" in before and "not checked yet" in before
+    assert "added 1, updated 0, unchanged 0, failed 0" in after
+    assert NewsdeskUI(services).follow_status() == ""
