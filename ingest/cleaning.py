@@ -25,7 +25,7 @@ _FURNITURE = re.compile(
     r"""^(?:
         comments?(?:\s*\(\d+\))? | post\s+a\s+comment | leave\s+a\s+(?:comment|reply) | add\s+a\s+comment
       | \d+\s+comments? | no\s+comments(?:\s+yet)? | show\s+comments | view\s+comments
-      | share(?:\s+(?:this|this\s+article|this\s+story|on\s+\w+))? | tweet | email | print
+      | share(?:\s+this(?:\s+(?:article|story|page|post))?)?(?:\s+(?:on|via|to|with)\s+[\w ,&]{1,40})? | tweet | email | print
       | advertisement | sponsored(?:\s+content)? | ad
       | related(?:\s+(?:articles?|stories|posts|content|coverage))? | read\s+more | more\s+stories
       | recommended(?:\s+for\s+you)? | you\s+may\s+also\s+like | trending(?:\s+now)?

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from ingest.cleaning import clean_text, normalize_text
 
 
@@ -25,6 +27,17 @@ def test_control_and_bidi_characters_removed() -> None:
 def test_trailing_furniture_variants_dropped_but_reporting_kept() -> None:
     raw = "The mayor spoke on Tuesday.\nAdvertisement\nShe said the plan would work.\nShare this article\nTags: politics, city\n© 2025 Example News\n"
     assert clean_text(raw) == "The mayor spoke on Tuesday.\nShe said the plan would work."
+
+
+@pytest.mark.parametrize(
+    "share", ["Share this article on Facebook", "Share on X", "Share via email", "Share this story with friends"]
+)
+def test_share_prompts_at_the_end_are_dropped(share: str) -> None:
+    assert clean_text(f"The council voted to replace the water mains.\n{share}") == (
+        "The council voted to replace the water mains."
+    )
+    kept = "Share prices fell on Monday after the vote."
+    assert clean_text(f"The council voted.\n{kept}") == f"The council voted.\n{kept}"
 
 
 def test_a_line_that_only_mentions_comments_stays() -> None:
