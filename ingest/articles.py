@@ -36,6 +36,7 @@ class Article:
     origin: str = ""
     identity: str | None = None
     stand_in: str | None = None  # why this is only a stand-in (a feed's summary for a page that failed)
+    warnings: list[str] = field(default_factory=list)  # what was stored otherwise than given (a date not understood)
 
 
 def file_identity(origin: str, title: str | None) -> str | None:

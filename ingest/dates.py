@@ -45,6 +45,8 @@ def parse_date(value: Any) -> date | None:
     if not isinstance(value, str) or len(value) > 100:
         return None
     text = value.strip()
+    if re.fullmatch(r"\d{9,13}", text):  # epoch seconds (or milliseconds) written as text
+        return parse_date(int(text))
     try:
         return _plausible(date.fromisoformat(text[:10]))
     except ValueError:

@@ -9,7 +9,7 @@ store's crash-safe order (passages, then the article records, then stale passage
 
     >>> summary = ingest_sources(["examples/articles"], store, lambda: get_embeddings())
     >>> summary.to_dict()
-    {'added': 8, 'updated': 0, 'unchanged': 0, 'failed': [], 'chunks': 19, 'seconds': 2.1}
+    {'added': 8, 'updated': 0, 'unchanged': 0, 'failed': [], 'warnings': [], 'chunks': 19, 'seconds': 2.1}
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class IngestSummary:
     updated: int = 0
     unchanged: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
     chunks: int = 0
     seconds: float = 0.0
     articles: list[dict[str, str]] = field(default_factory=list)
@@ -57,6 +58,7 @@ class IngestSummary:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "failed": list(self.failed),
+            "warnings": list(self.warnings),
             "chunks": self.chunks,
             "seconds": round(self.seconds, 3),
         }
@@ -176,6 +178,7 @@ class Ingestor:
                     done += 1
                     continue
                 prepared = prepare_article(item, signature)
+                summary.warnings.extend({"source": item.origin, "warning": w} for w in item.warnings)
                 status = self._status(prepared, known, known_hashes, list(pending.values()))
                 if item.stand_in and status == "updated":  # never replace a stored article with less of it
                     summary.failed.append(

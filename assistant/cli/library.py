@@ -59,6 +59,8 @@ def ingest(
         )
         for failure in result["failed"]:
             err.print(f"  failed: {failure['source']}: {failure['error']}", highlight=False, markup=False)
+        for warning in result["warnings"]:
+            err.print(f"  warning: {warning['source']}: {warning['warning']}", highlight=False, markup=False)
     if result["failed"]:
         raise typer.Exit(1)
 

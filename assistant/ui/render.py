@@ -224,6 +224,10 @@ def summary_html(summary: dict[str, Any]) -> str:
         f"<li><b>{html.escape(f['source'].removeprefix(UPLOAD_PREFIX))}</b>: {html.escape(f['error'])}</li>"
         for f in summary["failed"]
     )
+    warnings = "".join(
+        f"<li><b>{html.escape(w['source'].removeprefix(UPLOAD_PREFIX))}</b>: {html.escape(w['warning'])}</li>"
+        for w in summary.get("warnings", [])
+    )
     articles = "".join(
         f"<li>{html.escape(a.get('status', ''))}: {html.escape(a.get('title', ''))}</li>"
         for a in summary.get("articles", [])
@@ -231,6 +235,7 @@ def summary_html(summary: dict[str, Any]) -> str:
     return (
         f'<div class="nd-summary"><p>{html.escape(line)}</p>'
         + (f'<p>Failed:</p><ul class="nd-failed">{failures}</ul>' if failures else "")
+        + (f'<p>Warnings:</p><ul class="nd-warnings">{warnings}</ul>' if warnings else "")
         + (f'<p>Articles:</p><ul class="nd-articles">{articles}</ul>' if articles else "")
         + "</div>"
     )

@@ -59,11 +59,19 @@ def as_authors(value: Any) -> list[str]:
 
 
 def metadata_from(record: dict[str, Any]) -> dict[str, Any]:
-    """Title, url, published date, authors and source from a loose record."""
+    """Title, url, published date, authors and source from a loose record, and a warning for a
+    date given but not understood (the article is stored undated, which date filters leave out)."""
+    given = first_value(record, DATE_KEYS)
+    published = parse_date(given)
+    warnings = []
+    if given is not None and published is None:
+        shown = given if isinstance(given, (int, float)) else repr(str(given)[:60])
+        warnings.append(f"date {shown} not understood (write it like 2025-06-23); stored undated")
     return {
         "title": as_text(first_value(record, TITLE_KEYS)) or "",
         "url": as_text(first_value(record, URL_KEYS)),
-        "published": parse_date(first_value(record, DATE_KEYS)),
+        "published": published,
         "authors": as_authors(first_value(record, AUTHOR_KEYS)),
         "source": as_text(first_value(record, SOURCE_KEYS)),
+        "warnings": warnings,
     }

@@ -31,7 +31,7 @@ def test_ingest_json_summary_is_exactly_one_object(data_dir: Path) -> None:
     result = invoke(data_dir, "ingest", str(EXAMPLES), "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert set(summary) == {"added", "updated", "unchanged", "failed", "chunks", "seconds"}
+    assert set(summary) == {"added", "updated", "unchanged", "failed", "warnings", "chunks", "seconds"}
     assert summary["added"] == 8 and summary["failed"] == [] and summary["chunks"] > 0
     assert isinstance(summary["seconds"], float)
     again = json.loads(invoke(data_dir, "ingest", str(EXAMPLES), "--json").stdout)

@@ -343,3 +343,20 @@ def test_a_feed_entry_whose_page_fails_is_stored_from_its_summary_when_new(tmp_p
     assert (summary.added, summary.failed) == (1, [])
     [record] = services.store.list_articles()
     assert record.source == "Local Wire" and "reopened on Thursday" in services.store.get_article_text(record.id)
+
+
+@pytest.mark.parametrize(("given", "stored"), [("31/02/2025", None), ("yesterday", None), ("1750000000", "2025-06-15")])
+def test_a_date_not_understood_is_a_warning_and_the_article_is_stored_undated(
+    services: Services, tmp_path: Path, given: str, stored: str | None
+) -> None:
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"title": "Pier Reopens", "published_at": given, "text": "The pier reopened."}) + "\n")
+    summary = services.ingest([str(path)])
+    [record] = services.store.list_articles()
+    assert summary.added == 1 and record.published_at == stored
+    if stored:
+        assert summary.warnings == []
+    else:
+        [warning] = summary.to_dict()["warnings"]
+        assert warning["source"] == f"{path}:1"
+        assert warning["warning"] == f"date {given!r} not understood (write it like 2025-06-23); stored undated"
