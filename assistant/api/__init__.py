@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException
 
 from assistant.api.articles import articles_router, follow_router
 from assistant.api.ask import ask_router
-from assistant.api.errors import install_error_handlers
+from assistant.api.errors import document_errors, install_error_handlers
 from assistant.api.health import Readiness, health_router
 from assistant.api.limits import BodyLimitMiddleware, InFlightLimitMiddleware, in_flight_limit
 from assistant.api.openai_compat import openai_router
@@ -102,4 +102,5 @@ def create_app(services: Services) -> FastAPI:
             raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
         raise HTTPException(404)
 
+    document_errors(app)
     return app

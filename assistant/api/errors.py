@@ -147,3 +147,70 @@ def install_error_handlers(app: FastAPI) -> None:
         """A bug: logged with its traceback, answered without it."""
         logger.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(500, "internal_error", "internal error; the server log has the details")
+
+
+_ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["type", "message"],
+            "properties": {
+                "type": {
+                    "type": "string",
+                    "description": "invalid_request, unauthorized, not_found, method_not_allowed, too_large, "
+                    "unsupported_media_type, ingest_failed, answerer_failed, store_unavailable, internal_error",
+                },
+                "message": {"type": "string", "description": "What went wrong and how to put it right."},
+            },
+        }
+    },
+}
+_ERRORS_BY_STATUS = {
+    "400": "invalid_request: a value newsdesk cannot use (an empty question, a bad date), or a body that is not JSON",
+    "401": "unauthorized: NEWSDESK_API_KEY is set and the request has no valid `Authorization: Bearer` key",
+    "404": "not_found: no such article, route or model",
+    "413": "too_large: the body is over NEWSDESK_MAX_BODY_BYTES (NEWSDESK_MAX_UPLOAD_BYTES for uploads)",
+    "415": "unsupported_media_type: the body is not sent as application/json (or multipart for uploads)",
+    "422": "invalid_request: JSON of the wrong shape (fields named); ingest_failed: nothing could be ingested",
+    "500": "internal_error: a bug; the server log has the details",
+    "502": "answerer_failed: the LLM endpoint failed",
+    "503": "store_unavailable: the Chroma store cannot be reached",
+}
+
+
+def document_errors(app: FastAPI) -> None:
+    """Describe the API's one error shape in its OpenAPI schema: every ``/v1`` operation lists the
+    errors it can answer with, in that shape (not FastAPI's ``{"detail": [...]}``, never sent)."""
+    make_schema = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = make_schema()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        schemas["Error"] = _ERROR_SCHEMA
+        body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                if not path.startswith("/v1"):
+                    responses.pop("422", None)
+                    continue
+                codes = ["400", "401", "422", "500", "503"]
+                if "{" in path or path.startswith("/v1/follow") or path.startswith("/v1/chat"):
+                    codes.append("404")
+                if method == "post":
+                    codes += ["413", "415"]
+                if path in ("/v1/ask", "/v1/chat/completions"):
+                    codes.append("502")
+                for code in sorted(codes):
+                    responses[code] = {"description": _ERRORS_BY_STATUS[code], "content": body}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -291,6 +291,34 @@ def test_openapi_docs_list_the_routes(client: TestClient) -> None:
     assert "multipart/form-data" in paths["/v1/articles"]["post"]["requestBody"]["content"]
 
 
+def test_openapi_describes_the_error_shape_the_api_sends(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in str(schema)  # FastAPI's {"detail": [...]} is never sent
+    error = schema["components"]["schemas"]["Error"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if not path.startswith("/v1"):
+                continue
+            codes = operation["responses"]
+            assert {"400", "401", "422", "503"} <= set(codes), (path, method)
+            assert all(
+                codes[c]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+                for c in codes
+                if c != "200"
+            ), (path, method)
+    assert {"413", "415", "502"} <= set(schema["paths"]["/v1/ask"]["post"]["responses"])
+    assert "404" in schema["paths"]["/v1/articles/{article_id}"]["delete"]["responses"]
+    for response, status in [
+        (client.post("/v1/ask", json={}), 422),
+        (client.post("/v1/ask", json={"question": ""}), 400),
+        (client.get("/v1/articles/nope"), 404),
+        (client.post("/v1/ask", content=b"question", headers={"Content-Type": "text/plain"}), 415),
+    ]:
+        body = response.json()
+        assert response.status_code == status and set(body) == set(error["required"]), body
+        assert set(body["error"]) == set(error["properties"]["error"]["required"]), body
+
+
 # ---- articles ----------------------------------------------------------------------------
 
 
