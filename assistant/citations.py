@@ -1,9 +1,10 @@
 """Citations: markers checked against the passages, cited sources listed, support verified.
 
 - ``[n]`` markers that point at no passage are removed; ``[1, 2]`` and ``[1-2]``
-  become ``[1][2]``. ``n`` stays the passage's position among the retrieved passages,
-  so streamed text and the final answer agree.
-- Only passages the answer cites become citations.
+  become ``[1][2]``.
+- Only passages the answer cites become citations, numbered in the order the answer first
+  cites them: an answer's first marker is ``[1]``, whatever the passage's rank. The stream
+  is renumbered the same way as it comes, so streamed text and the final answer agree.
 - For LLM answers, each sentence is checked against the passages it cites (semantic
   similarity and token overlap). An unsupported citation is flagged; a sentence that
   no passage supports, or that cited only passages that do not exist, is marked
@@ -131,6 +132,7 @@ class StreamCleaner:
         self.thinking = False  # inside a reasoning model's <think> block, which is never shown
         self.tag_tail = ""  # what may be the start of a <think> tag, or the end of one
         self.after_thinking = False  # the space after a <think> block goes with it
+        self.number: dict[int, int] = {}  # passage position -> marker, in the order first cited
 
     def feed(self, delta: str) -> str:
         """The part of the text so far that can be shown now."""
@@ -185,7 +187,10 @@ class StreamCleaner:
         if out:
             self.at_line_start = out.endswith("\n")
             self.shown = self.shown or bool(out.strip())
-        return _expand_markers(ALT_MARKER.sub(alt_marker_to_brackets, out), self.count)
+        out = _expand_markers(ALT_MARKER.sub(alt_marker_to_brackets, out), self.count)
+        for n in cited_numbers(out):
+            self.number.setdefault(n, len(self.number) + 1)
+        return renumber(out, self.number)
 
     def _opens_sources(self, text: str, complete: bool, before: str = "") -> bool:
         """Whether ``text``, a line, opens the model's list of sources (after some answer: what
@@ -334,5 +339,16 @@ def resolve_citations(
         text, checks, found = check_support(text, passages, embeddings, miscited)
         for n, spans in found.items():
             highlights.setdefault(n, []).extend(s for s in spans if s not in highlights.get(n, []))
-    citations = [Citation(n, passages[n - 1], highlights.get(n, [])) for n in cited_numbers(text)]
+    order = cited_numbers(text)
+    number = {old: new for new, old in enumerate(order, 1)}
+    text = renumber(text, number)
+    for check in checks:
+        check.cited = [number.get(n, n) for n in check.cited]
+        check.unsupported_citations = [number.get(n, n) for n in check.unsupported_citations]
+    citations = [Citation(number[n], passages[n - 1], highlights.get(n, [])) for n in order]
     return text, citations, checks
+
+
+def renumber(text: str, number: dict[int, int]) -> str:
+    """Markers renumbered: ``[old]`` becomes ``[number[old]]``."""
+    return _SINGLE.sub(lambda m: f"[{number.get(int(m.group(1)), int(m.group(1)))}]", text)

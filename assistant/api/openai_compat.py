@@ -85,10 +85,11 @@ def question_and_history(messages: list[ChatMessage]) -> tuple[str, list[dict[st
 
 def cited_urls(result: Answer, request: Request) -> list[str]:
     """Marker ``[n]`` is ``citations[n - 1]`` (the convention OpenAI-style clients follow): the url of
-    every retrieved passage up to the highest marker the answer uses, cited or not; this API's article
-    route for an article without a url."""
-    last = max((c.n for c in result.citations), default=0)
-    return [p.url or str(request.url_for("get_article", article_id=p.article_id)) for p in result.passages[:last]]
+    each cited article, in marker order; this API's article route for an article without a url."""
+    return [
+        c.passage.url or str(request.url_for("get_article", article_id=c.passage.article_id))
+        for c in sorted(result.citations, key=lambda c: c.n)
+    ]
 
 
 def newsdesk_extra(result: Answer) -> dict[str, Any]:

@@ -241,3 +241,26 @@ def test_an_empty_streamed_reply_streams_the_refusal(library: Services) -> None:
     items = list(stream_answer("What did Medvedev argue?", services=library, answerer="fake"))
     *deltas, final = items
     assert "".join(deltas) == REFUSAL and isinstance(final, Answer) and final.refused
+
+
+def test_markers_are_numbered_in_the_order_first_cited_in_the_stream_and_the_answer(library: Services) -> None:
+    use_llm(library, ScriptedChatModel(reply=lambda prompt: "Putin offered to mediate [3]. Medvedev spoke out [1][3]."))
+    items = list(stream_answer("What did Putin and Medvedev say?", services=library, answerer="fake", k=4))
+    *deltas, final = items
+    assert isinstance(final, Answer)
+    retrieved = final.passages
+    assert "".join(deltas).startswith("Putin offered to mediate [1]. Medvedev spoke out [2][1].")
+    assert final.answer.startswith("Putin offered to mediate [1]. Medvedev spoke out [2][1].")
+    assert [(c.n, c.passage.chunk_id) for c in final.citations] == [
+        (1, retrieved[2].chunk_id),
+        (2, retrieved[0].chunk_id),
+    ]
+    assert all(set(check.cited) <= {1, 2} for check in final.checks)
+
+
+def test_stream_cleaner_renumbers_markers_as_they_come() -> None:
+    cleaner = StreamCleaner(count=5)
+    shown = (
+        "".join(cleaner.feed(part) for part in ["Fares [", "4] and buses [2", ", 4]. Trams [", "5]."]) + cleaner.close()
+    )
+    assert shown == "Fares [1] and buses [2][1]. Trams [3]."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -47,10 +48,10 @@ def test_examples_questions(library: Services, question: str, expected: str) -> 
     result = answer(question, services=library)
     assert expected in result.answer, result.answer
     assert result.citations and all(f"[{c.n}]" in result.answer for c in result.citations)
-    cited = {c.n for c in result.citations}
-    assert cited <= set(range(1, len(result.passages) + 1))
-    for citation in result.citations:
-        assert citation.passage.chunk_id == result.passages[citation.n - 1].chunk_id
+    first_cited = list(dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", result.answer)))
+    assert first_cited == [c.n for c in result.citations] == list(range(1, len(result.citations) + 1))
+    retrieved = {p.chunk_id for p in result.passages}
+    assert all(c.passage.chunk_id in retrieved for c in result.citations)
 
 
 @pytest.mark.parametrize(
