@@ -23,6 +23,9 @@ from assistant.guard import echoes_prompt, sanitize_passage, says_not_covered, t
 from assistant.records import Passage
 from prompts import load_prompt, read_prompt
 
+ECHO_WINDOW = 60  # characters of the instructions repeated word for word that make a reply an echo
+_ECHO_HOLD = ECHO_WINDOW + ECHO_WINDOW // 3  # an echo is caught within this many characters (see echoes_prompt)
+_ECHO_MIN = 16  # shorter ends are in the instructions by chance ("ed", " the "): they are shown
 logger = logging.getLogger(__name__)
 
 
@@ -74,6 +77,7 @@ class ChatModelAnswerer:
         self.fallback = fallback
         self.prompt = load_prompt("answer")
         self.system_text = read_prompt("answer")[0]
+        self._flat_instructions = " ".join(self.system_text.lower().split())
 
     def _messages(self, question: str, passages: Sequence[Passage]) -> list[Any]:
         return self.prompt.format_messages(passages=format_passages(passages), question=question, refusal=REFUSAL)
@@ -92,9 +96,17 @@ class ChatModelAnswerer:
         text = str(reply.content).strip().strip('"').strip().split("\n")[0][:1000] or question
         return Condensed(text, text)
 
+    def _echo_suffix(self, text: str) -> int:
+        """How many characters at the end of ``text`` could begin a repeat of the instructions: the
+        longest end (up to the length that makes an echo) found in them word for word."""
+        for size in range(min(len(text), _ECHO_HOLD), _ECHO_MIN - 1, -1):
+            if " ".join(text[-size:].lower().split()) in self._flat_instructions:
+                return size
+        return 0
+
     def _finish(self, text: str) -> Draft:
         text = tidy_reply(text)
-        if echoes_prompt(text, self.system_text):
+        if echoes_prompt(text, self.system_text, ECHO_WINDOW):
             return Draft(
                 REFUSAL,
                 self.name,
@@ -118,20 +130,37 @@ class ChatModelAnswerer:
     def stream_draft(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
     ) -> Iterator[str | Draft]:
-        """Stream the model's reply as it is written, then the checked draft."""
+        """Stream the model's reply as it is written, then the checked draft. What may be the start
+        of a repeat of the instructions waits until it is told apart, so that none of a reply that
+        repeats them is shown (it is then withheld, as the draft is)."""
         parts: list[str] = []
+        shown = 0
+        echoed = False
         try:
             for chunk in self.model.stream(self._messages(question, passages)):
                 delta = str(chunk.content)
-                if delta:
-                    parts.append(delta)
-                    yield delta
+                if not delta:
+                    continue
+                parts.append(delta)
+                if echoed:
+                    continue
+                text = "".join(parts)
+                if echoes_prompt(text, self.system_text, ECHO_WINDOW):
+                    echoed = True
+                    continue
+                safe = len(text) - self._echo_suffix(text)
+                if safe > shown:
+                    yield text[shown:safe]
+                    shown = safe
         except Exception as exc:
             if parts:
                 raise AnswererError(describe_llm_error(exc, self.endpoint) + " (mid-answer)") from exc
             yield from self._fall_back_stream(exc, question, passages, history)
             return
-        yield self._finish("".join(parts))
+        text = "".join(parts)
+        if not echoed and shown < len(text):
+            yield text[shown:]
+        yield self._finish(text)
 
     def _fall_back(self, exc: Exception, question: str, passages: Sequence[Passage], history: Sequence[Turn]) -> Draft:
         reason = describe_llm_error(exc, self.endpoint)

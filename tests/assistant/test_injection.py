@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answerers.chat import ChatModelAnswerer
-from assistant.chain import answer
+from assistant.chain import answer, stream_answer
 from assistant.services import Services
 from tests.conftest import EXAMPLES, SEED
 from tests.fakes import ScriptedChatModel, obedient_model
@@ -96,6 +96,21 @@ def test_reply_echoing_the_system_prompt_is_withheld(library: Services) -> None:
     result = answer("What did Putin offer to do with Iran's uranium?", services=library, answerer="echo")
     assert result.refused and "Rules:" not in result.answer and "only the news passages" not in result.answer
     assert any("repeated its instructions" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("preamble", ["", "Sure, here is how I work. "])
+def test_a_streamed_reply_echoing_the_system_prompt_shows_none_of_it(library: Services, preamble: str) -> None:
+    library.add_answerer(
+        ChatModelAnswerer(ScriptedChatModel(reply=lambda prompt: preamble + prompt), name="echo-stream")
+    )
+    prompt = library.answerer("echo-stream").system_text  # type: ignore[attr-defined]
+    *deltas, final = stream_answer(
+        "What did Putin offer to do with Iran's uranium?", services=library, answerer="echo-stream"
+    )
+    shown = "".join(deltas)
+    assert final.refused and any("repeated its instructions" in n for n in final.notes)
+    flat = " ".join(prompt.lower().split())
+    assert not any(flat[i : i + 25] in " ".join(shown.lower().split()) for i in range(0, len(flat) - 25, 5)), shown
 
 
 HIDDEN_HTML = """<!doctype html><html><head><title>Cycle Lanes Extended</title>
