@@ -164,9 +164,9 @@ class ChatModelAnswerer:
 
     def _fall_back(self, exc: Exception, question: str, passages: Sequence[Passage], history: Sequence[Turn]) -> Draft:
         reason = describe_llm_error(exc, self.endpoint)
-        logger.warning("llm failed: %s", reason)
         if not self.fallback:
-            raise AnswererError(reason) from exc
+            raise AnswererError(reason) from exc  # said where it is caught (the CLI's error, the API's 502)
+        logger.warning("llm failed: %s; answering extractively", reason)
         draft = self.fallback().draft(question, passages, history)
         draft.notes.append(f"The LLM was unavailable ({reason}); answered extractively instead.")
         return draft

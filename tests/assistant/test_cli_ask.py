@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from assistant.cli import app
 from assistant.config import Settings
-from tests.conftest import make_settings
+from tests.conftest import ROOT, make_settings
 from tests.openai_server import Reply, openai_server
 
 runner = CliRunner()
@@ -200,3 +202,16 @@ def test_ask_answerer_option_picks_extractive_or_the_openai_endpoint(library_set
     assert f"[1] {URANIUM_TITLE} (Newsdesk Examples, " in plain.stdout
     assert "unsupported: 'He also promised" in plain.stderr
     assert len(llm.requests) == 2
+
+
+def test_an_unreachable_llm_is_one_error_and_exit_code_2(library_settings: Settings) -> None:
+    env = {
+        **os.environ,
+        **llm_env(library_settings, "http://127.0.0.1:9/v1"),
+        "NEWSDESK_DATA_DIR": str(library_settings.data_dir),
+    }
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "newsdesk"), "ask", URANIUM], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("cannot reach the LLM endpoint") == 1, result.stderr  # said once, not logged too
