@@ -29,12 +29,14 @@ from assistant.filters import SearchFilters
 from assistant.lexical import LexicalIndex
 from assistant.records import Passage
 from assistant.store import ChromaStore
+from assistant.terms import QUESTION_WORDS, terms
 from assistant.timeframe import Timeframe, resolve_timeframe
 from ingest.chunking import split_sentences
 
 logger = logging.getLogger(__name__)
 
 _MIN_SENTENCE_WORDS = 4  # shorter lines (datelines, captions) are alike to anything by chance
+_MAX_SENTENCES = 12  # sentences compared with the question, the ones sharing most of its words
 
 
 @dataclass
@@ -187,7 +189,12 @@ class NewsRetriever(BaseRetriever):
         for p in passages[:3]:
             texts.append(p.title)
             texts.extend(p.quote[a:b] for a, b in split_sentences(p.quote))
-        texts = [t for t in dict.fromkeys(texts) if len(t.split()) >= _MIN_SENTENCE_WORDS]
+        wanted = set(terms(query)) - QUESTION_WORDS
+        shared = {
+            t: len(wanted.intersection(terms(t))) for t in dict.fromkeys(texts) if len(t.split()) >= _MIN_SENTENCE_WORDS
+        }
+        # the sentences that share the most of the question's words: one that shares none is rarely the one
+        texts = [t for t in sorted(shared, key=shared.__getitem__, reverse=True)[:_MAX_SENTENCES] if shared[t]]
         if not texts:
             return 0.0
         vectors = self.embeddings.encode_cached([query, *texts])
