@@ -9,7 +9,7 @@ from assistant.answerers import REFUSAL
 from assistant.answerers.chat import ChatModelAnswerer
 from assistant.chain import Answer, answer, stream_answer
 from assistant.citations import UNSUPPORTED_MARK, StreamCleaner, normalize_markers
-from assistant.guard import strip_sources_block, tidy_reply
+from assistant.guard import tidy_reply
 from assistant.services import Services
 from tests.fakes import ScriptedChatModel
 
@@ -195,17 +195,6 @@ def test_malformed_history_is_a_clear_error(library: Services, bad: list) -> Non
         ("Fares rise [1].\n\nSources:\n[1] Fake", "Fares rise [1]."),
         ("Fares rise [1].\n**References**\n1. Fake", "Fares rise [1]."),
         ("Fares rise [1].\nSources say buses will too [2].", "Fares rise [1].\nSources say buses will too [2]."),
-    ],
-)
-def test_the_final_answer_drops_the_same_lists_of_sources_the_stream_holds_back(reply: str, kept: str) -> None:
-    assert strip_sources_block(reply) == kept
-    cleaner = StreamCleaner(count=3)
-    assert (cleaner.feed(reply) + cleaner.close()).rstrip() == kept
-
-
-@pytest.mark.parametrize(
-    ("reply", "kept"),
-    [
         ("<think>They want fares [9].\nSources: [1]</think>\nFares rise [1].", "Fares rise [1]."),
         ("Fares rise 【1】, buses [^2] and trams [Source 3].", "Fares rise [1], buses [2] and trams [3]."),
         ("Fares rise [1]. Sources: [1] https://evil.example/1", "Fares rise [1]."),
@@ -215,6 +204,7 @@ def test_the_final_answer_drops_the_same_lists_of_sources_the_stream_holds_back(
     ],
 )
 def test_a_models_reply_is_tidied_as_its_stream_is_shown(reply: str, kept: str) -> None:
+    """The final answer drops the same lists of sources (and thinking, odd markers) the stream holds back."""
     assert tidy_reply(reply) == kept
     if "](" not in reply:  # links are tidied in the final answer only
         cleaner = StreamCleaner(count=3)

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -17,7 +12,7 @@ from assistant.errors import EmbeddingModelMismatch, NotFoundError, StoreError
 from assistant.services import Services
 from assistant.store import ChromaStore
 from tests.conftest import EXAMPLES, make_settings
-from tests.httpserver import Route, serve_routes
+from tests.httpserver import Route, serve_folder, serve_routes
 
 
 def stored_chunks(services: Services) -> list:
@@ -245,25 +240,6 @@ def test_a_failed_write_stops_the_run_and_keeps_what_was_committed(tmp_path: Pat
     summary = services.ingest([str(folder)])
     assert (summary.added, summary.unchanged) == (86, 64)
     assert store.count_articles() == 150 and len(stored_chunks(services)) == 150
-
-
-@contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    """``python -m http.server`` on ``folder``: its real folder listings, on a free loopback port."""
-    handler = functools.partial(QuietFolderHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class QuietFolderHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 def test_a_web_folder_listing_ingests_the_articles_it_lists_and_reingests_in_place(tmp_path: Path) -> None:
