@@ -142,6 +142,9 @@ class SentenceWeights:
     answer_type: float = 0.1  # holds a number, date, place, title, name or reason when the question asks for one
     # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
     restating: float = 0.3
+    # a follow-up ("And what did they get?") is read with the names and topic words it borrows
+    # from the conversation: times their IDF-weighted share in the sentence or its title
+    context: float = 0.5
 
 
 @dataclass
@@ -211,13 +214,16 @@ class ExtractiveAnswerer:
                 )
         return out
 
-    def score(self, question: str, candidates: list[Candidate]) -> list[Candidate]:
+    def score(self, question: str, candidates: list[Candidate], context: str = "") -> list[Candidate]:
         """Score candidates: lexical overlap, passage rank and whether the
         sentence holds the kind of thing asked for (a number, a date, a name) for all of them; then
-        semantic similarity for the ``semantic_pool`` best, which are returned."""
+        semantic similarity for the ``semantic_pool`` best, which are returned. ``context``: what a
+        follow-up borrows from the conversation (names, topic words), counted apart."""
         query_terms = {t for t in terms(question) if t not in QUESTION_WORDS}
         idf = {t: self.idf(t) for t in query_terms}
         idf_total = sum(idf.values()) or 1.0
+        borrowed = {t: self.idf(t) for t in terms(context) if t not in QUESTION_WORDS and t not in query_terms}
+        borrowed_total = sum(borrowed.values()) or 1.0
         w = self.weights
         kind = answer_type(question)
         for c in candidates:
@@ -227,6 +233,12 @@ class ExtractiveAnswerer:
             in_sentence = (own + w.title * headline) / idf_total
             typed = w.answer_type if kind and has_answer_type(c.text, kind, question) else 0.0
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + w.freshness * c.freshness + typed
+            if borrowed:
+                c.score += (
+                    w.context
+                    * sum(v for t, v in borrowed.items() if t in c.terms or t in c.title_terms)
+                    / borrowed_total
+                )
             if len(c.terms - query_terms) < 3 and not typed:
                 c.score -= w.restating  # says nothing the question does not already say, nor what it asks for
         shortlist = sorted(candidates, key=lambda c: c.score, reverse=True)[: self.semantic_pool]
@@ -258,7 +270,8 @@ class ExtractiveAnswerer:
         candidates = self.candidates(passages)
         if not candidates:
             return Draft(REFUSAL, self.name, refused=True)
-        chosen = self.select(self.score(question, candidates))
+        context = condense_without_llm(question, history).search if history else ""
+        chosen = self.select(self.score(question, candidates, context))
         if not chosen:
             return Draft(REFUSAL, self.name, refused=True)
         highlights: dict[int, list[tuple[int, int]]] = {}

@@ -370,3 +370,30 @@ def test_questions_asking_what_caused_something_ask_for_a_reason(question: str) 
 )
 def test_a_reason_is_a_cause_named_in_the_sentence(sentence: str, gives: bool) -> None:
     assert extractive.has_answer_type(sentence, "reason", "Why was the basin closed?") is gives
+
+
+def test_a_follow_up_is_answered_from_the_story_of_the_conversation(services: Services, tmp_path: Path) -> None:
+    stories = {
+        "strike.md": "---\ntitle: Tram Drivers Walk Out Over Pay\npublished: 2025-03-12\n---\nTram drivers in Eastport "
+        "began a two-day strike on Wednesday after talks with the operator broke down. The drivers' union is demanding "
+        "a 9 percent pay rise.",
+        "deal.md": "---\ntitle: Tram Operator and Drivers Agree Pay Deal\npublished: 2025-03-20\n---\nThe tram operator "
+        "and the drivers' union agreed on Thursday to a 6 percent pay rise over one year, ending the dispute.",
+        "cup.md": "---\ntitle: Eastport Rovers Lift the County Cup\npublished: 2025-03-16\n---\nEastport Rovers won the "
+        "county cup on Sunday, beating Northgate 3-1 in the final at the harbour ground.",
+    }
+    for name, text in stories.items():
+        (tmp_path / name).write_text(text)
+    services.ingest([str(tmp_path)])
+    first = answer("What did the tram drivers' union demand?", as_of="2025-03-21", services=services)
+    history = [
+        {"role": "user", "content": "What did the tram drivers' union demand?"},
+        {"role": "assistant", "content": first.answer},
+    ]
+    follow_up = answer("And what did they finally get?", history=history, as_of="2025-03-21", services=services)
+    headline, quoted = follow_up.answer.split("\n\n", 1)
+    assert "Tram" in headline and "Rovers" not in headline  # the conversation's story, not the cup "final"
+    assert quoted.split(" [", 1)[0] in {
+        stories["deal.md"].split("\n")[-1],
+        "The drivers' union is demanding a 9 percent pay rise.",
+    }
