@@ -6,9 +6,9 @@
   cites them: an answer's first marker is ``[1]``, whatever the passage's rank. The stream
   is renumbered the same way as it comes, so streamed text and the final answer agree.
 - For LLM answers, each sentence is checked against the passages it cites (semantic
-  similarity and token overlap). An unsupported citation is flagged; a sentence that
-  no passage supports, or that cited only passages that do not exist, is marked
-  ``[unsupported]`` in the text, before its full stop.
+  similarity and token overlap). A sentence that cites no passage, or only passages that do
+  not hold it (or do not exist), cites the passage that holds it instead; one that no
+  passage supports is marked ``[unsupported]`` in the text, before its full stop.
 - While an answer streams, :class:`StreamCleaner` cleans it the same way as it comes,
   and holds back a list of sources the model wrote itself.
 """
@@ -63,6 +63,7 @@ class SupportCheck:
     supported: bool
     score: float
     unsupported_citations: list[int] = field(default_factory=list)
+    recited: bool = False  # the model cited no passage, or ones that do not hold it: newsdesk cited the one that does
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -72,6 +73,7 @@ class SupportCheck:
             "supported": self.supported,
             "score": round(self.score, 4),
             "unsupported_citations": self.unsupported_citations,
+            "recited": self.recited,
         }
 
 
@@ -244,41 +246,27 @@ def cited_numbers(text: str) -> list[int]:
     return list(dict.fromkeys(int(n) for n in _SINGLE.findall(text)))
 
 
-def _support(sentence: str, passage: Passage, vector: np.ndarray, passage_vectors: np.ndarray) -> tuple[float, int]:
-    """(score, index of the best passage sentence): the larger of similarity and term overlap."""
+def _support(
+    sentence: str, passage: Passage, vector: np.ndarray, passage_vectors: np.ndarray
+) -> tuple[float, int, float]:
+    """(score, index of the best passage sentence, strict score): the score is the larger of similarity
+    and term overlap, each as a share of its bar; the strict score the smaller (both must hold)."""
     similarity = passage_vectors @ vector if len(passage_vectors) else np.zeros(1)
     best = int(np.argmax(similarity))
     sentence_terms = set(terms(sentence))
     overlap = len(sentence_terms & set(terms(passage.quote))) / len(sentence_terms) if sentence_terms else 0.0
     sim_score = float(similarity[best]) / SIMILARITY_SUPPORT
-    return max(sim_score, overlap / OVERLAP_SUPPORT), best
-
-
-def _plain(sentence: str) -> str:
-    """A sentence without its markers, for comparing the same sentence before and after they are checked."""
-    return " ".join(re.sub(r"\s+([.,;:!?])", r"\1", _SPACED_GROUP.sub("", sentence)).split())
-
-
-def miscited_sentences(text: str, count: int) -> set[str]:
-    """The sentences (without markers) whose every marker points at no passage: claims that cite a
-    source that is not there, checked as unsupported once those markers are gone."""
-    out = set()
-    for start, end in split_sentences(text):
-        groups = _GROUP.findall(text[start:end])
-        if groups and not any(_marker_numbers(g, count) for g in groups):
-            out.add(_plain(text[start:end]))
-    return out
+    return max(sim_score, overlap / OVERLAP_SUPPORT), best, min(sim_score, overlap / OVERLAP_SUPPORT)
 
 
 def check_support(
     text: str,
     passages: Sequence[Passage],
     embeddings: SentenceTransformerEmbeddings,
-    miscited: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[str, list[SupportCheck], dict[int, list[tuple[int, int]]]]:
-    """Check every sentence; returns the text (unsupported sentences marked), the checks, highlights.
-
-    A sentence in ``miscited`` (it cited only passages that do not exist) is unsupported."""
+    """Check every sentence; returns the text, the checks and the highlights. A sentence that cites
+    no passage, or only ones that do not hold it, cites the passage that does hold it instead, if one
+    does; else it is marked unsupported."""
     spans = split_sentences(text)
     plain = [_SINGLE_WITH_SPACE.sub("", text[s:e]).strip() for s, e in spans]
     passage_spans = [split_sentences(p.quote) for p in passages]
@@ -291,28 +279,37 @@ def check_support(
         offset += len(ps)
     checks: list[SupportCheck] = []
     highlights: dict[int, list[tuple[int, int]]] = {}
-    marks: list[int] = []  # end offsets of sentences to mark
+    edits: list[tuple[int, int, str]] = []  # (sentence start, end, what goes before its full stop)
     for (start, end), sentence, vector in zip(spans, plain, sentence_vectors, strict=True):
         if len(sentence.split()) < 3:
             continue
         cited = cited_numbers(text[start:end])
-        pool = cited or list(range(1, len(passages) + 1))
-        scored = {n: _support(sentence, passages[n - 1], vector, per_passage[n - 1]) for n in pool}
-        supported_by = [n for n, (score, _) in scored.items() if score >= 1.0]
-        if not cited and _plain(sentence) in miscited:
-            supported_by = []
-        best = max((score for score, _ in scored.values()), default=0.0)
-        for n in supported_by if cited else []:
+        scored = {
+            n: _support(sentence, passages[n - 1], vector, per_passage[n - 1]) for n in range(1, len(passages) + 1)
+        }
+        supported_by = [n for n in cited if scored[n][0] >= 1.0]
+        recited = False
+        best = max((scored[n][0] for n in cited or scored), default=0.0)
+        if not supported_by:  # cited nothing, or only passages that do not hold it: one that does, if any
+            # (by meaning and by words both: a passage merely sharing the names is not a source)
+            holder = max(scored, key=lambda n: scored[n][2], default=None)
+            if holder is not None and scored[holder][2] >= 1.0:
+                supported_by, recited, best = [holder], True, scored[holder][0]
+                edits.append((start, end, f"[{holder}]"))
+        for n in supported_by:
             s, e = passage_spans[n - 1][scored[n][1]] if passage_spans[n - 1] else (0, len(passages[n - 1].quote))
             highlights.setdefault(n, []).append((passages[n - 1].start + s, passages[n - 1].start + e))
         unsupported = [n for n in cited if n not in supported_by]
         ok = bool(supported_by)
-        checks.append(SupportCheck(sentence, cited, ok, best, unsupported))
+        checks.append(SupportCheck(sentence, supported_by if recited else cited, ok, best, unsupported, recited))
         if not ok:
-            marks.append(end)
-    for end in sorted(marks, reverse=True):
+            edits.append((start, end, UNSUPPORTED_MARK))
+    for start, end, mark in sorted(edits, reverse=True):
+        if mark != UNSUPPORTED_MARK:  # the markers that pointed at the wrong passage go
+            sentence = _SINGLE_WITH_SPACE.sub("", text[start:end])
+            text, end = text[:start] + sentence + text[end:], start + len(sentence)
         at = _before_final_stop(text, end)
-        text = f"{text[:at]} {UNSUPPORTED_MARK}{text[at:]}"
+        text = f"{text[:at]} {mark}{text[at:]}"
     return text, checks, highlights
 
 
@@ -335,8 +332,7 @@ def resolve_citations(
     checks: list[SupportCheck] = []
     highlights = {n: list(spans) for n, spans in draft.highlights.items()}
     if draft.check_support and passages:
-        miscited = miscited_sentences(draft.text, len(passages))
-        text, checks, found = check_support(text, passages, embeddings, miscited)
+        text, checks, found = check_support(text, passages, embeddings)
         for n, spans in found.items():
             highlights.setdefault(n, []).extend(s for s in spans if s not in highlights.get(n, []))
     order = cited_numbers(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 
@@ -11,7 +13,7 @@ from assistant.chain import Answer, answer, stream_answer
 from assistant.citations import UNSUPPORTED_MARK, StreamCleaner, normalize_markers
 from assistant.guard import tidy_reply
 from assistant.services import Services
-from tests.fakes import ScriptedChatModel
+from tests.fakes import ScriptedChatModel, passages_in
 
 URANIUM = "What did Putin offer to do with Iran's uranium?"
 
@@ -254,3 +256,20 @@ def test_stream_cleaner_renumbers_markers_as_they_come() -> None:
         "".join(cleaner.feed(part) for part in ["Fares [", "4] and buses [2", ", 4]. Trams [", "5]."]) + cleaner.close()
     )
     assert shown == "Fares [1] and buses [2][1]. Trams [3]."
+
+
+def test_a_claim_citing_no_passage_or_a_missing_one_cites_the_passage_that_holds_it(library: Services) -> None:
+    def reply(prompt: str) -> str:
+        passages = passages_in(prompt)
+        first, second = (re.split(r"(?<=[.!?])\s", passages[n].split("\n", 1)[-1])[0].rstrip(".") for n in (1, 2))
+        return f"{first} [7].\n{second}.\nPutin will visit Mars in May."  # a line is a sentence, whatever "U.S." does
+
+    use_llm(library, ScriptedChatModel(reply=reply))
+    result = answer("What did Putin offer to do with Iran's uranium?", services=library, answerer="fake")
+    first, second, invented = result.answer.split("\n")
+    assert first.endswith(" [1].") and second.endswith(" [2].") and "[7]" not in first, result.answer
+    assert invented == "Putin will visit Mars in May [unsupported]."
+    assert [c.passage.chunk_id for c in result.citations] == [p.chunk_id for p in result.passages[:2]]
+    recited = [c for c in result.checks if c.recited]
+    assert len(recited) == 2 and all(c.supported for c in recited)
+    assert all(c.highlights for c in result.citations)
