@@ -299,7 +299,7 @@ def check_support(
         for n in supported_by:
             s, e = passage_spans[n - 1][scored[n][1]] if passage_spans[n - 1] else (0, len(passages[n - 1].quote))
             highlights.setdefault(n, []).append((passages[n - 1].start + s, passages[n - 1].start + e))
-        unsupported = [n for n in cited if n not in supported_by]
+        unsupported = [] if recited else [n for n in cited if n not in supported_by]  # recited: those markers went
         ok = bool(supported_by)
         checks.append(SupportCheck(sentence, supported_by if recited else cited, ok, best, unsupported, recited))
         if not ok:

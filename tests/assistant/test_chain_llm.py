@@ -271,5 +271,6 @@ def test_a_claim_citing_no_passage_or_a_missing_one_cites_the_passage_that_holds
     assert invented == "Putin will visit Mars in May [unsupported]."
     assert [c.passage.chunk_id for c in result.citations] == [p.chunk_id for p in result.passages[:2]]
     recited = [c for c in result.checks if c.recited]
-    assert len(recited) == 2 and all(c.supported for c in recited)
+    assert len(recited) == 2 and all(c.supported and not c.unsupported_citations for c in recited)
+    assert [c.sentence for c in result.unsupported] == ["Putin will visit Mars in May."]
     assert all(c.highlights for c in result.citations)
