@@ -22,6 +22,7 @@ from typing import Any
 
 from assistant.errors import ConfigError, NewsdeskError
 from assistant.ingest_lock import ingest_lock
+from assistant.records import counted
 from assistant.services import Services
 
 logger = logging.getLogger(__name__)
@@ -146,7 +147,7 @@ def describe(check: FollowCheck) -> str:
     s = check.summary or {}
     return (
         f"{when} added {s.get('added', 0)}, updated {s.get('updated', 0)}, unchanged {s.get('unchanged', 0)}, "
-        f"failed {len(s.get('failed', []))}; {s.get('chunks', 0)} chunks in {check.seconds:.1f} s"
+        f"failed {len(s.get('failed', []))}; {counted(s.get('chunks', 0), 'passage')} written in {check.seconds:.1f} s"
     )
 
 

@@ -113,3 +113,8 @@ class Passage:
             "end": self.end,
             "score": round(float(self.score), 6),
         }
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 passage``, ``3 passages``."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")

@@ -109,8 +109,12 @@ class NewsRetriever(BaseRetriever):
         undated = filters.since is None and filters.until is None
         if self.settings.time_filter and undated:
             timeframe = resolve_timeframe(time_text or query, as_of)
+        elif self.settings.time_filter and (said := resolve_timeframe(time_text or query, as_of)):
+            notes.append(f'The dates asked for were searched, not "{said.phrase}" ({said.span()}).')
         if is_digest(time_text or query, timeframe.phrase if timeframe else None):
-            return self.latest(query, k, filters, timeframe, as_of)
+            digest = self.latest(query, k, filters, timeframe, as_of)
+            digest.notes[:0] = notes
+            return digest
         if timeframe:
             passages, top = self._search(query, k, filters.with_dates(timeframe.since, timeframe.until))
             coverage = self._coverage(query, passages)
@@ -153,9 +157,7 @@ class NewsRetriever(BaseRetriever):
         if timeframe and not passages:
             passages = self.lexical.latest(k, filters, as_of)
             if passages:
-                notes.append(
-                    f'No articles dated {timeframe.span()} ("{timeframe.phrase}"); the latest before it instead.'
-                )
+                notes.append(f'No articles dated {timeframe.span()} ("{timeframe.phrase}"); the latest news instead.')
                 timeframe = None
         passages = [replace(p, score=0.0, signals={"digest": 1.0}) for p in passages]
         return RetrievalResult(

@@ -109,7 +109,7 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
         ),
         (
             re.compile(rf"\b(?:on |last )({_WEEKDAY_RE})\b"),
-            lambda m: (_last_weekday(as_of, _WEEKDAYS[m.group(1)], False), as_of),
+            lambda m: (_last_weekday(as_of, _WEEKDAYS[m.group(1)], False),) * 2,  # that day
         ),
         (
             re.compile(rf"\bsince ({_MONTH_RE})\b(?:\s+(\d{{4}}))?"),

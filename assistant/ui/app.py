@@ -24,7 +24,7 @@ from assistant.chain import MAX_QUESTION_CHARS, Answer, stream_answer
 from assistant.errors import NewsdeskError, NotFoundError
 from assistant.follow import Follower, describe
 from assistant.ingest_lock import ingest_lock
-from assistant.records import ArticleRecord
+from assistant.records import ArticleRecord, counted
 from assistant.retrieval import parse_filters
 from assistant.services import Services
 from assistant.ui.examples import example_questions
@@ -130,7 +130,11 @@ class NewsdeskUI:
             return
         if final is None:  # stream_answer always ends with the Answer; guard against a silent change
             return
-        display[-1] = {"role": "assistant", "content": answer_html(final.answer, final.citations, n, final.notes)}
+        notes = list(final.notes)
+        if final.date_range and not final.refused:  # "this week", "yesterday": the dates the question meant
+            since, until = final.date_range["since"], final.date_range["until"]
+            notes.insert(0, f"Searched articles dated {since}" + (f" to {until}." if until != since else "."))
+        display[-1] = {"role": "assistant", "content": answer_html(final.answer, final.citations, n, notes)}
         history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": final.answer}]
         answers = [*answers, sources_html(final, self.article_text, n)]
         yield display, gr.skip(), history, display, panel_html(answers), answers
@@ -193,7 +197,7 @@ class NewsdeskUI:
             record = self.services.store.get_article(article_id)
         except NewsdeskError as exc:
             return error_html(str(exc)), gr.Button(visible=False)
-        question = f"Delete “{escape_text(record.title)}” and its {record.chunk_count} passages? This cannot be undone."
+        question = f"Delete “{escape_text(record.title)}” and its {counted(record.chunk_count, 'passage')}? This cannot be undone."
         return f'<div class="nd-confirm">{question}</div>', gr.Button(visible=True)
 
     def delete(self, article_id: str | None) -> tuple[Any, ...]:
@@ -205,7 +209,7 @@ class NewsdeskUI:
             removed = self.services.store.delete_article(article_id)
         except NewsdeskError as exc:
             return error_html(str(exc)), gr.Button(visible=False)
-        deleted = f"Deleted “{escape_text(record.title)}” ({removed} passages)."
+        deleted = f"Deleted “{escape_text(record.title)}” ({counted(removed, 'passage')})."
         return f'<div class="nd-deleted">{deleted}</div>', gr.Button(visible=False)
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from assistant.chain import Answer
 from assistant.citations import Citation
-from assistant.records import ArticleRecord
+from assistant.records import ArticleRecord, counted
 from ingest.articles import UPLOAD_PREFIX
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -218,7 +218,7 @@ def summary_html(summary: dict[str, Any]) -> str:
     """An ingest summary: the counts, each failure with its reason, the articles touched."""
     line = (
         f"added {summary['added']}, updated {summary['updated']}, unchanged {summary['unchanged']}, "
-        f"failed {len(summary['failed'])}; {summary['chunks']} passages written in {summary['seconds']:.1f} s"
+        f"failed {len(summary['failed'])}; {counted(summary['chunks'], 'passage')} written in {summary['seconds']:.1f} s"
     )
     failures = "".join(
         f"<li><b>{html.escape(f['source'].removeprefix(UPLOAD_PREFIX))}</b>: {html.escape(f['error'])}</li>"

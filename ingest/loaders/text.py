@@ -42,22 +42,26 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 
 def _header_lines(text: str) -> tuple[dict[str, Any], str]:
-    """``Title: ...`` / ``Date: ...`` lines at the top of a plain text file."""
+    """``Title: ...`` / ``Date: ...`` lines at the top of a plain text file, or a headline on the
+    first line followed by such lines (``Date: ...``, ``Source: ...``)."""
     lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    at = start
+    headline = None
+    if at < len(lines) and not _HEADER_LINE.match(lines[at].strip()):
+        headline, at = lines[at].strip(), at + 1
     fields: dict[str, Any] = {}
-    consumed = 0
-    for line in lines[:8]:
-        if not line.strip() and not fields:
-            consumed += 1
-            continue
-        match = _HEADER_LINE.match(line.strip())
+    while at < min(len(lines), start + 9):
+        match = _HEADER_LINE.match(lines[at].strip())
         if not match:
             break
         fields[match.group(1).lower()] = match.group(2).strip()
-        consumed += 1
+        at += 1
+    if headline is not None and fields:
+        fields.setdefault("title", headline)
     if "title" not in fields:
         return {}, text
-    return fields, "\n".join(lines[consumed:])
+    return fields, "\n".join(lines[at:])
 
 
 _BYLINE = re.compile(r"^\W*by\s+(.+?)\W*$", re.I)

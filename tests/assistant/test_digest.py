@@ -69,7 +69,10 @@ def test_the_latest_news_and_an_empty_week(library: Services) -> None:
     assert len(latest.passages) == library.settings.k
 
     quiet = answer("What happened this week?", as_of="2025-09-01", services=library)
-    assert quiet.notes == ['No articles dated 2025-09-01 ("this week"); the latest before it instead.']  # a Monday
+    assert quiet.notes == ['No articles dated 2025-09-01 ("this week"); the latest news instead.']  # a Monday
+    bounded = answer("What happened this week?", as_of="2025-06-25", until="2025-06-20", services=library)
+    assert bounded.notes[0] == 'The dates asked for were searched, not "this week" (2025-06-23 to 2025-06-25).'
+    assert all(p.published_at <= "2025-06-20" for p in bounded.passages)
     assert quiet.passages[0].published_at == newest and not quiet.refused
 
     only = answer("What happened this week?", as_of="2025-06-23", source="Nowhere Gazette", services=library)

@@ -161,6 +161,15 @@ def test_chat_handler_streams_then_cites_and_keeps_the_history(library: Services
     assert ui.new_chat() == ([], "", [], [], EMPTY_SOURCES, [])
 
 
+def test_the_dates_a_question_meant_show_under_its_answer(library: Services) -> None:
+    ui = NewsdeskUI(library)
+    with_time = list(ui.respond("What did Putin offer in June 2025?", [], [], [], "", "", []))[-1][0]
+    without = list(ui.respond("What did Putin offer?", [], [], [], "", "", []))[-1][0]
+    assert (
+        "Searched articles dated" in with_time[1]["content"] and "Searched articles dated" not in without[1]["content"]
+    )
+
+
 def test_chat_handler_shows_bad_filters_as_an_error_and_keeps_the_history(library: Services) -> None:
     ui = NewsdeskUI(library)
     steps = list(ui.respond("What did Medvedev argue?", [], [], [], "last week", "", []))
@@ -197,10 +206,10 @@ def test_ingest_show_and_delete_handlers(services: Services, tmp_path: Path) -> 
     assert "The council approved ferries." in ui.show(article_id)
     # Deleting takes two steps: the first asks, the second deletes.
     asked, confirm = ui.confirm_delete(article_id)
-    assert "Delete “Ferry Timetable Approved” and its 1 passages? This cannot be undone." in asked
+    assert "Delete “Ferry Timetable Approved” and its 1 passage? This cannot be undone." in asked
     assert confirm.visible is True and services.store.count_articles() == 1
     deleted, confirm = ui.delete(article_id)
-    assert "Deleted “Ferry Timetable Approved” (1 passages)" in deleted and confirm.visible is False
+    assert "Deleted “Ferry Timetable Approved” (1 passage)" in deleted and confirm.visible is False
     assert services.store.count_articles() == 0
     assert "no article with id" in ui.delete(article_id)[0] and "no article with id" in ui.confirm_delete(article_id)[0]
     assert "Choose an article first" in ui.confirm_delete(None)[0]

@@ -67,6 +67,20 @@ def test_text_with_title_line_and_first_line(tmp_path: Path, settings: Settings)
     assert c.title == "Bridge Reopens" and c.text.strip() == "The bridge reopened on Friday after repairs."
 
 
+def test_a_headline_then_header_lines(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "marathon.txt"
+    path.write_text(
+        "Harbour Marathon Won in Record Time\nDate: 2026-11-22\nSource: Coastline Daily\n\nA teacher won.\n"
+    )
+    [article] = articles(load(path, settings))
+    assert (article.title, article.published, article.source) == (
+        "Harbour Marathon Won in Record Time",
+        date(2026, 11, 22),
+        "Coastline Daily",
+    )
+    assert article.text.strip() == "A teacher won."  # the header lines are not part of the story
+
+
 def test_html_main_text_extracted(tmp_path: Path, settings: Settings) -> None:
     path = tmp_path / "page.html"
     path.write_bytes(PAGE)
