@@ -44,6 +44,7 @@ from assistant.uploads import ingest_uploads, summary_dict
 logger = logging.getLogger(__name__)
 
 Message = dict[str, str]
+FOLLOW_REFRESH_SECONDS = 30  # how often an open page re-reads the library while sources are followed
 UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".xml", ".rss", ".atom"]
 
 
@@ -142,6 +143,14 @@ class NewsdeskUI:
     def new_chat(self) -> tuple[Any, ...]:
         """Forget the conversation: (chat, question box, history, display, sources panel, answers)."""
         return [], "", [], [], EMPTY_SOURCES, []
+
+    def listing(self) -> Any:
+        """The library table alone, as it is now."""
+        try:
+            return library_html(self.services.store.list_articles())
+        except NewsdeskError as exc:
+            logger.warning("cannot read the library: %s", exc)
+            return gr.skip()
 
     def library(self) -> tuple[Any, ...]:
         """Refresh everything that lists articles: (library, article picker, source filter, examples)."""
@@ -295,6 +304,11 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
             ui.library, None, library_outputs, **private
         )
         check.click(ui.check_now, None, following, **private).then(ui.library, None, library_outputs, **private)
+        if follower is not None:  # what a scheduled check ingested shows without a reload
+            refresh = gr.Timer(FOLLOW_REFRESH_SECONDS)
+            refresh.tick(ui.follow_status, None, following, **private).then(
+                ui.listing, None, listing, **private
+            )  # the listing only: a picker or filter being used is left alone
         blocks.load(ui.library, None, library_outputs, **private)
         blocks.load(ui.follow_status, None, following, **private)
     return blocks

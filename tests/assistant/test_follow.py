@@ -141,3 +141,15 @@ def test_the_ui_shows_what_is_followed_and_checks_it_now(tmp_path: Path) -> None
     assert "Following" in before and f"<li>{base}/feed.xml</li>" in before and "not checked yet" in before
     assert "added 1, updated 0, unchanged 0, failed 0" in after
     assert NewsdeskUI(services).follow_status() == ""
+
+
+def test_an_open_page_sees_what_a_scheduled_check_ingested(tmp_path: Path) -> None:
+    from assistant.ui.app import NewsdeskUI
+
+    services = Services(make_settings(tmp_path / "data"))
+    ui = NewsdeskUI(services, Follower(services, [str(tmp_path / "news")], every=900))
+    (tmp_path / "news").mkdir()
+    assert "No articles yet" in ui.listing()
+    (tmp_path / "news" / "pier.md").write_text("---\ntitle: Pier Reopens\n---\nThe pier reopened on Thursday.\n")
+    ui.follower.check()  # type: ignore[union-attr]  # what the schedule does in the background
+    assert "Pier Reopens" in ui.listing() and "added 1" in ui.follow_status()
