@@ -12,6 +12,7 @@ near-duplicates dropped, each followed by its marker.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import math
 import re
@@ -96,6 +97,21 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
         "reason",
     ),
 ]
+
+
+_CALENDAR_TERMS = frozenset(terms(" ".join([*calendar.day_name, *calendar.month_name[1:]])))
+
+
+def on_topic(candidates: list[Candidate], question: str, context: str) -> list[Candidate]:
+    """For a follow-up, the sentences of articles whose headline shares a name or topic word with
+    the conversation ("the Harbor Bridge") or the follow-up itself ("and what did Putin offer?"),
+    when there are any: "And what did they decide next?" is about that story, not any story that
+    "decided" something."""
+    if not context:
+        return candidates
+    wanted = set(terms(context)) - QUESTION_WORDS - _CALENDAR_TERMS  # the search text holds the question too
+    kept = [c for c in candidates if c.title_terms & wanted]
+    return kept or candidates
 
 
 def answer_type(question: str) -> str | None:
@@ -271,7 +287,7 @@ class ExtractiveAnswerer:
         if not candidates:
             return Draft(REFUSAL, self.name, refused=True)
         context = condense_without_llm(question, history).search if history else ""
-        chosen = self.select(self.score(question, candidates, context))
+        chosen = self.select(self.score(question, on_topic(candidates, question, context), context))
         if not chosen:
             return Draft(REFUSAL, self.name, refused=True)
         highlights: dict[int, list[tuple[int, int]]] = {}

@@ -397,3 +397,24 @@ def test_a_follow_up_is_answered_from_the_story_of_the_conversation(services: Se
         stories["deal.md"].split("\n")[-1],
         "The drivers' union is demanding a 9 percent pay rise.",
     }
+
+
+def test_a_vague_follow_up_stays_with_the_story_of_the_conversation(services: Services, tmp_path: Path) -> None:
+    stories = {
+        "bridge.md": "---\ntitle: Harbour Bridge Closed After Cracks Found\npublished: 2025-03-12\n---\nThe city closed "
+        "the Harbour Bridge on Wednesday after engineers found cracked girders.",
+        "contract.md": "---\ntitle: Council Hires Builder to Repair Harbour Bridge\npublished: 2025-03-19\n---\nThe "
+        "council hired a builder on Tuesday to replace the cracked girders for 4.6 million dollars.",
+        "teachers.md": "---\ntitle: Deal Reached to End Teachers' Walkout\npublished: 2025-03-20\n---\nTeachers will "
+        "decide whether to accept the deal in a vote next week.",
+    }
+    for name, text in stories.items():
+        (tmp_path / name).write_text(text)
+    services.ingest([str(tmp_path)])
+    first = answer("Why was the Harbour Bridge closed?", as_of="2025-03-21", services=services)
+    history = [
+        {"role": "user", "content": "Why was the Harbour Bridge closed?"},
+        {"role": "assistant", "content": first.answer},
+    ]
+    follow_up = answer("And what did they decide next?", history=history, as_of="2025-03-21", services=services)
+    assert "Teachers" not in follow_up.answer and "Harbour Bridge" in follow_up.answer.split("\n\n")[0]
