@@ -56,7 +56,9 @@ _MONEY = re.compile(
 _REASON = re.compile(
     r"\b(?:because|since|due to|owing to|as a result|so that|in order to|for fear|given that|would|could|risks?|"
     r"costly|to avoid|to prevent|aims? to|means? that|amid|in response to|prompted|triggered|caused by|blamed|"
-    r"after (?:[\w-]+ ){0,3}(?:found|showed|revealed|discovered|detected))\b",
+    r"after (?:[\w-]+ ){0,3}(?:found|showed|revealed|discovered|detected)|citing|in protest|"
+    r"(?:strik\w*|protest\w*|rows?|disputes?|resign\w*|quit|walk\w* out|clash\w*|sued|suing|fired|sacked|arrested|"
+    r"charged)\s+(?:over|for)\b)\b",
     re.I,
 )
 _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [

@@ -364,7 +364,10 @@ def test_questions_asking_what_caused_something_ask_for_a_reason(question: str) 
         ("Boating was banned on Thursday after tests found toxic algae.", True),
         ("The mayor resigned amid a row over expenses.", True),
         ("The strike was triggered by a pay offer.", True),
+        ("Teachers voted to strike over pay and class sizes.", True),
+        ("The minister resigned, citing ill health.", True),
         ("The basin reopened after the weekend.", False),
+        ("Over 100 people came to the strike meeting.", False),
         ("The health office closed the basin on Thursday.", False),
     ],
 )
