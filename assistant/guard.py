@@ -93,6 +93,12 @@ ALT_MARKER = re.compile(
 )  # 【1】, 【1†source】, [^1], [Source 1], [Passage 1]
 _LINKED_MARKER = re.compile(r"\[(\d+)\]\((?:https?://|www\.)[^)\s]*\)")  # [1](https://...)
 _LINK = re.compile(r"\(?\[([^\]\n]{1,80})\]\((?:https?://|www\.)[^)\s]*\)\)?")  # [label](https://...)
+_THINKING_END = re.compile(r"(?i)</think(?:ing)?>\s*")
+# a web address the model wrote (with what leads into it): newsdesk lists the sources, with their own links
+_BARE_LINK = re.compile(
+    r"(?i)[ \t]*(?:\b(?:more|read more|see|source|details)\s+(?:at|on|here)\s*:?\s*)?<?(?:https?://|www\.)[^\s>)\]]+>?"
+)
+_EMPTY_SENTENCE = re.compile(r"(?<=[.!?])[ \t]+[.,;:]+(?=\s|$)")  # what is left of "More at <link> ."
 _LINK_WORDS = {"source", "sources", "link", "here", "article", "read more", "more"}
 INLINE_SOURCES = re.compile(
     rf"(?i)[ \t]*(?:\*\*)?\b(?:{'|'.join(SOURCE_LIST_WORDS)})(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?=\[\d|https?://|www\.)"
@@ -104,11 +110,15 @@ def alt_marker_to_brackets(match: re.Match[str]) -> str:
     return f"[{next(g for g in match.groups() if g)}]"
 
 
-def tidy_reply(text: str) -> str:
-    """A model's reply as an answer: its thinking dropped, its markers written ``[n]``, links it
-    added to markers or words dropped (newsdesk lists the sources, with their own links), and a
-    list of sources it wrote, on a line of its own or after the answer's last sentence, cut."""
+def tidy_reply(text: str, sources: str = "") -> str:
+    """A model's reply as an answer: its thinking dropped, its markers written ``[n]``, links and web
+    addresses it added dropped unless ``sources`` (the passages' text) holds them (newsdesk lists the
+    sources, with their own links), and a list of sources it wrote, on a line of its own or after the
+    answer's last sentence, cut."""
     text = _THINKING.sub("", text)
+    closing = _THINKING_END.search(text)
+    if closing:  # only the end of a thinking block: the model's template opened it
+        text = text[closing.end() :]
     text = ALT_MARKER.sub(alt_marker_to_brackets, text)
     text = _LINKED_MARKER.sub(r"[\1]", text)
 
@@ -119,6 +129,12 @@ def tidy_reply(text: str) -> str:
         return "" if label.lower() in _LINK_WORDS else label
 
     text = _LINK.sub(unlink, text)
+
+    def unless_quoted(match: re.Match[str]) -> str:
+        address = re.search(r"(?i)(?:https?://|www\.)[^\s>)\]]+", match.group(0))
+        return match.group(0) if address and address.group(0).rstrip(".,;:") in sources else ""
+
+    text = _EMPTY_SENTENCE.sub("", _BARE_LINK.sub(unless_quoted, text))
     inline = INLINE_SOURCES.search(text)
     if inline and text[: inline.start()].strip():
         text = text[: inline.start()]

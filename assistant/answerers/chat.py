@@ -104,8 +104,8 @@ class ChatModelAnswerer:
                 return size
         return 0
 
-    def _finish(self, text: str) -> Draft:
-        text = tidy_reply(text)
+    def _finish(self, text: str, passages: Sequence[Passage] = ()) -> Draft:
+        text = tidy_reply(text, "\n".join(p.quote for p in passages))
         if echoes_prompt(text, self.system_text, ECHO_WINDOW):
             return Draft(
                 REFUSAL,
@@ -125,7 +125,7 @@ class ChatModelAnswerer:
             reply = self.model.invoke(self._messages(question, passages))
         except Exception as exc:
             return self._fall_back(exc, question, passages, history)
-        return self._finish(str(reply.content))
+        return self._finish(str(reply.content), passages)
 
     def stream_draft(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
@@ -160,7 +160,7 @@ class ChatModelAnswerer:
         text = "".join(parts)
         if not echoed and shown < len(text):
             yield text[shown:]
-        yield self._finish(text)
+        yield self._finish(text, passages)
 
     def _fall_back(self, exc: Exception, question: str, passages: Sequence[Passage], history: Sequence[Turn]) -> Draft:
         reason = describe_llm_error(exc, self.endpoint)

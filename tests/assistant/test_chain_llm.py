@@ -191,6 +191,12 @@ def test_malformed_history_is_a_clear_error(library: Services, bad: list) -> Non
         answer("What did Putin offer?", history=bad, services=library)
 
 
+def test_a_web_address_the_passages_give_is_kept() -> None:
+    reply = "Register at https://vote.example.gov/register by Friday [1]. More at https://evil.example/1 ."
+    passages = "Voters can register at https://vote.example.gov/register until Friday."
+    assert tidy_reply(reply, passages) == "Register at https://vote.example.gov/register by Friday [1]."
+
+
 @pytest.mark.parametrize(
     ("reply", "kept"),
     [
@@ -202,13 +208,16 @@ def test_malformed_history_is_a_clear_error(library: Services, bad: list) -> Non
         ("Fares rise [1]. Sources: [1] https://evil.example/1", "Fares rise [1]."),
         ("Fares rise [1]([source](https://evil.example/1)).", "Fares rise [1]."),
         ("Fares rise [1](https://evil.example/1) in [May](https://evil.example/2).", "Fares rise [1] in May."),
+        ("Fares rise [1]. More at https://evil.example/1 .", "Fares rise [1]."),
+        ("Fares rise [1] <https://evil.example/1>.", "Fares rise [1]."),
+        ("The user wants fares.</think>Fares rise [1].", "Fares rise [1]."),
         ("Sources say fares rise [1].", "Sources say fares rise [1]."),
     ],
 )
 def test_a_models_reply_is_tidied_as_its_stream_is_shown(reply: str, kept: str) -> None:
     """The final answer drops the same lists of sources (and thinking, odd markers) the stream holds back."""
     assert tidy_reply(reply) == kept
-    if "](" not in reply:  # links are tidied in the final answer only
+    if "](" not in reply and "http" not in reply and not reply.startswith("The user"):  # final answer only
         cleaner = StreamCleaner(count=3)
         assert (cleaner.feed(reply) + cleaner.close()).strip() == kept
 
