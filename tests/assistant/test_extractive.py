@@ -375,49 +375,49 @@ def test_a_reason_is_a_cause_named_in_the_sentence(sentence: str, gives: bool) -
     assert extractive.has_answer_type(sentence, "reason", "Why was the basin closed?") is gives
 
 
-def test_a_follow_up_is_answered_from_the_story_of_the_conversation(services: Services, tmp_path: Path) -> None:
-    stories = {
-        "strike.md": "---\ntitle: Tram Drivers Walk Out Over Pay\npublished: 2025-03-12\n---\nTram drivers in Eastport "
-        "began a two-day strike on Wednesday after talks with the operator broke down. The drivers' union is demanding "
-        "a 9 percent pay rise.",
-        "deal.md": "---\ntitle: Tram Operator and Drivers Agree Pay Deal\npublished: 2025-03-20\n---\nThe tram operator "
-        "and the drivers' union agreed on Thursday to a 6 percent pay rise over one year, ending the dispute.",
-        "cup.md": "---\ntitle: Eastport Rovers Lift the County Cup\npublished: 2025-03-16\n---\nEastport Rovers won the "
-        "county cup on Sunday, beating Northgate 3-1 in the final at the harbour ground.",
-    }
+TRAM_STORIES = {
+    "strike.md": "---\ntitle: Tram Drivers Walk Out Over Pay\npublished: 2025-03-12\n---\nTram drivers in Eastport "
+    "began a two-day strike on Wednesday after talks with the operator broke down. The drivers' union is demanding "
+    "a 9 percent pay rise.",
+    "deal.md": "---\ntitle: Tram Operator and Drivers Agree Pay Deal\npublished: 2025-03-20\n---\nThe tram operator "
+    "and the drivers' union agreed on Thursday to a 6 percent pay rise over one year, ending the dispute.",
+    "cup.md": "---\ntitle: Eastport Rovers Lift the County Cup\npublished: 2025-03-16\n---\nEastport Rovers won the "
+    "county cup on Sunday, beating Northgate 3-1 in the final at the harbour ground.",
+}
+BRIDGE_STORIES = {
+    "bridge.md": "---\ntitle: Harbour Bridge Closed After Cracks Found\npublished: 2025-03-12\n---\nThe city closed "
+    "the Harbour Bridge on Wednesday after engineers found cracked girders.",
+    "contract.md": "---\ntitle: Council Hires Builder to Repair Harbour Bridge\npublished: 2025-03-19\n---\nThe "
+    "council hired a builder on Tuesday to replace the cracked girders for 4.6 million dollars.",
+    "teachers.md": "---\ntitle: Deal Reached to End Teachers' Walkout\npublished: 2025-03-20\n---\nTeachers will "
+    "decide whether to accept the deal in a vote next week.",
+}
+
+
+def follow_up_answer(services: Services, folder: Path, stories: dict[str, str], question: str, follow_up: str) -> str:
+    """The answer to ``follow_up`` after ``question`` was answered, over a library of ``stories``."""
     for name, text in stories.items():
-        (tmp_path / name).write_text(text)
-    services.ingest([str(tmp_path)])
-    first = answer("What did the tram drivers' union demand?", as_of="2025-03-21", services=services)
-    history = [
-        {"role": "user", "content": "What did the tram drivers' union demand?"},
-        {"role": "assistant", "content": first.answer},
-    ]
-    follow_up = answer("And what did they finally get?", history=history, as_of="2025-03-21", services=services)
-    headline, quoted = follow_up.answer.split("\n\n", 1)
+        (folder / name).write_text(text)
+    services.ingest([str(folder)])
+    first = answer(question, as_of="2025-03-21", services=services)
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": first.answer}]
+    return answer(follow_up, history=history, as_of="2025-03-21", services=services).answer
+
+
+def test_a_follow_up_is_answered_from_the_story_of_the_conversation(services: Services, tmp_path: Path) -> None:
+    got = follow_up_answer(
+        services, tmp_path, TRAM_STORIES, "What did the tram drivers' union demand?", "And what did they finally get?"
+    )
+    headline, quoted = got.split("\n\n", 1)
     assert "Tram" in headline and "Rovers" not in headline  # the conversation's story, not the cup "final"
     assert quoted.split(" [", 1)[0] in {
-        stories["deal.md"].split("\n")[-1],
+        TRAM_STORIES["deal.md"].split("\n")[-1],
         "The drivers' union is demanding a 9 percent pay rise.",
     }
 
 
 def test_a_vague_follow_up_stays_with_the_story_of_the_conversation(services: Services, tmp_path: Path) -> None:
-    stories = {
-        "bridge.md": "---\ntitle: Harbour Bridge Closed After Cracks Found\npublished: 2025-03-12\n---\nThe city closed "
-        "the Harbour Bridge on Wednesday after engineers found cracked girders.",
-        "contract.md": "---\ntitle: Council Hires Builder to Repair Harbour Bridge\npublished: 2025-03-19\n---\nThe "
-        "council hired a builder on Tuesday to replace the cracked girders for 4.6 million dollars.",
-        "teachers.md": "---\ntitle: Deal Reached to End Teachers' Walkout\npublished: 2025-03-20\n---\nTeachers will "
-        "decide whether to accept the deal in a vote next week.",
-    }
-    for name, text in stories.items():
-        (tmp_path / name).write_text(text)
-    services.ingest([str(tmp_path)])
-    first = answer("Why was the Harbour Bridge closed?", as_of="2025-03-21", services=services)
-    history = [
-        {"role": "user", "content": "Why was the Harbour Bridge closed?"},
-        {"role": "assistant", "content": first.answer},
-    ]
-    follow_up = answer("And what did they decide next?", history=history, as_of="2025-03-21", services=services)
-    assert "Teachers" not in follow_up.answer and "Harbour Bridge" in follow_up.answer.split("\n\n")[0]
+    got = follow_up_answer(
+        services, tmp_path, BRIDGE_STORIES, "Why was the Harbour Bridge closed?", "And what did they decide next?"
+    )
+    assert "Teachers" not in got and "Harbour Bridge" in got.split("\n\n")[0]
