@@ -196,7 +196,7 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
                     continue
                 # the feed's summary stands in, unless the article is stored already (the pipeline
                 # keeps that); a later ingest, the page reachable, replaces it
-                logger.warning("feed entry %s: its page failed (%s); the feed's summary stands in", link, exc)
+                logger.info("feed entry %s: its page failed (%s); its summary stands in if it is new", link, exc)
                 stand_in = f"feed entry's page could not be fetched ({exc})"
         if not text.strip():
             yield LoadFailure(where, "feed entry has no text")
