@@ -24,7 +24,15 @@ import numpy as np
 
 from assistant.answerers.base import Draft
 from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.guard import ALT_MARKER, INLINE_SOURCES, SOURCE_LIST_WORDS, alt_marker_to_brackets, opens_sources_list
+from assistant.guard import (
+    ALT_MARKER,
+    INLINE_SOURCES,
+    SOURCE_LIST_WORDS,
+    THINK_END,
+    THINK_START,
+    alt_marker_to_brackets,
+    opens_sources_list,
+)
 from assistant.records import Passage
 from assistant.terms import terms
 from ingest.chunking import split_sentences
@@ -163,14 +171,14 @@ class StreamCleaner:
             self.after_thinking = not raw
         while raw:
             if self.thinking:
-                end = _THINK_END.search(raw)
+                end = THINK_END.search(raw)
                 if not end:
                     self.tag_tail = raw[-len("</thinking>") :]  # the end tag may come split
                     break
                 raw, self.thinking = raw[end.end() :].lstrip(), False
                 self.after_thinking = not raw
                 continue
-            start = _THINK_START.search(raw)
+            start = THINK_START.search(raw)
             if start:
                 out.append(raw[: start.start()])
                 raw, self.thinking = raw[start.end() :], True
@@ -230,8 +238,6 @@ class StreamCleaner:
         return len(text) if len(text) - cut > self.HOLD_LIMIT else cut
 
 
-_THINK_START = re.compile(r"(?i)<think(?:ing)?>")
-_THINK_END = re.compile(r"(?i)</think(?:ing)?>")
 _LAST_WORD = re.compile(r"(?i)(?<![\w\[])((?:\*\*)?[a-z]{1,10}(?:\*\*)?\s*:?\s*(?:\*\*)?\s*)$")
 
 
@@ -247,14 +253,13 @@ def cited_numbers(text: str) -> list[int]:
 
 
 def _support(
-    sentence: str, passage: Passage, vector: np.ndarray, passage_vectors: np.ndarray
+    sentence_terms: set[str], passage_terms: set[str], vector: np.ndarray, passage_vectors: np.ndarray
 ) -> tuple[float, int, float]:
     """(score, index of the best passage sentence, strict score): the score is the larger of similarity
     and term overlap, each as a share of its bar; the strict score the smaller (both must hold)."""
     similarity = passage_vectors @ vector if len(passage_vectors) else np.zeros(1)
     best = int(np.argmax(similarity))
-    sentence_terms = set(terms(sentence))
-    overlap = len(sentence_terms & set(terms(passage.quote))) / len(sentence_terms) if sentence_terms else 0.0
+    overlap = len(sentence_terms & passage_terms) / len(sentence_terms) if sentence_terms else 0.0
     sim_score = float(similarity[best]) / SIMILARITY_SUPPORT
     return max(sim_score, overlap / OVERLAP_SUPPORT), best, min(sim_score, overlap / OVERLAP_SUPPORT)
 
@@ -270,6 +275,7 @@ def check_support(
     spans = split_sentences(text)
     plain = [_SINGLE_WITH_SPACE.sub("", text[s:e]).strip() for s, e in spans]
     passage_spans = [split_sentences(p.quote) for p in passages]
+    passage_terms = [set(terms(p.quote)) for p in passages]
     flat = [p.quote[s:e] for p, ps in zip(passages, passage_spans, strict=True) for s, e in ps]
     vectors = embeddings.encode_cached(plain + flat) if plain else np.zeros((0, embeddings.dimension))
     sentence_vectors, rest = vectors[: len(plain)], vectors[len(plain) :]
@@ -284,14 +290,17 @@ def check_support(
         if len(sentence.split()) < 3:
             continue
         cited = cited_numbers(text[start:end])
-        scored = {
-            n: _support(sentence, passages[n - 1], vector, per_passage[n - 1]) for n in range(1, len(passages) + 1)
-        }
+        sentence_terms = set(terms(sentence))
+        scored = {n: _support(sentence_terms, passage_terms[n - 1], vector, per_passage[n - 1]) for n in cited}
         supported_by = [n for n in cited if scored[n][0] >= 1.0]
         recited = False
-        best = max((scored[n][0] for n in cited or scored), default=0.0)
+        best = max((scored[n][0] for n in cited), default=0.0)
         if not supported_by:  # cited nothing, or only passages that do not hold it: one that does, if any
             # (by meaning and by words both: a passage merely sharing the names is not a source)
+            for n in range(1, len(passages) + 1):
+                if n not in scored:
+                    scored[n] = _support(sentence_terms, passage_terms[n - 1], vector, per_passage[n - 1])
+            best = best if cited else max((score for score, _, _ in scored.values()), default=0.0)
             holder = max(scored, key=lambda n: scored[n][2], default=None)
             if holder is not None and scored[holder][2] >= 1.0:
                 supported_by, recited, best = [holder], True, scored[holder][0]

@@ -86,14 +86,15 @@ def echoes_prompt(answer: str, prompt: str, window: int = 60) -> bool:
 
 
 # What a model writes around its answer that is not the answer, or cites in its own way.
-_THINKING = re.compile(r"(?is)<think(?:ing)?>.*?(?:</think(?:ing)?>|\Z)\s*")  # a reasoning model's thoughts
+THINK_START = re.compile(r"<think(?:ing)?>", re.I)  # a reasoning model's thoughts begin...
+THINK_END = re.compile(r"</think(?:ing)?>", re.I)  # ... and end
+_THINKING = re.compile(rf"{THINK_START.pattern}.*?(?:{THINK_END.pattern}|\Z)\s*", re.I | re.S)
 ALT_MARKER = re.compile(
     r"【\s*(\d+)[^】\n]{0,40}】|\[\^(\d+)\]|\[\s*(?:source|passage|doc(?:ument)?|ref(?:erence)?)\s*#?\s*(\d+)\s*\]",
     re.I,
 )  # 【1】, 【1†source】, [^1], [Source 1], [Passage 1]
 _LINKED_MARKER = re.compile(r"\[(\d+)\]\((?:https?://|www\.)[^)\s]*\)")  # [1](https://...)
 _LINK = re.compile(r"\(?\[([^\]\n]{1,80})\]\((?:https?://|www\.)[^)\s]*\)\)?")  # [label](https://...)
-_THINKING_END = re.compile(r"(?i)</think(?:ing)?>\s*")
 # a web address the model wrote (with what leads into it): newsdesk lists the sources, with their own links
 _BARE_LINK = re.compile(
     r"(?i)[ \t]*(?:\b(?:more|read more|see|source|details)\s+(?:at|on|here)\s*:?\s*)?<?(?:https?://|www\.)[^\s>)\]]+>?"
@@ -116,9 +117,9 @@ def tidy_reply(text: str, sources: str = "") -> str:
     sources, with their own links), and a list of sources it wrote, on a line of its own or after the
     answer's last sentence, cut."""
     text = _THINKING.sub("", text)
-    closing = _THINKING_END.search(text)
+    closing = THINK_END.search(text)
     if closing:  # only the end of a thinking block: the model's template opened it
-        text = text[closing.end() :]
+        text = text[closing.end() :].lstrip()
     text = ALT_MARKER.sub(alt_marker_to_brackets, text)
     text = _LINKED_MARKER.sub(r"[\1]", text)
 

@@ -117,23 +117,20 @@ class NewsRetriever(BaseRetriever):
             return digest
         if timeframe:
             passages, top = self._search(query, k, filters.with_dates(timeframe.since, timeframe.until))
-            coverage = self._coverage(query, passages)
-            if not self.relevant(top, coverage, self._best_sentence(query, passages, top, coverage)):
+            coverage, sentence = self._gauge(query, passages, top)
+            if not self.relevant(top, coverage, sentence):
                 wider, wider_top = self._search(query, k, filters, as_of)
-                wider_coverage = self._coverage(query, wider)
-                if not passages or self.relevant(
-                    wider_top, wider_coverage, self._best_sentence(query, wider, wider_top, wider_coverage)
-                ):
+                wider_gauge = self._gauge(query, wider, wider_top)
+                if not passages or self.relevant(wider_top, *wider_gauge):
                     what = "matched" if not passages else "answered it well"
                     notes.append(
                         f"No articles dated {timeframe.span()} "
                         f'("{timeframe.phrase}") {what}; searched all dates instead.'
                     )
-                    timeframe, passages, top, coverage = None, wider, wider_top, wider_coverage
+                    timeframe, passages, top, (coverage, sentence) = None, wider, wider_top, wider_gauge
         else:
             passages, top = self._search(query, k, filters, as_of)
-            coverage = self._coverage(query, passages)
-        sentence = self._best_sentence(query, passages, top, coverage)
+            coverage, sentence = self._gauge(query, passages, top)
         return RetrievalResult(
             query=query,
             passages=passages,
@@ -178,9 +175,12 @@ class NewsRetriever(BaseRetriever):
     def _coverage(self, query: str, passages: list[Passage]) -> float:
         return max((self.lexical.coverage(query, p) for p in passages[:3]), default=0.0)
 
-    def _best_sentence(self, query: str, passages: list[Passage], top: float, coverage: float) -> float:
-        """:meth:`sentence_similarity`, measured only when the passages as wholes fall short."""
-        return 0.0 if self.relevant(top, coverage) else self.sentence_similarity(query, passages)
+    def _gauge(self, query: str, passages: list[Passage], top: float) -> tuple[float, float]:
+        """(coverage, best sentence similarity) of passages whose best similarity is ``top``; the
+        sentences are compared only when the passages as wholes fall short."""
+        coverage = self._coverage(query, passages)
+        sentence = 0.0 if self.relevant(top, coverage) else self.sentence_similarity(query, passages)
+        return coverage, sentence
 
     def sentence_similarity(self, query: str, passages: list[Passage]) -> float:
         """The highest similarity of the question to a sentence or headline of the best three

@@ -145,7 +145,8 @@ class ChatModelAnswerer:
                 if echoed:
                     continue
                 text = "".join(parts)
-                if echoes_prompt(text, self.system_text, ECHO_WINDOW):
+                # an echo that this delta completes ends in it: only the text's end needs looking at
+                if echoes_prompt(text[-(4 * ECHO_WINDOW + len(delta)) :], self.system_text, ECHO_WINDOW):
                     echoed = True
                     continue
                 safe = len(text) - self._echo_suffix(text)
