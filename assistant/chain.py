@@ -29,6 +29,7 @@ from assistant.errors import InvalidRequestError
 from assistant.filters import SearchFilters
 from assistant.retrieval import RetrievalResult, parse_filters
 from assistant.services import Services, get_services
+from assistant.streaming import CheckedStream, support_checker
 from ingest.cleaning import drop_surrogates
 
 logger = logging.getLogger(__name__)
@@ -221,21 +222,26 @@ class NewsChain:
         if not self.relevant(result):
             draft: Draft = Draft(REFUSAL, state["answerer"].name, refused=True)
             yield draft.text
-        else:
-            draft = Draft("", state["answerer"].name)
-            # what is shown as it comes is cleaned as the final answer will be: no marker pointing
-            # at no passage, no list of sources the model made up
-            cleaner = StreamCleaner(len(result.passages))
-            for item in state["answerer"].stream_draft(state["standalone"], result.passages, request.history):
-                if isinstance(item, Draft):
-                    draft = item
-                elif shown := cleaner.feed(item):
-                    yield shown
-            if rest := cleaner.close():
-                yield rest
-            if draft.refused and not cleaner.shown:
-                yield draft.text  # the model said nothing to show (an empty reply, only its thinking)
-        yield self.cite({**state, "draft": draft})
+            yield self.cite({**state, "draft": draft})
+            return
+        answerer: Answerer = state["answerer"]
+        draft = Draft("", answerer.name)
+        # what is shown as it comes is what the final answer will hold: cleaned (no marker pointing
+        # at no passage, no list of sources the model made up), and an LLM's sentences checked
+        cleaner = StreamCleaner(len(result.passages))
+        checker = support_checker(result.passages, self.services.embeddings()) if answerer.check_support else None
+        stream = CheckedStream(checker)
+        for item in answerer.stream_draft(state["standalone"], result.passages, request.history):
+            if isinstance(item, Draft):
+                draft = item
+            elif shown := stream.feed(cleaner.feed(item)):
+                yield shown
+        if shown := stream.feed(cleaner.close()):
+            yield shown
+        final = self.cite({**state, "draft": draft})
+        if rest := stream.finish(final.answer, final.refused):
+            yield rest  # the sentence being written, or the refusal
+        yield final
 
 
 def _request(question: str, history: Iterable[Any] | None, **options: Any) -> AskRequest:

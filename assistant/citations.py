@@ -3,14 +3,14 @@
 - ``[n]`` markers that point at no passage are removed; ``[1, 2]`` and ``[1-2]``
   become ``[1][2]``.
 - Only passages the answer cites become citations, numbered in the order the answer first
-  cites them: an answer's first marker is ``[1]``, whatever the passage's rank. The stream
-  is renumbered the same way as it comes, so streamed text and the final answer agree.
+  cites them: an answer's first marker is ``[1]``, whatever the passage's rank.
 - For LLM answers, each sentence is checked against the passages it cites (semantic
   similarity and token overlap). A sentence that cites no passage, or only passages that do
   not hold it (or do not exist), cites the passage that holds it instead; one that no
   passage supports is marked ``[unsupported]`` in the text, before its full stop.
 - While an answer streams, :class:`StreamCleaner` cleans it the same way as it comes,
-  and holds back a list of sources the model wrote itself.
+  and holds back a list of sources the model wrote itself; :mod:`assistant.streaming`
+  checks and renumbers it sentence by sentence, as the final answer is.
 """
 
 from __future__ import annotations
@@ -142,7 +142,6 @@ class StreamCleaner:
         self.thinking = False  # inside a reasoning model's <think> block, which is never shown
         self.tag_tail = ""  # what may be the start of a <think> tag, or the end of one
         self.after_thinking = False  # the space after a <think> block goes with it
-        self.number: dict[int, int] = {}  # passage position -> marker, in the order first cited
 
     def feed(self, delta: str) -> str:
         """The part of the text so far that can be shown now."""
@@ -197,10 +196,7 @@ class StreamCleaner:
         if out:
             self.at_line_start = out.endswith("\n")
             self.shown = self.shown or bool(out.strip())
-        out = _expand_markers(ALT_MARKER.sub(alt_marker_to_brackets, out), self.count)
-        for n in cited_numbers(out):
-            self.number.setdefault(n, len(self.number) + 1)
-        return renumber(out, self.number)
+        return _expand_markers(ALT_MARKER.sub(alt_marker_to_brackets, out), self.count)
 
     def _opens_sources(self, text: str, complete: bool, before: str = "") -> bool:
         """Whether ``text``, a line, opens the model's list of sources (after some answer: what
@@ -264,6 +260,12 @@ def _support(
     return max(sim_score, overlap / OVERLAP_SUPPORT), best, min(sim_score, overlap / OVERLAP_SUPPORT)
 
 
+def passage_sentences(passages: Sequence[Passage], spans: list[list[tuple[int, int]]] | None = None) -> list[str]:
+    """Every sentence of the passages, in order: what a sentence of an answer is checked against."""
+    spans = spans if spans is not None else [split_sentences(p.quote) for p in passages]
+    return [p.quote[s:e] for p, ps in zip(passages, spans, strict=True) for s, e in ps]
+
+
 def check_support(
     text: str,
     passages: Sequence[Passage],
@@ -276,7 +278,7 @@ def check_support(
     plain = [_SINGLE_WITH_SPACE.sub("", text[s:e]).strip() for s, e in spans]
     passage_spans = [split_sentences(p.quote) for p in passages]
     passage_terms = [set(terms(p.quote)) for p in passages]
-    flat = [p.quote[s:e] for p, ps in zip(passages, passage_spans, strict=True) for s, e in ps]
+    flat = passage_sentences(passages, passage_spans)
     vectors = embeddings.encode_cached(plain + flat) if plain else np.zeros((0, embeddings.dimension))
     sentence_vectors, rest = vectors[: len(plain)], vectors[len(plain) :]
     per_passage, offset = [], 0

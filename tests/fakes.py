@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -77,7 +77,9 @@ def obedient_model() -> ScriptedChatModel:
 
 
 class FailingStreamModel(ScriptedChatModel):
-    """Starts streaming a reply ("Putin proposed "), then the connection drops."""
+    """Streams a sentence and the start of another, a word at a time, then the connection drops."""
+
+    STREAMED: ClassVar[str] = "Putin proposed storing Iran's enriched uranium in Russia [1]. He also "
 
     def _stream(
         self,
@@ -87,5 +89,6 @@ class FailingStreamModel(ScriptedChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         self._text(messages)
-        yield ChatGenerationChunk(message=AIMessageChunk(content="Putin proposed "))
+        for piece in re.findall(r"\S+\s*", self.STREAMED):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
         raise ConnectionResetError("connection reset by peer")

@@ -32,10 +32,12 @@ class Draft:
 class Answerer(Protocol):
     """Writes an answer from retrieved passages.
 
-    ``stream_draft`` yields text deltas and, last, the complete :class:`Draft`.
+    ``stream_draft`` yields text deltas and, last, the complete :class:`Draft`. ``check_support``
+    says whether the text it writes is checked against the passages (an LLM's, as it streams too).
     """
 
     name: str
+    check_support: bool
 
     def condense(self, question: str, history: Sequence[Turn]) -> Condensed:
         """A follow-up made standalone: the question to answer and the text to search with."""

@@ -183,6 +183,7 @@ class ExtractiveAnswerer:
     """Quotes the best supporting sentences with their citations."""
 
     name = "extractive"
+    check_support = False  # it quotes the passages
 
     def __init__(
         self,

@@ -148,17 +148,18 @@ def test_ask_stream_is_deltas_then_one_final_answer_event(client: TestClient) ->
 
 
 def test_stream_with_an_llm_final_event_carries_the_checked_answer(library: Services) -> None:
-    reply = "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1][42]."
-    use_llm(library, ScriptedChatModel(reply=lambda prompt: reply))
+    first = "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1][42]."
+    reply = f"{first} He also offered"
+    use_llm(library, ScriptedChatModel(reply=lambda prompt: reply))  # a word at a time
     client = TestClient(create_app(library))
     question = "What did Putin offer to do with Iran's uranium?"
     events = sse_events(client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True}).text)
     deltas = [data["text"] for name, data in events if name == "delta"]
-    assert len(deltas) > 5  # the model's words arrive one by one
-    assert "".join(deltas) == reply.replace("[42]", "")  # cleaned as they come: [42] points at no passage
+    # a sentence at a time, cleaned and checked: [42] points at no passage, "He also offered" is not one
+    assert deltas[0] == first.replace("[42]", "") + " " and "".join(deltas) == events[-1][1]["answer"]
     final = events[-1][1]
     assert events[-1][0] == "answer" and "[42]" not in final["answer"]
-    assert final["answer"].endswith("stored there [1].") and final["answerer"] == "fake"
+    assert final["answer"].startswith(first.replace("[42]", "")) and final["answerer"] == "fake"
     assert [c["n"] for c in final["citations"]] == [1]
 
 
@@ -167,7 +168,9 @@ def test_stream_failure_after_start_is_an_error_event(library: Services) -> None
     client = TestClient(create_app(library))
     question = "What did Putin offer to do with Iran's uranium?"
     events = sse_events(client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True}).text)
-    assert events[0] == ("delta", {"text": "Putin proposed"})  # the space waits for what follows
+    # the finished sentence was shown, checked; none of the one being written
+    assert [name for name, _ in events] == ["delta", "error"], events
+    assert events[0][1]["text"].startswith("Putin proposed storing Iran's enriched uranium in Russia [1]")
     name, data = events[-1]
     assert name == "error" and data["error"]["type"] == "answerer_failed"
     assert "mid-answer" in data["error"]["message"]

@@ -13,6 +13,7 @@ from assistant.chain import Answer, answer, stream_answer
 from assistant.citations import UNSUPPORTED_MARK, StreamCleaner, normalize_markers
 from assistant.guard import tidy_reply
 from assistant.services import Services
+from assistant.streaming import CheckedStream
 from tests.fakes import ScriptedChatModel, passages_in
 
 URANIUM = "What did Putin offer to do with Iran's uranium?"
@@ -114,22 +115,19 @@ def test_a_sentence_citing_only_passages_that_do_not_exist_is_unsupported(librar
     assert miscited.sentence == "Putin will visit Mars in May." and miscited.cited == [] and not miscited.supported
 
 
-def test_streaming_yields_deltas_cleaned_as_they_come_then_the_checked_answer(library: Services) -> None:
+def test_streaming_yields_checked_sentences_as_they_come_then_the_answer(library: Services) -> None:
     reply = (
         "Putin proposed storing Iran's enriched uranium in Russia [1][77]. He met [2, 3] envoys.\n\n"
         "Sources:\n[1] Made-up Times https://evil.example/story"
     )
-    use_llm(library, GenericFakeChatModel(messages=iter([reply])))
+    use_llm(library, GenericFakeChatModel(messages=iter([reply])))  # a word or so per delta
     items = list(stream_answer(URANIUM, services=library, answerer="fake"))
     deltas, final = items[:-1], items[-1]
     assert isinstance(final, Answer) and all(isinstance(d, str) for d in deltas)
-    # what a client joins as it streams: no marker pointing at no passage, no made-up list of sources
-    streamed = "".join(deltas)
-    assert (
-        len(deltas) > 3
-        and streamed.strip() == "Putin proposed storing Iran's enriched uranium in Russia [1]. He met [2][3] envoys."
-    )
-    assert final.answer.startswith("Putin proposed storing Iran's enriched uranium in Russia [1].")
+    # what a client joins as it streams, a sentence at a time, is the final answer: no marker pointing
+    # at no passage, no made-up list of sources
+    assert deltas[0] == "Putin proposed storing Iran's enriched uranium in Russia [1]. "
+    assert "".join(deltas) == final.answer and len(deltas) == 2
     assert "evil.example" not in final.answer
 
 
@@ -262,12 +260,55 @@ def test_markers_are_numbered_in_the_order_first_cited_in_the_stream_and_the_ans
     assert (2, retrieved[0].chunk_id) in [(c.n, c.passage.chunk_id) for c in final.citations]
 
 
-def test_stream_cleaner_renumbers_markers_as_they_come() -> None:
-    cleaner = StreamCleaner(count=5)
-    shown = (
-        "".join(cleaner.feed(part) for part in ["Fares [", "4] and buses [2", ", 4]. Trams [", "5]."]) + cleaner.close()
-    )
+def test_a_stream_is_renumbered_as_it_comes() -> None:
+    cleaner, stream = StreamCleaner(count=5), CheckedStream()
+    parts = ["Fares [", "4] and buses [2", ", 4]. Trams [", "5]."]
+    shown = "".join(stream.feed(cleaner.feed(part)) for part in parts) + stream.feed(cleaner.close())
     assert shown == "Fares [1] and buses [2][1]. Trams [3]."
+
+
+def test_a_checked_stream_shows_each_sentence_once_it_is_finished_and_checked() -> None:
+    checked: list[str] = []
+
+    def check(text: str) -> str:  # stands in for the support check: marks what it saw
+        checked.append(text)
+        return text.replace("Mars", f"Mars {UNSUPPORTED_MARK}")
+
+    stream = CheckedStream(check)
+    words = re.findall(r"\S+\s*", "Fares rise [3]. Buses go to Mars. Trams [1] stay")
+    shown = [stream.feed(word) for word in words]
+    # nothing until a sentence is finished (the next one has begun), then that sentence, checked
+    assert [s for s in shown if s] == ["Fares rise [1]. ", f"Buses go to Mars {UNSUPPORTED_MARK}. "]
+    assert shown.index("Fares rise [1]. ") == words.index("Buses ")
+    final = f"Fares rise [1]. Buses go to Mars {UNSUPPORTED_MARK}. Trams [2] stay."
+    assert stream.finish(final) == "Trams [2] stay." and stream.shown == final
+    assert checked == ["Fares rise [3].", "Buses go to Mars."]
+
+
+def test_a_checked_stream_holds_what_may_decline_and_ends_with_the_final_answer() -> None:
+    stream = CheckedStream(lambda text: text)
+    assert stream.feed("The passages do not say. ") + stream.feed("Sorry. ") == ""  # it may be a refusal
+    assert stream.finish(REFUSAL, refused=True) == REFUSAL
+    stream = CheckedStream(lambda text: text)  # withheld after it began: the refusal follows
+    assert stream.feed("Fares rise [1]. They ") == "Fares rise [1]. "
+    assert stream.finish(REFUSAL, refused=True) == f"\n\n{REFUSAL}"
+    stream = CheckedStream(lambda text: text)
+    assert stream.feed("Fares rise [1].\n\nBuses ") == "Fares rise [1].\n\n"
+    assert stream.finish("Fares rise [1].\nBuses too [1].") == "Buses too [1]."  # whitespace is not compared
+
+
+def test_a_streamed_reply_is_the_checked_answer_sentence_by_sentence(library: Services) -> None:
+    def reply(prompt: str) -> str:  # a claim citing a passage that is not there, one citing none, one invented
+        passages = passages_in(prompt)
+        first, second = (re.split(r"(?<=[.!?])\s", passages[n].split("\n", 1)[-1])[0].rstrip(".") for n in (1, 2))
+        return f"{first} [7].\n{second}.\nPutin will visit Mars in May [1]."
+
+    use_llm(library, ScriptedChatModel(reply=reply))  # a word at a time
+    *deltas, final = list(stream_answer(URANIUM, services=library, answerer="fake"))
+    assert isinstance(final, Answer) and len(deltas) == 3
+    assert "".join(deltas) == final.answer  # what an OpenAI-compatible client reads is the checked answer
+    assert deltas[0].rstrip().endswith("[1].") and deltas[1].rstrip().endswith("[2].")
+    assert deltas[2] == f"Putin will visit Mars in May [1] {UNSUPPORTED_MARK}."  # no passage holds it
 
 
 def test_a_claim_citing_no_passage_or_a_missing_one_cites_the_passage_that_holds_it(library: Services) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answerers import REFUSAL
 from assistant.answerers.chat import ChatModelAnswerer
 from assistant.chain import answer, stream_answer
 from assistant.services import Services
@@ -103,14 +104,12 @@ def test_a_streamed_reply_echoing_the_system_prompt_shows_none_of_it(library: Se
     library.add_answerer(
         ChatModelAnswerer(ScriptedChatModel(reply=lambda prompt: preamble + prompt), name="echo-stream")
     )
-    prompt = library.answerer("echo-stream").system_text  # type: ignore[attr-defined]
     *deltas, final = stream_answer(
         "What did Putin offer to do with Iran's uranium?", services=library, answerer="echo-stream"
     )
     shown = "".join(deltas)
     assert final.refused and any("repeated its instructions" in n for n in final.notes)
-    flat = " ".join(prompt.lower().split())
-    assert not any(flat[i : i + 25] in " ".join(shown.lower().split()) for i in range(0, len(flat) - 25, 5)), shown
+    assert shown == final.answer == REFUSAL  # none of the reply was shown: not even its first words
 
 
 HIDDEN_HTML = """<!doctype html><html><head><title>Cycle Lanes Extended</title>
