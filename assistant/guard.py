@@ -93,6 +93,14 @@ ALT_MARKER = re.compile(
     r"【\s*(\d+)[^】\n]{0,40}】|\[\^(\d+)\]|\[\s*(?:source|passage|doc(?:ument)?|ref(?:erence)?)\s*#?\s*(\d+)\s*\]",
     re.I,
 )  # 【1】, 【1†source】, [^1], [Source 1], [Passage 1]
+# (Passage 2), (sources 1, 3); and a bare (1) where a marker goes, before a sentence's punctuation
+# or its end (not "(1) fares and (2) buses", nor "(in 2025)")
+_PAREN_MARKER = re.compile(
+    r"(?i)[ \t]*\(\s*(?:(?:source|passage|doc(?:ument)?|ref(?:erence)?)s?\s*#?\s*)"
+    r"(\d{1,2}(?:\s*(?:,|and)\s*\d{1,2})*)\s*\)"
+    r"|[ \t]*\((\d{1,2}(?:\s*,\s*\d{1,2})*)\)(?=[ \t]*(?:[.!?;,:]|$))",
+    re.M,
+)
 _LINKED_MARKER = re.compile(r"\[(\d+)\]\((?:https?://|www\.)[^)\s]*\)")  # [1](https://...)
 _LINK = re.compile(r"\(?\[([^\]\n]{1,80})\]\((?:https?://|www\.)[^)\s]*\)\)?")  # [label](https://...)
 # a web address the model wrote (with what leads into it): newsdesk lists the sources, with their own links
@@ -112,7 +120,8 @@ def alt_marker_to_brackets(match: re.Match[str]) -> str:
 
 
 def tidy_reply(text: str, sources: str = "") -> str:
-    """A model's reply as an answer: its thinking dropped, its markers written ``[n]``, links and web
+    """A model's reply as an answer: its thinking dropped, its markers written ``[n]`` (``【1】``,
+    ``[^1]``, ``(Passage 1)``, a bare ``(1)`` where a marker goes), links and web
     addresses it added dropped unless ``sources`` (the passages' text) holds them (newsdesk lists the
     sources, with their own links), and a list of sources it wrote, on a line of its own or after the
     answer's last sentence, cut."""
@@ -121,6 +130,7 @@ def tidy_reply(text: str, sources: str = "") -> str:
     if closing:  # only the end of a thinking block: the model's template opened it
         text = text[closing.end() :].lstrip()
     text = ALT_MARKER.sub(alt_marker_to_brackets, text)
+    text = _PAREN_MARKER.sub(lambda m: f" [{m.group(1) or m.group(2)}]", text)
     text = _LINKED_MARKER.sub(r"[\1]", text)
 
     def unlink(match: re.Match[str]) -> str:

@@ -210,14 +210,22 @@ def test_a_web_address_the_passages_give_is_kept() -> None:
         ("Fares rise [1] <https://evil.example/1>.", "Fares rise [1]."),
         ("The user wants fares.</think>Fares rise [1].", "Fares rise [1]."),
         ("Sources say fares rise [1].", "Sources say fares rise [1]."),
+        (
+            "Fares rise (1). Buses (Passage 2) and trams (sources 1, 3) too.",
+            "Fares rise [1]. Buses [2] and trams [1, 3] too.",
+        ),
+        ("Fares rise (2), the board said (in 2025).", "Fares rise [2], the board said (in 2025)."),
+        ("The plan has (1) fares and (2) buses.", "The plan has (1) fares and (2) buses."),
     ],
 )
 def test_a_models_reply_is_tidied_as_its_stream_is_shown(reply: str, kept: str) -> None:
-    """The final answer drops the same lists of sources (and thinking, odd markers) the stream holds back."""
+    """The final answer drops the same lists of sources (and thinking, odd markers) the stream does."""
     assert tidy_reply(reply) == kept
-    if "](" not in reply and "http" not in reply and not reply.startswith("The user"):  # final answer only
-        cleaner = StreamCleaner(count=3)
-        assert (cleaner.feed(reply) + cleaner.close()).strip() == kept
+    cleaner, stream = StreamCleaner(count=3), CheckedStream(tidy_reply)  # the stream tidies each sentence
+    pieces = re.findall(r"\S+\s*", reply)
+    shown = "".join(stream.feed(cleaner.feed(piece)) for piece in pieces) + stream.feed(cleaner.close())
+    final = normalize_markers(kept, 3)
+    assert (shown + stream.finish(final)).strip() == final
 
 
 @pytest.mark.parametrize(
