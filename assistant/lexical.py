@@ -195,7 +195,8 @@ class LexicalIndex:
 
     def latest(self, n: int, filters: SearchFilters, as_of: date | None = None) -> list[Passage]:
         """The opening passage of each of the ``n`` newest articles under ``filters``, newest first
-        (dated articles first; with ``as_of``, none dated after it unless there is nothing else)."""
+        (dated articles first; with ``as_of``, none dated after it unless none is dated before it:
+        undated articles alone are not the news of a time)."""
         self.refresh()
         leads: dict[str, _Entry] = {}
         for entry in self._entries.values():
@@ -213,7 +214,8 @@ class LexicalIndex:
         if as_of is not None:
             until = to_day_number(as_of)
             before = [e for e in newest if e.published_day is None or e.published_day <= until]
-            newest = before or newest
+            if any(e.published_day is not None for e in before) or not any(e.published_day for e in newest):
+                newest = before
         return [e.passage for e in newest[:n]]
 
     def known_sources(self) -> list[str]:

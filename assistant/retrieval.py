@@ -156,6 +156,8 @@ class NewsRetriever(BaseRetriever):
             if passages:
                 notes.append(f'No articles dated {timeframe.span()} ("{timeframe.phrase}"); the latest news instead.')
                 timeframe = None
+        elif passages and (passages[0].published_at or "") > as_of.isoformat():
+            notes.append(f"No article is dated on or before {as_of}; the latest news instead.")
         passages = [replace(p, score=0.0, signals={"digest": 1.0}) for p in passages]
         return RetrievalResult(
             query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages)

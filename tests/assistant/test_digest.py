@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from assistant.chain import answer
 from assistant.digest import is_digest
 from assistant.services import Services
+from tests.conftest import EXAMPLES
 
 
 @pytest.mark.parametrize(
@@ -82,3 +84,18 @@ def test_the_latest_news_and_an_empty_week(library: Services) -> None:
 def test_a_question_about_something_is_answered_as_before(library: Services) -> None:
     result = answer("What happened to the tram line this week?", as_of="2025-06-23", services=library)
     assert "Tram Line" in result.answer.split("\n\n")[0] and len(result.answer.split("\n\n")) == 2
+
+
+def test_the_latest_news_as_of_a_day_before_every_article_is_the_latest_not_the_undated(
+    services: Services, tmp_path: Path
+) -> None:
+    undated = tmp_path / "undated.md"
+    undated.write_text("---\ntitle: Harbour Crane Repainted\n---\nThe old harbour crane was repainted blue.\n")
+    services.ingest([str(EXAMPLES), str(undated)])
+    newest = max(r.published_at or "" for r in services.store.list_articles())
+    result = answer("What's the latest news?", as_of="2020-01-01", services=services)
+    assert result.passages[0].published_at == newest and not result.refused
+    assert result.notes == ["No article is dated on or before 2020-01-01; the latest news instead."]
+    # on a day with dated news before it, undated articles come after the dated ones
+    result = answer("What's the latest news?", as_of="2025-06-23", services=services)
+    assert result.passages[0].published_at and result.passages[0].published_at <= "2025-06-23" and not result.notes
