@@ -360,18 +360,15 @@ class ChromaStore:
 
     # ---- reads ---------------------------------------------------------------------
 
+    @_store_call("searching")
     def query(self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[Passage]:
         """The ``n`` passages nearest to ``vector`` (cosine), best first, score = similarity."""
-        n = max(1, min(n, 1000))
-        try:
-            got = self.chunks.query(
-                query_embeddings=[list(vector)],
-                n_results=n,
-                where=where or None,
-                include=["documents", "metadatas", "distances"],
-            )
-        except Exception as exc:
-            raise StoreError(self.failure("searching", exc)) from exc
+        got = self.chunks.query(
+            query_embeddings=[list(vector)],
+            n_results=max(1, min(n, 1000)),
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
         out = []
         for cid, doc, meta, dist in zip(
             got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=False
@@ -381,16 +378,13 @@ class ChromaStore:
             out.append(passage)
         return out
 
+    @_store_call("searching")
     def nearest(self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """``(chunk id, cosine similarity)`` of the ``n`` nearest passages, best first: ids only, no documents
         (cheaper, for callers that hold the passages already)."""
-        n = max(1, min(n, 1000))
-        try:
-            got = self.chunks.query(
-                query_embeddings=[list(vector)], n_results=n, where=where or None, include=["distances"]
-            )
-        except Exception as exc:
-            raise StoreError(self.failure("searching", exc)) from exc
+        got = self.chunks.query(
+            query_embeddings=[list(vector)], n_results=max(1, min(n, 1000)), where=where or None, include=["distances"]
+        )
         return [(cid, 1.0 - float(dist)) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=False)]
 
     def iter_chunks(self, where: dict[str, Any] | None = None, with_text: bool = True) -> Iterator[Passage]:

@@ -86,7 +86,7 @@ def _load_listing(
             url, f"a folder listing with no supported files (extensions: {', '.join(sorted(EXTENSIONS))})"
         )
     for link in files:
-        yield from _load_fetched(link, settings, kind_for_name(urlsplit(link).path))
+        yield from _load_page(link, settings, depth, seen, kind_for_name(urlsplit(link).path))
     for link in folders:
         if link in seen:
             continue
@@ -103,30 +103,23 @@ def load_url(url: str, settings: Settings) -> Iterator[Article | LoadFailure]:
     yield from _load_page(url, settings, 0, {url})
 
 
-def _load_page(url: str, settings: Settings, depth: int, seen: set[str]) -> Iterator[Article | LoadFailure]:
+def _load_page(
+    url: str, settings: Settings, depth: int, seen: set[str], kind: str | None = None
+) -> Iterator[Article | LoadFailure]:
+    """A URL by its content type, or by ``kind`` when given (a file a listing links to, read by its
+    extension whatever type the server calls it); a folder listing loads what it lists."""
     try:
         fetched = fetch_url(url, settings)
     except FetchError as exc:
         yield LoadFailure(url, str(exc))
         return
-    kind = _kind(fetched.content_type, fetched.body)
-    links = listing_links(fetched.body, fetched.url) if kind == "html" else None
-    if links is not None:
-        yield from _load_listing(fetched.url, links, settings, depth, seen)
-        return
+    if kind is None:
+        kind = _kind(fetched.content_type, fetched.body)
+        links = listing_links(fetched.body, fetched.url) if kind == "html" else None
+        if links is not None:
+            yield from _load_listing(fetched.url, links, settings, depth, seen)
+            return
     yield from _load_content(url, fetched.url, fetched.body, settings, kind)
-
-
-def _load_fetched(url: str, settings: Settings, kind: str | None) -> Iterator[Article | LoadFailure]:
-    """A file a listing links to, read by its extension whatever type the server calls it."""
-    try:
-        fetched = fetch_url(url, settings)
-    except FetchError as exc:
-        yield LoadFailure(url, str(exc))
-        return
-    yield from _load_content(
-        url, fetched.url, fetched.body, settings, kind or _kind(fetched.content_type, fetched.body)
-    )
 
 
 def _load_content(
