@@ -21,7 +21,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from assistant.errors import ConfigError, NewsdeskError
-from assistant.ingest_lock import ingest_lock
 from assistant.records import counted
 from assistant.services import Services
 
@@ -91,8 +90,7 @@ class Follower:
         started = datetime.now(UTC)
         clock = time.monotonic()
         try:
-            with ingest_lock(self.services.settings):
-                summary = self.services.ingest(self.sources)
+            summary = self.services.ingest(self.sources)
             result = FollowCheck(started, time.monotonic() - clock, summary=summary.to_dict())
         except NewsdeskError as exc:
             result = FollowCheck(started, time.monotonic() - clock, error=str(exc))

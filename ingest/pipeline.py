@@ -25,6 +25,7 @@ from typing import Any, BinaryIO
 
 from assistant.config import Settings
 from assistant.embeddings import SentenceTransformerEmbeddings
+from assistant.ingest_lock import ingest_lock
 from assistant.records import ArticleRecord
 from assistant.store import ArticleWrite, ChromaStore, ChunkWrite
 from ingest.articles import Article, LoadFailure, PreparedArticle, prepare_article
@@ -142,8 +143,16 @@ class Ingestor:
     def ingest(self, items: Iterable[Article | LoadFailure], progress: Progress | None = None) -> IngestSummary:
         """Ingest loaded items; failures are collected, never raised, except a store failure."""
         started = time.perf_counter()
+        loaded = list(items)  # fetched and read before the lock: another ingest may be writing
+        with ingest_lock(self.settings):
+            summary = self._ingest(loaded, progress)
+        summary.seconds = time.perf_counter() - started
+        logger.info("ingest: %s", summary.to_dict())
+        return summary
+
+    def _ingest(self, loaded: list[Article | LoadFailure], progress: Progress | None) -> IngestSummary:
+        """Decide what is new from what the store holds, then embed and write it (under the lock)."""
         summary = IngestSummary()
-        loaded = list(items)
         total = len(loaded)
         records = {r.id: r for r in self.store.list_articles()}
         known = {article_id: r.content_hash for article_id, r in records.items()}
@@ -209,8 +218,6 @@ class Ingestor:
             writer.wait()
         if progress:
             progress(done, total)
-        summary.seconds = time.perf_counter() - started
-        logger.info("ingest: %s", summary.to_dict())
         return summary
 
     def _split(self, article: PreparedArticle) -> list[Chunk]:

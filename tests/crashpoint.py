@@ -4,7 +4,9 @@
 
 POINT is where the process kills itself: ``before-commit`` (passages written, article
 records not), ``before-cleanup`` (records committed, stale passages not yet deleted),
-``mid-delete`` (a record deleted, its passages not yet), or ``none``.
+``mid-delete`` (a record deleted, its passages not yet), or ``none``. ``pause-before-cleanup``
+does not die: it creates the file ``$NEWSDESK_TEST_PAUSE.paused`` there, and waits for
+``$NEWSDESK_TEST_PAUSE.go`` before it goes on.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import time
+from pathlib import Path
 from typing import Any
 
 from assistant.store import ChromaStore
@@ -56,6 +60,17 @@ def install(point: str) -> None:
                 self.chunks.delete = delete  # type: ignore[method-assign]
 
         ChromaStore.delete_article = delete_article  # type: ignore[method-assign]
+    elif point == "pause-before-cleanup":
+        original_stale = ChromaStore._delete_stale
+        pause = os.environ["NEWSDESK_TEST_PAUSE"]
+
+        def delete_stale(self: ChromaStore, live: Any) -> None:
+            Path(f"{pause}.paused").touch()
+            while not Path(f"{pause}.go").exists():
+                time.sleep(0.05)
+            original_stale(self, live)
+
+        ChromaStore._delete_stale = delete_stale  # type: ignore[method-assign]
     elif point != "none":
         raise SystemExit(f"unknown crash point {point!r}")
 

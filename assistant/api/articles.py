@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -15,7 +14,6 @@ from starlette.datastructures import UploadFile
 from assistant.api.errors import error_response
 from assistant.api.security import current_services
 from assistant.errors import InvalidRequestError, NotFoundError
-from assistant.ingest_lock import ingest_lock
 from assistant.services import Services
 from assistant.uploads import ingest_records, ingest_uploads, ingest_urls, summary_dict
 from ingest.pipeline import IngestSummary
@@ -66,12 +64,6 @@ _ADD_BODY = {
 }
 
 
-def one_at_a_time(ingest: Callable[..., IngestSummary], services: Services, *args: Any) -> IngestSummary:
-    """Run an ingest once no other ingest over the same store runs in this process."""
-    with ingest_lock(services.settings):
-        return ingest(services, *args)
-
-
 def _is_url_request(value: Any) -> bool:
     return isinstance(value, dict) and bool(value) and set(value) <= {"url", "urls"}
 
@@ -98,8 +90,8 @@ async def _ingest_json(request: Request, services: Services) -> IngestSummary:
         reason = str(exc).split(":", 1)[0] if not isinstance(exc, json.JSONDecodeError) else str(exc)
         raise InvalidRequestError(f"the request body is not valid JSON: {reason}") from None
     if _is_url_request(value):
-        return await run_in_threadpool(one_at_a_time, ingest_urls, services, _urls_of(value))
-    return await run_in_threadpool(one_at_a_time, ingest_records, services, value)
+        return await run_in_threadpool(ingest_urls, services, _urls_of(value))
+    return await run_in_threadpool(ingest_records, services, value)
 
 
 async def _ingest_form(request: Request, services: Services) -> IngestSummary:
@@ -116,7 +108,7 @@ async def _ingest_form(request: Request, services: Services) -> IngestSummary:
         await form.close()
     if not files and not urls:
         raise InvalidRequestError(f"the form holds no file and no URL: {HOW_TO_ADD}")
-    return await run_in_threadpool(one_at_a_time, ingest_uploads, services, files, urls)
+    return await run_in_threadpool(ingest_uploads, services, files, urls)
 
 
 def articles_router() -> APIRouter:

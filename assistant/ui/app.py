@@ -23,7 +23,6 @@ import gradio as gr
 from assistant.chain import MAX_QUESTION_CHARS, Answer, stream_answer
 from assistant.errors import NewsdeskError, NotFoundError
 from assistant.follow import Follower, describe
-from assistant.ingest_lock import ingest_lock
 from assistant.records import ArticleRecord, counted
 from assistant.retrieval import parse_filters
 from assistant.services import Services
@@ -176,13 +175,12 @@ class NewsdeskUI:
             return '<div class="nd-summary nd-empty">Choose files or paste URLs first.</div>', gr.skip(), gr.skip()
         progress(0, desc="Ingesting")
         try:
-            with ingest_lock(self.services.settings):
-                summary = ingest_uploads(
-                    self.services,
-                    uploads,
-                    url_list,
-                    progress=lambda done, total: progress((done, total), desc="Ingesting", unit="articles"),
-                )
+            summary = ingest_uploads(
+                self.services,
+                uploads,
+                url_list,
+                progress=lambda done, total: progress((done, total), desc="Ingesting", unit="articles"),
+            )
         except NewsdeskError as exc:
             return error_html(str(exc)), gr.skip(), gr.skip()
         return summary_html(summary_dict(summary)), None, ""

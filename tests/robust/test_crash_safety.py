@@ -186,3 +186,41 @@ def test_sigkill_during_a_delete_then_delete_again(tmp_path: Path) -> None:
     assert again.returncode == 0, again.stderr
     doctor = check_store(env)["doctor"]
     assert doctor["ok"] and doctor["articles"] == 19 and doctor["chunks"] == 19
+
+
+@pytest.mark.slow
+def test_two_processes_updating_the_same_articles_at_once_take_turns(tmp_path: Path) -> None:
+    """An update paused after its commit, before it deletes the passages it replaced: another
+    process's update of the same articles waits for it (it would otherwise write its own version,
+    and each would delete the other's passages, leaving the articles with none)."""
+    corpus, later = tmp_path / "corpus.jsonl", tmp_path / "later.jsonl"
+    write_corpus(corpus, 20, "v1")
+    env = env_for(tmp_path / "data")
+    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    write_corpus(corpus, 20, "v2")
+    write_corpus(later, 20, "v3")  # the same articles (same URLs), a third version
+    pause = tmp_path / "pause"
+    first = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), "pause-before-cleanup", "ingest", str(corpus)],
+        env={**env, "NEWSDESK_TEST_PAUSE": str(pause)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = (tmp_path / "second.log").open("w+")
+    second = None
+    try:
+        deadline = time.monotonic() + 300
+        while not Path(f"{pause}.paused").exists():
+            assert first.poll() is None and time.monotonic() < deadline, "the first ingest never paused"
+            time.sleep(0.1)
+        second = subprocess.Popen([NEWSDESK, "ingest", str(later)], env=env, stderr=log, text=True)
+        while "waiting for another ingest" not in Path(log.name).read_text():
+            assert second.poll() is None, f"the second ingest did not wait: {Path(log.name).read_text()}"
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        Path(f"{pause}.go").touch()
+        assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
+        assert second is not None and second.wait(timeout=300) == 0, Path(log.name).read_text()
+        log.close()
+    assert_consistent(env, 20, "v3")  # the later update, whole
