@@ -138,7 +138,12 @@ class NewsChain:
         request: AskRequest = state["request"]
         retriever = self.services.retriever
         filters = parse_filters(
-            request.since, request.until, request.source, request.article_ids, retriever.lexical.known_sources()
+            request.since,
+            request.until,
+            request.source,
+            request.article_ids,
+            retriever.lexical.known_sources(),
+            known_by=state["as_of"] if request.as_of else None,  # asked as of a day: what was out by then
         )
         result = retriever.retrieve(
             state["query"],
@@ -324,7 +329,7 @@ def search(
     request, as_of_date = _validate(AskRequest(question=query, k=k, as_of=as_of), services, what="query")
     retriever = services.retriever
     known = retriever.lexical.known_sources()
-    filters = parse_filters(since, until, source, None, known)
+    filters = parse_filters(since, until, source, None, known, known_by=as_of_date if as_of else None)
     result = retriever.retrieve(request.question, k=k or services.settings.k, filters=filters, as_of=as_of_date)
     if not result.passages and (note := unknown_sources_note(filters, known)):
         result.notes.append(note)

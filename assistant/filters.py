@@ -11,24 +11,31 @@ from ingest.dates import to_day_number
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Restrict retrieval to a date range (inclusive), to sources, to articles."""
+    """Restrict retrieval to a date range (inclusive), to sources, to articles; and, asked as of a
+    day (``known_by``), to what was known then: nothing dated after it (undated articles pass)."""
 
     since: date | None = None
     until: date | None = None
     sources: tuple[str, ...] = field(default_factory=tuple)
     article_ids: tuple[str, ...] = field(default_factory=tuple)
+    known_by: date | None = None
 
     @property
     def empty(self) -> bool:
         """True when nothing is filtered."""
-        return not (self.since or self.until or self.sources or self.article_ids)
+        return not (self.since or self.until or self.sources or self.article_ids or self.known_by)
 
     def with_dates(self, since: date | None, until: date | None) -> SearchFilters:
         """The same filters with another date range."""
-        return SearchFilters(since, until, self.sources, self.article_ids)
+        return SearchFilters(since, until, self.sources, self.article_ids, self.known_by)
+
+    def known(self, published_at: str | None) -> bool:
+        """Whether an article dated ``published_at`` (ISO, or None) was out by ``known_by``."""
+        return not (self.known_by and published_at and published_at > self.known_by.isoformat())
 
     def to_where(self) -> dict[str, Any] | None:
-        """The Chroma metadata filter, or None."""
+        """The Chroma metadata filter, or None (``known_by`` is not in it: undated passages pass it,
+        which a ``where`` cannot say; see :meth:`known`)."""
         clauses: list[dict[str, Any]] = []
         if self.since:
             clauses.append({"published_day": {"$gte": to_day_number(self.since)}})
@@ -47,6 +54,8 @@ class SearchFilters:
         if self.since and (published_day is None or published_day < to_day_number(self.since)):
             return False
         if self.until and (published_day is None or published_day > to_day_number(self.until)):
+            return False
+        if self.known_by and published_day is not None and published_day > to_day_number(self.known_by):
             return False
         if self.sources and source not in self.sources:
             return False

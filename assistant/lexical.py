@@ -133,6 +133,8 @@ class LexicalIndex:
             mask &= self._days >= to_day_number(filters.since)
         if filters.until:
             mask &= self._days <= to_day_number(filters.until)
+        if filters.known_by:
+            mask &= self._days <= to_day_number(filters.known_by)  # undated passages are far below
         if filters.sources:
             mask &= np.isin(self._sources, list(filters.sources))
         if filters.article_ids:

@@ -156,6 +156,9 @@ class NewsRetriever(BaseRetriever):
             if passages:
                 notes.append(f'No articles dated {timeframe.span()} ("{timeframe.phrase}"); the latest news instead.')
                 timeframe = None
+        if filters.known_by and not any(p.published_at for p in passages):
+            # asked as of a day before every dated article: undated ones are not the news of a time
+            notes, passages = [f"No article is dated on or before {filters.known_by}."], []
         elif passages and (passages[0].published_at or "") > as_of.isoformat():
             notes.append(f"No article is dated on or before {as_of}; the latest news instead.")
         passages = [replace(p, score=0.0, signals={"digest": 1.0}) for p in passages]
@@ -220,7 +223,7 @@ class NewsRetriever(BaseRetriever):
         dense = []
         for chunk_id, similarity in self.store.nearest(vector, candidates, where):
             passage = self.lexical.passage(chunk_id)  # None for a passage not (yet) committed: an orphan
-            if passage is not None:
+            if passage is not None and filters.known(passage.published_at):
                 dense.append(replace(passage, score=similarity, signals={}))
         lexical = self.lexical.search(query, candidates, filters)
         fused = fuse([dense, lexical], [settings.dense_weight, settings.lexical_weight], settings.rrf_k)
@@ -266,9 +269,11 @@ def parse_filters(
     article_ids: list[str] | None = None,
     known_sources: list[str] | None = None,
     labels: tuple[str, str] = ("since", "until"),
+    known_by: date | None = None,
 ) -> SearchFilters:
     """Filters from user input; a source matches the stored name case-insensitively. Dates are
-    year-month-day ("2025-06-23", "2025-6-3"); ``labels`` name the two date fields in messages."""
+    year-month-day ("2025-06-23", "2025-6-3"); ``labels`` name the two date fields in messages.
+    ``known_by``: the day a question is asked as of, when it is given (nothing dated after it)."""
     from assistant.errors import InvalidRequestError
 
     def as_date(value: date | str | None, name: str) -> date | None:
@@ -292,4 +297,4 @@ def parse_filters(
     by_lower = {s.casefold(): s for s in (known_sources or [])}
     for name in (s.strip() for s in sources if s and s.strip()):
         resolved.append(by_lower.get(name.casefold(), name))
-    return SearchFilters(start, end, tuple(resolved), tuple(article_ids or ()))
+    return SearchFilters(start, end, tuple(resolved), tuple(article_ids or ()), known_by)

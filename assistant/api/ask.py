@@ -83,7 +83,11 @@ class AskBody(Filters):
 
     question: str = Field(description="The question.", examples=["What did Medvedev argue?"])
     history: list[HistoryMessage] = Field(default_factory=list, max_length=100, description="Earlier turns.")
-    as_of: AsOf = Field(default=None, description="The date 'this week', 'yesterday'... are seen from.")
+    as_of: AsOf = Field(
+        default=None,
+        description="Ask as of this date: 'this week', 'yesterday'... are seen from it, and articles dated after it "
+        "are left out.",
+    )
     answerer: str | None = Field(default=None, description="extractive or openai (default: the server's).")
     stream: bool = Field(default=False, description="Answer with server-sent events.")
 
@@ -104,7 +108,10 @@ class SearchBody(Filters):
     """A search query and its filters."""
 
     query: str = Field(description="What to look for.", examples=["uranium"])
-    as_of: AsOf = Field(default=None, description="The date relative times are seen from.")
+    as_of: AsOf = Field(
+        default=None,
+        description="Search as of this date: relative times are seen from it; later articles are left out.",
+    )
 
 
 def sse_event(event: str, data: Any) -> str:

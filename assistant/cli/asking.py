@@ -51,7 +51,13 @@ def _ask_options(
 KOption = Annotated[int | None, typer.Option("--k", help="How many passages to retrieve.")]
 SinceOption = Annotated[str | None, typer.Option("--since", help="Only articles published on or after (YYYY-MM-DD).")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="Only articles published on or before (YYYY-MM-DD).")]
-AsOfOption = Annotated[str | None, typer.Option("--as-of", help="The date 'this week', 'yesterday'... are seen from.")]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Ask as of this date: 'this week', 'yesterday'... are seen from it, and articles dated after it are left out.",
+    ),
+]
 SourceOption = Annotated[list[str] | None, typer.Option("--source", help="Only this source (repeatable).")]
 AnswererOption = Annotated[str | None, typer.Option("--answerer", help="extractive or openai (NEWSDESK_ANSWERER).")]
 

@@ -86,16 +86,22 @@ def test_a_question_about_something_is_answered_as_before(library: Services) -> 
     assert "Tram Line" in result.answer.split("\n\n")[0] and len(result.answer.split("\n\n")) == 2
 
 
-def test_the_latest_news_as_of_a_day_before_every_article_is_the_latest_not_the_undated(
-    services: Services, tmp_path: Path
-) -> None:
+def test_asked_as_of_a_day_nothing_dated_after_it_is_known(services: Services, tmp_path: Path) -> None:
     undated = tmp_path / "undated.md"
     undated.write_text("---\ntitle: Harbour Crane Repainted\n---\nThe old harbour crane was repainted blue.\n")
     services.ingest([str(EXAMPLES), str(undated)])
-    newest = max(r.published_at or "" for r in services.store.list_articles())
+    # before every dated article: no news of that time (undated articles are not), and it says so
     result = answer("What's the latest news?", as_of="2020-01-01", services=services)
-    assert result.passages[0].published_at == newest and not result.refused
-    assert result.notes == ["No article is dated on or before 2020-01-01; the latest news instead."]
-    # on a day with dated news before it, undated articles come after the dated ones
-    result = answer("What's the latest news?", as_of="2025-06-23", services=services)
-    assert result.passages[0].published_at and result.passages[0].published_at <= "2025-06-23" and not result.notes
+    assert result.refused and not result.passages
+    assert "No article is dated on or before 2020-01-01." in result.notes
+    # on a day with dated news before it: that news, newest first, undated articles after it
+    result = answer("What's the latest news?", as_of="2025-06-20", services=services)
+    dates = [p.published_at for p in result.passages]
+    assert dates[0] and all(d is None or d <= "2025-06-20" for d in dates) and not result.notes
+    # a question about a story reported after the day is not answered from that report
+    story = "Araqchi Brings Khamenei's Letter to Putin in Moscow"
+    assert any(r.title == story and r.published_at == "2025-06-23" for r in services.store.list_articles())
+    later = answer("What did Khamenei's letter to Putin ask for?", as_of="2025-06-22", services=services)
+    assert all(p.published_at is None or p.published_at <= "2025-06-22" for p in later.passages)
+    now = answer("What did Khamenei's letter to Putin ask for?", services=services)
+    assert now.citations and now.citations[0].passage.title == story
