@@ -1,4 +1,10 @@
-"""Relative time in a question ("this week", "yesterday", "in January") as a date range.
+"""Time in a question ("this week", "yesterday", "in January", "on Nov. 18") as a date range.
+
+A day named by its date ("on November 18", "18 Nov", "2026-11-18") is that day and the next
+(its news is reported then), "since November 18" up to the question's date. A date not yet
+reached ("the vote on December 3", asked in November; with no year, the date of this year or
+the last nearer to the question's) names a plan, not the time to search,
+and a recurring one ("every 16 January") no time at all: neither filters.
 
 >>> resolve_timeframe("What happened this week?", as_of=date(2023, 1, 6))
 Timeframe(since=datetime.date(2023, 1, 2), until=datetime.date(2023, 1, 6), phrase='this week')
@@ -68,7 +74,28 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
 
     last_month_end = as_of.replace(day=1) - timedelta(days=1)
     monday = as_of - timedelta(days=as_of.weekday())  # this calendar week's Monday
+
+    def on_day(month: str, day: str, year: str | None, since: bool) -> tuple[date, date]:
+        when = _day_in_past(as_of, _MONTHS[month], int(day), year)
+        return (when, as_of) if since else (when, when + timedelta(days=1))
+
     return [
+        (
+            re.compile(
+                rf"(?<!every )\b(since )?(?:on )?({_MONTH_RE})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (\d{{4}}))?"
+            ),
+            lambda m: on_day(m.group(2), m.group(3), m.group(4), bool(m.group(1))),
+        ),
+        (
+            re.compile(
+                rf"(?<!every )\b(since )?(?:on )?(?:the )?(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH_RE})\b\.?(?:,? (\d{{4}}))?"
+            ),
+            lambda m: on_day(m.group(3), m.group(2), m.group(4), bool(m.group(1))),
+        ),
+        (
+            re.compile(r"\b(since )?(?:on )?(\d{4})-(\d{2})-(\d{2})\b"),
+            lambda m: on_day(calendar.month_name[int(m.group(3))].lower(), m.group(4), m.group(2), bool(m.group(1))),
+        ),
         (re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b"), fixed(as_of, as_of)),
         (re.compile(r"\byesterday\b|\blast night\b"), fixed(as_of - timedelta(days=1), as_of)),
         (
@@ -124,6 +151,19 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
 
 def _count(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBERS[word]
+
+
+def _day_in_past(as_of: date, month: int, day: int, year: str | None) -> date:
+    """The date a question names: with no year, the one of this year or the last nearer to ``as_of``
+    ("December 28" asked on January 6 is nine days back). A date after ``as_of`` names a plan, not a
+    time to search (ValueError: no time filter)."""
+    if year:
+        when = date(int(year), month, day)
+    else:
+        when = min((date(as_of.year + y, month, day) for y in (0, -1)), key=lambda d: abs((as_of - d).days))
+    if when > as_of:
+        raise ValueError("a date not yet reached")
+    return when
 
 
 def _month_in_past(as_of: date, name: str, year: str | None) -> tuple[date, date]:

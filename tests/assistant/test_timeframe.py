@@ -27,6 +27,14 @@ AS_OF = date(2023, 1, 6)  # a Friday
         ("What happened last Friday?", date(2022, 12, 30), date(2022, 12, 30)),
         ("Any news in the past 3 days?", date(2023, 1, 4), date(2023, 1, 6)),
         ("What happened over the last two weeks?", date(2022, 12, 24), date(2023, 1, 6)),
+        ("What happened on January 3?", date(2023, 1, 3), date(2023, 1, 4)),  # the day, and its news the next
+        ("Who was arrested after the riot on Jan. 5?", date(2023, 1, 5), date(2023, 1, 6)),
+        ("What did the board decide on 2 January?", date(2023, 1, 2), date(2023, 1, 3)),
+        ("What happened on the 28th of December?", date(2022, 12, 28), date(2022, 12, 29)),
+        ("What was signed on Dec 20, 2022?", date(2022, 12, 20), date(2022, 12, 21)),
+        ("Any news on 2022-12-30?", date(2022, 12, 30), date(2022, 12, 31)),
+        ("What changed since December 30?", date(2022, 12, 30), date(2023, 1, 6)),
+        ("What happened on Jan 6?", date(2023, 1, 6), date(2023, 1, 6)),  # not past the question's date
     ],
 )
 def test_relative_expressions(question: str, since: date, until: date) -> None:
@@ -37,7 +45,16 @@ def test_relative_expressions(question: str, since: date, until: date) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["What did Medvedev argue?", "May the council decide on the mayor?", "Who marched?"]
+    "question",
+    [
+        "What did Medvedev argue?",
+        "May the council decide on the mayor?",
+        "Who marched?",
+        "Who will play in the final on February 12?",  # a date not yet reached: a plan, not when to search
+        "What is the vote on 2023-03-01 about?",
+        "What do villagers do every 16 January?",  # every year
+        "What happened on February 30?",
+    ],
 )
 def test_no_time_words_no_range(question: str) -> None:
     assert resolve_timeframe(question, AS_OF) is None
