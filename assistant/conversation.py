@@ -98,23 +98,64 @@ _TITLES = {
     "mrs",
     "ms",
     "sir",
+    "former",
+    "treasurer",
+    "judge",
+    "chief",
+    "executive",
+    "director",
+    "officer",
+    "ceo",
+    "commissioner",
+    "councillor",
+    "councilor",
+    "deputy",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
 }
+_MIN_TOPIC_WORDS = 3  # a follow-up borrows from older turns until it has this many of their words
+
+
+def _body(reply: str) -> str:
+    """An answer without its markers and its headline lines (a title-cased line: "Jury Convicts Former
+    Treasurer Gregory Albin [1]" is no one's name)."""
+    lines = [line for line in re.sub(r"\[\d+\]", "", reply).split("\n") if not _title_cased(line)]
+    return "\n".join(lines)
+
+
+def _title_cased(line: str) -> bool:
+    tokens = [t for t in re.findall(r"[A-Za-z][\w'’\-]*", line) if t.lower() not in STOPWORDS]
+    return len(tokens) >= 3 and sum(t[0].isupper() for t in tokens) >= 0.8 * len(tokens)
 
 
 def _antecedent(previous_question: str, reply: str) -> str | None:
     """Who 'he'/'she' most likely is: the first full name the last answer added, else one the question named."""
     asked = set(words(previous_question))
-    for text, must_be_new in ((reply, True), (previous_question, False)):
-        for name in _NAME.findall(re.sub(r"\[\d+\]", "", text)):
-            parts = [p for p in name.split() if p.lower().strip("'’s") not in _TITLES]
-            parts = [p for p in parts if p.lower() not in QUESTION_WORDS and p.lower() not in STOPWORDS]
-            if (
-                len(parts) >= 2
-                and not parts[-1].endswith(("'s", "’s"))
-                and (not must_be_new or not all(w in asked for w in words(" ".join(parts))))
-            ):
-                return " ".join(parts)
+    for text, must_be_new in ((_body(reply), True), (previous_question, False)):
+        for name in _full_names(text):
+            if not must_be_new or not all(w in asked for w in words(name)):
+                return name
     return None
+
+
+def _full_names(text: str) -> list[str]:
+    """The full names in ``text`` (two to four capitalised words, titles left out), in order."""
+    names = []
+    for run in _NAME.findall(text):
+        parts = [p for p in run.split() if p.lower().strip("'’s") not in _TITLES]
+        parts = [p for p in parts if p.lower() not in QUESTION_WORDS and p.lower() not in STOPWORDS]
+        if 2 <= len(parts) <= 4 and not parts[-1].endswith(("'s", "’s")):
+            names.append(" ".join(parts))
+    return names
+
+
+def _subject(history: Sequence[Turn]) -> str | None:
+    """Whom the conversation is about: of the full names its answers give, the one whose surname
+    comes up most often in all its turns."""
+    names = [name for t in history if t.role == "assistant" for name in _full_names(_body(t.content))]
+    text = " ".join(t.content for t in history)
+    return max(names, key=lambda n: len(re.findall(rf"\b{re.escape(n.split()[-1])}\b", text)), default=None)
 
 
 def _resolve_pronoun(question: str, name: str) -> str:
@@ -127,8 +168,10 @@ def _resolve_pronoun(question: str, name: str) -> str:
 
 
 def condense_without_llm(question: str, history: Sequence[Turn]) -> Condensed:
-    """Search with the question plus the names and topic words of earlier user turns that it lacks;
-    answer the question as asked."""
+    """Search with the question plus the names and topic words of earlier user turns that it lacks
+    (from the last, and the ones before while it gives few: "Why?" after "What did the union decide?"
+    is still about the strike asked of before), and, when none of them names anyone, whom the
+    conversation is about; answer the question as asked."""
     earlier = [t.content for t in history if t.role == "user"]
     if not earlier or not is_follow_up(question):
         return Condensed(question, question)
@@ -148,15 +191,19 @@ def condense_without_llm(question: str, history: Sequence[Turn]) -> Condensed:
                 borrowed.append(name)
 
     if replies and _BACK_REFERENCE.search(question):
-        borrow_names(re.sub(r"\[\d+\]", "", replies[-1])[:400])  # "he" may be who the last answer named
+        borrow_names(_body(replies[-1])[:400])  # "he" may be who the last answer named
     for text in reversed(earlier[-3:]):
         borrow_names(text)
         for word in words(text):
             topical = word not in STOPWORDS and word not in QUESTION_WORDS and len(word) > 3 and word not in have
             if topical and not any(word in words(b) for b in borrowed):
                 borrowed.append(word)
-        if borrowed:
+        if len(borrowed) >= _MIN_TOPIC_WORDS:
             break
+    if not any(_NAME.fullmatch(b) for b in borrowed) and not _NAME.search(question[1:]):
+        subject = _subject(history)  # "And the prosecutor?": of the case the conversation is about
+        if subject and subject not in borrowed:
+            borrowed.append(subject)
     if not borrowed:
         return Condensed(question, question)
     return Condensed(question, f"{question.rstrip()} ({', '.join(borrowed[:8])})")

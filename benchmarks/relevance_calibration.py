@@ -111,6 +111,30 @@ LOCAL_QUESTIONS = [
     "Why is the school term starting late?",
 ]
 LOCAL_AS_OF = date(2026, 8, 15)
+# Questions that name what a store's articles are about, but ask a fact they do not state: the
+# hardest to refuse, since the passages about that thing are close to them in meaning.
+LOCAL_UNSTATED = [
+    "What is the population of the county?",
+    "Who runs the county health office?",
+    "How deep is Lake Marrow?",
+    "How old are Ruth and Sam Hollis?",
+    "How many pupils attend Westgate Primary?",
+    "Who is the head teacher of Westgate Primary?",
+    "How long is the river Esk?",
+    "Who won the fishing clubs' tournament last year?",
+    "How much rent will the phone shop pay?",
+    "What does the college teach?",
+]
+EXAMPLE_UNSTATED = [
+    "How old is Dmitry Medvedev?",
+    "What is the population of Moscow?",
+    "Who is the mayor of Riverside?",
+    "How much does a tram ticket in Riverside cost?",
+    "Who coaches Lakeside Rowing Club?",
+    "How many books does the Market Street library hold?",
+    "What is Iran's uranium enrichment level?",
+    "Which company builds the Riverside trams?",
+]
 
 
 def scores(services: Services, questions: Sequence[tuple[str, date | None]]) -> list[tuple[float, float, float]]:
@@ -123,8 +147,9 @@ def scores(services: Services, questions: Sequence[tuple[str, date | None]]) -> 
     return out
 
 
-def answered(row: tuple[float, float, float], sim: float, cov: float, sentence: float) -> bool:
-    return row[0] >= sim or row[1] >= cov or row[2] >= sentence
+def answered(row: tuple[float, float, float], sim: float, cov: float, sentence: float, floor: float = 0.0) -> bool:
+    """The gate: similar enough with at least ``floor`` of the terms, or most of the terms, or a close sentence."""
+    return (row[0] >= sim and row[1] >= floor) or row[1] >= cov or row[2] >= sentence
 
 
 def main() -> None:
@@ -165,7 +190,10 @@ def main() -> None:
         + scores(examples, bench[:60] + [(q, None) for q in GENERAL])
         + scores(local, bench[:40] + [(q, None) for q in GENERAL + EXAMPLE_TOPICS])
     )
-    print(f"covered questions: {len(covered)}, uncovered: {len(uncovered)}")
+    unstated = scores(local, [(q, LOCAL_AS_OF) for q in LOCAL_UNSTATED]) + scores(
+        examples, [(q, None) for q in EXAMPLE_UNSTATED]
+    )
+    print(f"covered questions: {len(covered)}, uncovered: {len(uncovered)}, unstated facts: {len(unstated)}")
     off = 2.0  # a similarity no sentence reaches: the sentence check left out
     print(f"{'min_relevance':>13} {'min_coverage':>12} {'answered':>9} {'refused':>8}   (no sentence check)")
     best = None
@@ -186,12 +214,23 @@ def main() -> None:
         share, refused = rates(covered, uncovered, best[0], best[1], sentence)
         label = "off" if sentence == off else f"{sentence:.2f}"
         print(f"{label:>22} {share:9.3f} {refused:8.3f}")
+    print(
+        "\nwith that pair, similarity answers only with this share of the terms (a floor); the sentence"
+        "\nthreshold as chosen, 0.55 (`unstated`: questions naming what the articles are about, asking"
+        f"\na fact they do not state):\n{'min_coverage_floor':>18} {'sentence':>8} {'answered':>9} {'refused':>8} {'unstated refused':>16}"
+    )
+    for floor, sentence in itertools.product([0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5], [0.5, 0.55, 0.6, 0.65]):
+        share, refused = rates(covered, uncovered, best[0], best[1], sentence, floor)
+        _, unstated_refused = rates(covered, unstated, best[0], best[1], sentence, floor)
+        print(f"{floor:18.2f} {sentence:8.2f} {share:9.3f} {refused:8.3f} {unstated_refused:16.3f}")
 
 
-def rates(covered: list, uncovered: list, sim: float, cov: float, sentence: float) -> tuple[float, float]:
+def rates(
+    covered: list, uncovered: list, sim: float, cov: float, sentence: float, floor: float = 0.0
+) -> tuple[float, float]:
     """The share of covered questions answered and of uncovered ones refused."""
-    share = sum(answered(r, sim, cov, sentence) for r in covered) / len(covered)
-    refused = sum(not answered(r, sim, cov, sentence) for r in uncovered) / len(uncovered)
+    share = sum(answered(r, sim, cov, sentence, floor) for r in covered) / len(covered)
+    refused = sum(not answered(r, sim, cov, sentence, floor) for r in uncovered) / len(uncovered)
     return share, refused
 
 

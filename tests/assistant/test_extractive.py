@@ -12,6 +12,7 @@ import pytest
 from assistant.answerers import REFUSAL, extractive
 from assistant.chain import answer, search
 from assistant.config import Settings
+from assistant.conversation import Turn, condense_without_llm
 from assistant.records import Passage
 from assistant.services import Services
 from assistant.terms import terms
@@ -144,6 +145,34 @@ def test_follow_up_without_llm(library: Services) -> None:
         "Where did he fly to?", history=[("Who carried Khamenei's letter?", "Abbas Araqchi [1]")], services=library
     )
     assert "Moscow" in pronoun.answer
+
+
+TRIAL = "Jury Convicts Former Treasurer Gregory Albin [1]\n\nA jury found former treasurer Gregory Albin guilty on Monday. [1]"
+APPEAL = "Albin's Lawyer Says He Will Appeal [1]\n\nHis lawyer, Mark Dunne, said the verdict would be appealed. [1]"
+
+
+@pytest.mark.parametrize(
+    ("turns", "follow_up", "question", "searched"),
+    [
+        # "he" is the person the answer named, not its headline
+        ([("Who was convicted in the fraud trial?", TRIAL)], "When will he be sentenced?",
+         "When will Gregory Albin be sentenced?", ["fraud", "trial"]),
+        # no name in the last question ("his lawyer"): whom the conversation is about
+        ([("Who was convicted in the fraud trial?", TRIAL), ("What did his lawyer say?", APPEAL)],
+         "And the prosecutor?", "And the prosecutor?", ["Gregory Albin", "lawyer"]),
+        # a last question of few words: the one before it says what it is about
+        ([("How long did the bus strike last?", "Strike Ends [1]"), ("What did the union decide?", "It voted. [1]")],
+         "Why?", "Why?", ["union", "strike"]),
+    ],
+)  # fmt: skip
+def test_a_follow_up_searches_with_what_the_conversation_is_about(
+    turns: list[tuple[str, str]], follow_up: str, question: str, searched: list[str]
+) -> None:
+    history = [Turn(role, text) for asked, said in turns for role, text in (("user", asked), ("assistant", said))]
+    condensed = condense_without_llm(follow_up, history)
+    assert condensed.question == question
+    assert all(word in condensed.search for word in searched), condensed.search
+    assert "Convicts" not in condensed.search and "Mark Dunne" not in condensed.search
 
 
 WIRE_STORY = """---
