@@ -17,7 +17,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.answerers.base import REFUSAL, Draft
 from assistant.config import Settings
@@ -293,6 +293,11 @@ class ExtractiveAnswerer:
         chosen = self.select(self.score(question, on_topic(candidates, question, context), context))
         if not chosen:
             return Draft(REFUSAL, self.name, refused=True)
+        whole: list[Candidate] = []
+        for c in (whole_quotation(c, passages[c.n - 1]) for c in chosen):
+            if not any(o.n == c.n and o.start < c.end and c.start < o.end for o in whole):  # one quotation, once
+                whole.append(c)
+        chosen = whole
         highlights: dict[int, list[tuple[int, int]]] = {}
         for c in chosen:
             highlights.setdefault(c.n, []).append((c.start, c.end))
@@ -338,6 +343,41 @@ class ExtractiveAnswerer:
         draft = self.draft(question, passages, history)
         yield draft.text
         yield draft
+
+
+def quote_balance(text: str) -> int:
+    """How many quotations ``text`` opens and does not close (negative: closes ones it did not open)."""
+    balance = text.count("“") - text.count("”")
+    for match in re.finditer('"', text):
+        before = text[match.start() - 1] if match.start() else " "
+        balance += 1 if before.isspace() or before in "([—–-" else -1
+    return balance
+
+
+def whole_quotation(candidate: Candidate, passage: Passage, most: int = 2) -> Candidate:
+    """``candidate`` with the rest of a quotation it is part of: a sentence that opens a quotation
+    the full stop did not end ("Some lost a week of pay. | Many more are retirees," she said.) runs to
+    where it closes, and one that closes a quotation begins where it opened; so a quote is never
+    shown cut off from its speaker. At most ``most`` sentences are added, all from the passage."""
+    spans = split_sentences(passage.quote)
+    offsets = [(passage.start + s, passage.start + e) for s, e in spans]
+    if (candidate.start, candidate.end) not in offsets:
+        return candidate
+    first = last = offsets.index((candidate.start, candidate.end))
+    balance = quote_balance(candidate.text)
+    while balance > 0 and last + 1 < len(spans) and last - first < most:
+        last += 1
+        balance += quote_balance(passage.quote[spans[last][0] : spans[last][1]])
+    while balance < 0 and first > 0 and last - first < most:
+        first -= 1
+        balance += quote_balance(passage.quote[spans[first][0] : spans[first][1]])
+    if (first, last) == (offsets.index((candidate.start, candidate.end)),) * 2 or balance != 0:
+        return candidate  # nothing to add, or the quotation runs on past what may be added
+    start, end = spans[first][0], spans[last][1]
+    text = passage.quote[start:end]
+    return replace(
+        candidate, text=text, start=passage.start + start, end=passage.start + end, terms=frozenset(terms(text))
+    )
 
 
 @functools.lru_cache(maxsize=64)

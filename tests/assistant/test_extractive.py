@@ -451,3 +451,29 @@ def test_a_vague_follow_up_stays_with_the_story_of_the_conversation(services: Se
         services, tmp_path, BRIDGE_STORIES, "Why was the Harbour Bridge closed?", "And what did they decide next?"
     )
     assert "Teachers" not in got and "Harbour Bridge" in got.split("\n\n")[0]
+
+
+FOOD_BANK = """---
+title: Food Bank Queues Double During the Bus Strike
+published: 2025-03-20
+source: Eastside Echo
+---
+
+The Eastside food bank handed out parcels to 1,400 families last week, twice its usual number.
+
+"Some of them are bus drivers who lost a week of wages during the strike. Others are pensioners whose heating bills doubled this winter," said Marta Gil, the food bank's director. The bank has asked supermarkets for more donations.
+"""
+
+
+def test_a_quotation_is_quoted_whole_with_its_speaker(services: Services, tmp_path: Path) -> None:
+    (tmp_path / "food-bank.md").write_text(FOOD_BANK)
+    services.ingest([str(tmp_path)])
+    result = answer("Which strike workers are coming to the food bank?", as_of="2025-03-21", services=services)
+    assert '"Some of them are bus drivers who lost a week of wages during the strike.' in result.answer
+    assert (
+        "this winter,\" said Marta Gil, the food bank's director. [1]" in result.answer
+    )  # not cut off from its speaker
+    [citation] = result.citations
+    text = services.store.get_article_text(citation.passage.article_id)
+    quotation = (text.index('"Some'), text.index("director.") + len("director."))
+    assert quotation in citation.highlights and result.answer.count('"Some of them') == 1  # once, whole
