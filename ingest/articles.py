@@ -84,6 +84,23 @@ def normalize_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
 
+def is_article_address(url: str | None) -> bool:
+    """True for a URL that can be one article's address: http(s), a host, and a path or query
+    beyond the site's root. A page whose canonical link is its site's home page ("/") names the
+    site, not itself; known by it, every such page would be one article, each replacing the last."""
+    if not url:
+        return False
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return False
+    return parts.path.strip("/") != "" or bool(parts.query)
+
+
+def not_an_article_address(url: str, what: str = "url") -> str:
+    """The warning for a URL passed over as an article's address."""
+    return f"{what} {url[:200]!r} is not an article's own address (a site's home page?); not used to identify it"
+
+
 def _digest(*parts: str) -> str:
     h = hashlib.sha256()
     for part in parts:
@@ -99,6 +116,19 @@ def _strip_leading_title(title: str, text: str) -> str:
     if title and rest.strip() and first.strip().casefold() == title.strip().casefold():
         return rest
     return text
+
+
+def sibling_id(article: PreparedArticle) -> str:
+    """Another id for an article whose id another, different story in the same run holds
+    (one address or record id given to two stories): its id and title together, so that the
+    same two stories keep the same two ids at every ingest."""
+    return _digest("sibling", article.id, article.title)[:16]
+
+
+def is_other_story(first: PreparedArticle, second: PreparedArticle) -> bool:
+    """True when two articles under one id are different stories, not two versions of one:
+    their headlines differ."""
+    return first.title.casefold() != second.title.casefold()
 
 
 def prepare_article(article: Article, index_signature: str) -> PreparedArticle:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, BinaryIO
 
@@ -28,7 +28,7 @@ from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest_lock import ingest_lock
 from assistant.records import ArticleRecord
 from assistant.store import ArticleWrite, ChromaStore, ChunkWrite
-from ingest.articles import Article, LoadFailure, PreparedArticle, prepare_article
+from ingest.articles import Article, LoadFailure, PreparedArticle, is_other_story, prepare_article, sibling_id
 from ingest.chunking import Chunk, split_article
 from ingest.dates import to_day_number
 from ingest.loaders import load_sources
@@ -160,6 +160,7 @@ class Ingestor:
         signature = index_signature(self.settings)
         pending: dict[str, tuple[PreparedArticle, list[Chunk], bool]] = {}
         unchanged: dict[str, PreparedArticle] = {}
+        claimed: dict[str, PreparedArticle] = {}  # the articles of this run, by id
         done = 0
         writer = OrderedWriter()
 
@@ -188,6 +189,9 @@ class Ingestor:
                     continue
                 prepared = prepare_article(item, signature)
                 summary.warnings.extend({"source": item.origin, "warning": w} for w in item.warnings)
+                prepared, clash = self._claim(prepared, claimed)
+                if clash:
+                    summary.warnings.append({"source": item.origin, "warning": clash})
                 status = self._status(prepared, known, known_hashes, list(pending.values()))
                 if item.stand_in and status == "updated":  # never replace a stored article with less of it
                     summary.failed.append(
@@ -196,6 +200,9 @@ class Ingestor:
                     done += 1
                     continue
                 if status == "unchanged":
+                    earlier = pending.get(prepared.id)
+                    if earlier and earlier[0].content_hash != prepared.content_hash:
+                        del pending[prepared.id]  # an earlier version in this run yields to this later, stored one
                     summary.unchanged += 1
                     summary.articles.append({"id": prepared.id, "title": prepared.title, "status": "unchanged"})
                     if known.get(prepared.id) == prepared.content_hash:
@@ -219,6 +226,28 @@ class Ingestor:
         if progress:
             progress(done, total)
         return summary
+
+    @staticmethod
+    def _claim(article: PreparedArticle, claimed: dict[str, PreparedArticle]) -> tuple[PreparedArticle, str | None]:
+        """The article under the id it keeps in this run, and a warning when an earlier article of
+        the run held its id with other content: a different story is stored beside it (under
+        :func:`sibling_id`), another version of the same story replaces it, and either is said."""
+        earlier = claimed.get(article.id)
+        other_story = None
+        while earlier is not None and earlier.content_hash != article.content_hash and is_other_story(earlier, article):
+            other_story = other_story or earlier
+            article = replace(article, id=sibling_id(article))
+            earlier = claimed.get(article.id)
+        clash = None
+        if earlier is not None and earlier.content_hash != article.content_hash:
+            clash = f"another version of {earlier.title!r} ({earlier.origin}) in this ingest; the later one is kept"
+        elif other_story is not None:
+            clash = (
+                f"its address or id is also that of {other_story.title!r} ({other_story.origin}), a different story;"
+                " both are stored"
+            )
+        claimed[article.id] = article
+        return article, clash
 
     def _split(self, article: PreparedArticle) -> list[Chunk]:
         if not article.text.strip():

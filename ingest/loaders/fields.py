@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ingest.articles import is_article_address, not_an_article_address
 from ingest.dates import parse_date
 
 TITLE_KEYS = ("title", "headline", "name")
@@ -67,9 +68,13 @@ def metadata_from(record: dict[str, Any]) -> dict[str, Any]:
     if given is not None and published is None:
         shown = given if isinstance(given, (int, float)) else repr(str(given)[:60])
         warnings.append(f"date {shown} not understood (write it like 2025-06-23); stored undated")
+    url = as_text(first_value(record, URL_KEYS))
+    if url and not is_article_address(url):
+        warnings.append(not_an_article_address(url))
+        url = None
     return {
         "title": as_text(first_value(record, TITLE_KEYS)) or "",
-        "url": as_text(first_value(record, URL_KEYS)),
+        "url": url,
         "published": published,
         "authors": as_authors(first_value(record, AUTHOR_KEYS)),
         "source": as_text(first_value(record, SOURCE_KEYS)),

@@ -9,7 +9,7 @@ import trafilatura
 
 from assistant.config import Settings
 from assistant.errors import IngestError
-from ingest.articles import Article, file_identity
+from ingest.articles import Article, file_identity, is_article_address, not_an_article_address
 from ingest.dates import parse_date
 from ingest.decoding import decode_text
 
@@ -32,13 +32,19 @@ def extract_html(html: str, url: str | None = None) -> dict[str, object]:
         raise IngestError(f"cannot parse HTML: {exc}") from exc
     if document is None or not (document.text or "").strip():
         raise IngestError("no article text found in the HTML")
+    warnings = []
+    page_url = document.url
+    if page_url and not is_article_address(page_url):
+        warnings.append(not_an_article_address(page_url, "the page's canonical address"))
+        page_url = None
     return {
         "title": document.title or "",
         "text": document.text or "",
-        "url": document.url or url,
+        "url": page_url or url,
         "published": parse_date(document.date),
         "authors": [a.strip() for a in (document.author or "").split(";") if a.strip()],
         "source": document.sitename or document.hostname or None,
+        "warnings": warnings,
     }
 
 

@@ -98,7 +98,7 @@ def test_what_the_hostile_articles_keep(corpus: tuple[Path, dict[str, Hostile]],
     assert prepare_article(load_one("yaml-alias-bomb.md"), "v1").title == "The alias bomb did not go off."
     odd = prepare_article(load_one("wrong-types.json"), "v1")
     assert odd.title.startswith("The wrong types") and odd.published is None and odd.authors == ("5", "A. Writer")
-    assert safe_url(odd.url) is None  # stored as given, never made a link
+    assert odd.url is None and safe_url("javascript:alert(1)") is None  # not an article's address: not kept
 
 
 def test_many_bad_records_are_counted_not_listed(tmp_path: Path, settings: Settings) -> None:

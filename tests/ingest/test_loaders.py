@@ -296,3 +296,21 @@ def test_a_sentence_starting_with_by_is_not_a_byline(tmp_path: Path, settings: S
     path.write_text("Title: Fees Rise\n\nBy the end of the meeting, the board had raised fees.\n")
     [article] = articles(load(path, settings))
     assert article.authors == [] and article.text.strip().startswith("By the end of the meeting")
+
+
+def test_a_home_page_address_is_not_an_articles_address(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
+    page = (
+        b'<html><head><title>Quay Lights Fixed</title><link rel="canonical" href="https://quay.example/"></head>'
+        b"<body><article><h1>Quay Lights Fixed</h1><p>The quay lights were fixed on Monday night.</p></article></body></html>"
+    )
+    record = {"title": "Quay Lights Fixed", "url": "https://quay.example", "text": "The quay lights were fixed."}
+    (tmp_path / "quay.json").write_text(json.dumps(record))
+    with serve_routes({"/news/quay-lights": Route(page)}) as base:
+        [fetched] = articles(list(load_source(f"{base}/news/quay-lights", settings)))
+    [from_json] = articles(load(tmp_path / "quay.json", settings))
+    assert fetched.url == f"{base}/news/quay-lights"  # where it was fetched from, not the home page
+    assert from_json.url is None
+    assert from_json.warnings == [
+        "url 'https://quay.example' is not an article's own address (a site's home page?); not used to identify it"
+    ]

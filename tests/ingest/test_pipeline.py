@@ -336,3 +336,57 @@ def test_a_date_not_understood_is_a_warning_and_the_article_is_stored_undated(
         [warning] = summary.to_dict()["warnings"]
         assert warning["source"] == f"{path}:1"
         assert warning["warning"] == f"date {given!r} not understood (write it like 2025-06-23); stored undated"
+
+
+def _home_linked_page(title: str, body: str) -> str:
+    return (
+        f'<html><head><title>{title}</title><link rel="canonical" href="https://www.hillsideherald.example/">'
+        '<meta property="og:url" content="https://www.hillsideherald.example/"></head>'
+        f"<body><article><h1>{title}</h1><p>{body}</p></article></body></html>"
+    )
+
+
+def test_pages_whose_canonical_link_is_the_home_page_are_each_their_own_article(
+    services: Services, tmp_path: Path
+) -> None:
+    (tmp_path / "rink.html").write_text(
+        _home_linked_page("Ice Rink Opens Early", "The town ice rink opens a fortnight early after a cold snap.")
+    )
+    (tmp_path / "market.html").write_text(
+        _home_linked_page("Night Market Returns", "The night market returns to the quay with forty stalls on Friday.")
+    )
+    first = services.ingest([str(tmp_path)])
+    again = services.ingest([str(tmp_path)])
+    records = services.store.list_articles()
+    assert (first.added, again.unchanged, again.updated) == (2, 2, 0)
+    assert sorted(r.title for r in records) == ["Ice Rink Opens Early", "Night Market Returns"]
+    assert all(r.url is None for r in records)  # known by their files, not by the site's address
+    assert [w["source"] for w in first.warnings] == [str(tmp_path / "market.html"), str(tmp_path / "rink.html")]
+    assert "'https://www.hillsideherald.example/' is not an article's own address" in first.warnings[0]["warning"]
+
+
+def test_two_stories_under_one_address_in_one_ingest_are_both_kept_and_said(services: Services, tmp_path: Path) -> None:
+    url = "https://example.com/story"
+    lines = [
+        {
+            "url": url,
+            "title": "Lifeboat Crew Honoured",
+            "text": "The lifeboat crew received medals for a night rescue.",
+        },
+        {"url": url, "title": "School Roof Repaired", "text": "The primary school roof was repaired over half term."},
+        {"url": url, "title": "School Roof Repaired", "text": "The primary school roof was repaired in a week."},
+    ]
+    path = tmp_path / "shared-url.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    first = services.ingest([str(path)])
+    again = services.ingest([str(path)])
+    records = {r.title: r for r in services.store.list_articles()}
+    assert sorted(records) == ["Lifeboat Crew Honoured", "School Roof Repaired"]
+    assert "in a week" in services.store.get_article_text(records["School Roof Repaired"].id)  # the later version
+    assert first.added == 2 and (again.added, again.updated) == (0, 0)  # the same two, not flipping
+    said = [w["warning"] for w in first.warnings]
+    assert (
+        said[0].startswith("its address or id is also that of 'Lifeboat Crew Honoured'")
+        and "both are stored" in said[0]
+    )
+    assert said[1].startswith("another version of 'School Roof Repaired'") and "the later one is kept" in said[1]
