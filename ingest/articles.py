@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +37,7 @@ class Article:
     origin: str = ""
     identity: str | None = None
     stand_in: str | None = None  # why this is only a stand-in (a feed's summary for a page that failed)
+    former_identity: str | None = None  # what identified it before (a record's bare id), so a stored copy is found
     warnings: list[str] = field(default_factory=list)  # what was stored otherwise than given (a date not understood)
 
 
@@ -49,6 +51,23 @@ def file_identity(origin: str, title: str | None) -> str | None:
     if origin.startswith(UPLOAD_PREFIX):
         return f"{origin}\x00{title or ''}"
     return "file:" + str(Path(origin).resolve())
+
+
+def origin_file(origin: str) -> str:
+    """The file (or upload, or URL) an origin names, without a record's place in it:
+    ``news.jsonl:12`` and ``news.json[3]`` are both ``news.jsonl``/``news.json``."""
+    return re.sub(r"(?::\d+|\[\d+\])$", "", origin)
+
+
+def record_identity(record_id: str, source: str | None, origin: str) -> str:
+    """What identifies a JSON record by its own id: that id is unique only within its source (two
+    outlets' exports both have a record 101), so it is scoped by the record's source (outlet) when
+    it names one, else by the file it came from."""
+    if source and source.strip():
+        return f"record:source:{' '.join(source.split()).casefold()}\x00{record_id}"
+    where = origin_file(origin)
+    scope = where if where.startswith(("<", "http://", "https://", UPLOAD_PREFIX)) or where == "request" else None
+    return f"record:file:{scope or Path(where).resolve()}\x00{record_id}"
 
 
 @dataclass(frozen=True)
@@ -72,6 +91,7 @@ class PreparedArticle:
     authors: tuple[str, ...]
     content_hash: str
     origin: str
+    former_id: str | None = None  # the id it had before its identity was scoped (see record_identity)
 
 
 def normalize_url(url: str) -> str:
@@ -167,4 +187,5 @@ def prepare_article(article: Article, index_signature: str) -> PreparedArticle:
         authors=authors,
         content_hash=content_hash,
         origin=article.origin,
+        former_id=_digest("identity", article.former_identity)[:16] if article.former_identity else None,
     )

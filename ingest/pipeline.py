@@ -28,7 +28,15 @@ from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.ingest_lock import ingest_lock
 from assistant.records import ArticleRecord
 from assistant.store import ArticleWrite, ChromaStore, ChunkWrite
-from ingest.articles import Article, LoadFailure, PreparedArticle, is_other_story, prepare_article, sibling_id
+from ingest.articles import (
+    Article,
+    LoadFailure,
+    PreparedArticle,
+    is_other_story,
+    origin_file,
+    prepare_article,
+    sibling_id,
+)
 from ingest.chunking import Chunk, split_article
 from ingest.dates import to_day_number
 from ingest.loaders import load_sources
@@ -189,6 +197,7 @@ class Ingestor:
                     continue
                 prepared = prepare_article(item, signature)
                 summary.warnings.extend({"source": item.origin, "warning": w} for w in item.warnings)
+                prepared = self._keep_former_id(prepared, records, known)
                 prepared, clash = self._claim(prepared, claimed)
                 if clash:
                     summary.warnings.append({"source": item.origin, "warning": clash})
@@ -226,6 +235,21 @@ class Ingestor:
         if progress:
             progress(done, total)
         return summary
+
+    @staticmethod
+    def _keep_former_id(
+        article: PreparedArticle, records: dict[str, ArticleRecord], known: dict[str, str]
+    ) -> PreparedArticle:
+        """The article under the id it was stored under before its identity was scoped (a record
+        stored by its bare id), when that stored record is this one's: from the same file, or the
+        same source. An edit then replaces it, rather than sitting beside it; a record of another
+        file or source that once took that id is left alone."""
+        former = records.get(article.former_id) if article.former_id else None
+        if former is None or article.id in known:
+            return article
+        same_file = origin_file(former.origin) == origin_file(article.origin)
+        same_source = bool(article.source) and (former.source or "").casefold() == (article.source or "").casefold()
+        return replace(article, id=former.id) if same_file or same_source else article
 
     @staticmethod
     def _claim(article: PreparedArticle, claimed: dict[str, PreparedArticle]) -> tuple[PreparedArticle, str | None]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import IngestError
-from ingest.articles import Article, LoadFailure
+from ingest.articles import Article, LoadFailure, record_identity
 from ingest.decoding import decode_text
 from ingest.loaders.fields import TEXT_KEYS, first_value, metadata_from
 from ingest.loaders.html import html_to_text
@@ -61,8 +61,10 @@ def record_to_article(record: Any, origin: str, settings: Settings) -> Article:
         )
     meta = metadata_from(record)
     external_id = record.get("id")
-    identity = f"record:{external_id}" if isinstance(external_id, (str, int)) and str(external_id).strip() else None
-    return Article(text=text, origin=origin, identity=identity, **meta)
+    if isinstance(external_id, (str, int)) and not isinstance(external_id, bool) and str(external_id).strip():
+        identity = record_identity(str(external_id), meta["source"], origin)
+        return Article(text=text, origin=origin, identity=identity, former_identity=f"record:{external_id}", **meta)
+    return Article(text=text, origin=origin, **meta)
 
 
 def _first_clause(exc: Exception) -> str:

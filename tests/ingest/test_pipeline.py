@@ -11,6 +11,8 @@ from assistant.config import Settings
 from assistant.errors import EmbeddingModelMismatch, NotFoundError, StoreError
 from assistant.services import Services
 from assistant.store import ChromaStore
+from ingest.articles import Article
+from ingest.pipeline import Ingestor
 from tests.conftest import EXAMPLES, make_settings
 from tests.httpserver import Route, serve_folder, serve_routes
 
@@ -390,3 +392,51 @@ def test_two_stories_under_one_address_in_one_ingest_are_both_kept_and_said(serv
         and "both are stored" in said[0]
     )
     assert said[1].startswith("another version of 'School Roof Repaired'") and "the later one is kept" in said[1]
+
+
+def test_a_records_own_id_is_unique_only_within_its_source(services: Services, tmp_path: Path) -> None:
+    (tmp_path / "quay-courier.jsonl").write_text(
+        json.dumps({"id": 7, "title": "Quay Bakery Closes", "text": "The quay bakery closes after sixty years."}) + "\n"
+    )
+    (tmp_path / "moor-gazette.jsonl").write_text(
+        json.dumps(
+            {
+                "id": 7,
+                "title": "Moor Road Resurfaced",
+                "text": "The moor road was resurfaced.",
+                "source": "Moor Gazette",
+            }
+        )
+        + "\n"
+    )
+    first = services.ingest([str(tmp_path / "quay-courier.jsonl"), str(tmp_path / "moor-gazette.jsonl")])
+    again = services.ingest([str(tmp_path)])
+    assert (first.added, first.updated, first.warnings) == (2, 0, [])
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    assert sorted(r.title for r in services.store.list_articles()) == ["Moor Road Resurfaced", "Quay Bakery Closes"]
+
+
+def test_a_record_stored_under_its_bare_id_is_updated_in_place_not_duplicated(
+    services: Services, tmp_path: Path
+) -> None:
+    path = tmp_path / "quay-courier.jsonl"
+    # what an ingest before ids were scoped stored: the record known by "record:7" alone
+    ingestor = Ingestor(services.store, services.embeddings, services.settings)
+    old = Article(
+        title="Quay Bakery Closes", text="The quay bakery closes in May.", origin=f"{path}:1", identity="record:7"
+    )
+    ingestor.ingest([old])
+    [stored] = services.store.list_articles()
+    path.write_text(
+        json.dumps({"id": 7, "title": "Quay Bakery Closes", "text": "The quay bakery closes in June."}) + "\n"
+    )
+    other = tmp_path / "moor-gazette.jsonl"
+    other.write_text(
+        json.dumps({"id": 7, "title": "Moor Road Resurfaced", "text": "The moor road was resurfaced."}) + "\n"
+    )
+    edited = services.ingest([str(path), str(other)])
+    assert (edited.added, edited.updated) == (1, 1)  # the edit replaced its stored version; the other file's 7 is new
+    records = {r.title: r for r in services.store.list_articles()}
+    assert records["Quay Bakery Closes"].id == stored.id
+    assert "June" in services.store.get_article_text(stored.id)
+    assert (services.ingest([str(path), str(other)]).unchanged, len(records)) == (2, 2)
