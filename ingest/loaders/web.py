@@ -15,7 +15,7 @@ import feedparser
 from assistant.config import Settings
 from assistant.errors import FetchError, IngestError
 from ingest.articles import Article, LoadFailure
-from ingest.fetch import fetch_url
+from ingest.fetch import Fetched, fetch_url
 from ingest.loaders.html import html_to_text, load_html
 
 logger = logging.getLogger(__name__)
@@ -158,22 +158,37 @@ def _entry_text(entry: Any) -> str:
     return html_to_text(html) if "<" in html else html
 
 
+def _entry_links(link: str | None, feed_url: str | None, home: str | None) -> list[str]:
+    """Where a feed entry's page may be: its link if absolute, else the link resolved against the
+    feed's own address (as feed readers do), then against the site the feed names (its <link>),
+    which feeds writing "stories/x.html" often mean; nothing when there is no address to resolve it by."""
+    if not link:
+        return []
+    if is_url(link):
+        return [link]
+    bases = [base for base in (feed_url, home) if base and is_url(base)]
+    return list(dict.fromkeys(urljoin(base, link) for base in bases))
+
+
 def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article | LoadFailure]:
-    """Articles from an RSS/Atom feed; an entry with only a summary has its page fetched."""
+    """Articles from an RSS/Atom feed; an entry with only a summary has its page fetched. Relative
+    links are resolved against the feed's address (``origin`` when it was fetched)."""
     parsed = feedparser.parse(data)
     if not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
         raise IngestError(f"not a feed with entries{f' ({reason})' if reason else ''}")
     feed_title = parsed.feed.get("title") or (urlsplit(origin).netloc if "://" in origin else None)
+    feed_url = origin if is_url(origin) else None
     for index, entry in enumerate(parsed.entries):
-        link = entry.get("link")
-        where = link or f"{origin}#entry{index}"
+        links = _entry_links(entry.get("link"), feed_url, parsed.feed.get("link"))
+        link = links[0] if links else None
+        where = link or entry.get("link") or f"{origin}#entry{index}"
         text = _entry_text(entry)
         authors = [a.get("name", "") for a in entry.get("authors", []) if a.get("name")]
         stand_in = None
-        if len(text.split()) < _FULL_TEXT_WORDS and link and is_url(link) and settings.feed_fetch_pages:
+        if len(text.split()) < _FULL_TEXT_WORDS and link and settings.feed_fetch_pages:
             try:
-                fetched = fetch_url(link, settings)
+                fetched, link = _fetch_first(links, settings)
                 for article in load_html(fetched.body, fetched.url, settings, url=link):
                     article.title = article.title or entry.get("title", "")
                     article.published = article.published or _entry_date(entry)
@@ -204,3 +219,14 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
             origin=where,
             stand_in=stand_in,
         )
+
+
+def _fetch_first(links: list[str], settings: Settings) -> tuple[Fetched, str]:
+    """The first of ``links`` that can be fetched, and which it was; the first one's error when none can."""
+    first_error: FetchError | None = None
+    for link in links:
+        try:
+            return fetch_url(link, settings), link
+        except FetchError as exc:
+            first_error = first_error or exc
+    raise first_error or FetchError("no link to fetch")

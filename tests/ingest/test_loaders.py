@@ -28,6 +28,10 @@ PAGE = b"""<!doctype html><html><head><title>Site | Tram Vote</title>
 <footer>Copyright 2025 Example. All rights reserved.</footer></body></html>"""
 
 
+def _story_page(title: str, body: str) -> bytes:
+    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1><p>{body}</p></article></body></html>".encode()
+
+
 def articles(items: list[Article | LoadFailure]) -> list[Article]:
     return [i for i in items if isinstance(i, Article)]
 
@@ -314,3 +318,26 @@ def test_a_home_page_address_is_not_an_articles_address(tmp_path: Path) -> None:
     assert from_json.warnings == [
         "url 'https://quay.example' is not an article's own address (a site's home page?); not used to identify it"
     ]
+
+
+def test_relative_links_in_a_feed_are_resolved(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
+    body = "The harbour master said the dredger would start work in the outer basin in January. " * 3
+    routes = {
+        "/town/stories/dredging": Route(_story_page("Dredging Starts in January", body)),
+        "/town/stories/lights": Route(_story_page("Pier Lights On", body.replace("dredger", "electrician"))),
+    }
+    whole = "The coast path reopened at the headland after the landslip was cleared by volunteers. " * 20
+    feed = f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Town Wire</title><link>BASE/town/</link>
+    <item><title>Dredging Starts in January</title><link>/town/stories/dredging</link><description>Soon.</description></item>
+    <item><title>Pier Lights On</title><link>stories/lights</link><description>Tonight.</description></item>
+    <item><title>Coast Path Reopens</title><link>/town/stories/path</link><description>{whole}</description></item>
+    </channel></rss>"""
+    with serve_routes(routes) as base:
+        routes["/feeds/town.xml"] = Route(feed.replace("BASE", base).encode(), "application/rss+xml")
+        items = list(load_source(f"{base}/feeds/town.xml", settings))
+    assert failures(items) == []
+    dredging, lights, path = articles(items)
+    assert dredging.url == f"{base}/town/stories/dredging" and "dredger would start" in dredging.text  # its page
+    assert lights.url == f"{base}/town/stories/lights" and "electrician" in lights.text  # under the site's <link>
+    assert path.url == f"{base}/town/stories/path" and path.text.startswith("The coast path")  # carried whole
