@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -52,7 +53,9 @@ def parse_date(value: Any) -> date | None:
     except ValueError:
         pass
     try:
-        parsed = date_parser.parse(text, default=datetime(2000, 1, 1), fuzzy=False)
+        with warnings.catch_warnings():  # "EST": a zone it does not know; the date as written is what is kept
+            warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+            parsed = date_parser.parse(text, default=datetime(2000, 1, 1), fuzzy=False)
     except (ValueError, OverflowError, TypeError):
         return None
     return _plausible(parsed.date())

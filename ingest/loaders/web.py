@@ -15,6 +15,7 @@ import feedparser
 from assistant.config import Settings
 from assistant.errors import FetchError, IngestError
 from ingest.articles import Article, LoadFailure
+from ingest.dates import parse_date
 from ingest.fetch import Fetched, fetch_url
 from ingest.loaders.html import html_to_text, load_html
 
@@ -145,8 +146,13 @@ def _load_content(
 
 
 def _entry_date(entry: Any) -> date | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
+    """The entry's date as written, in the publisher's time zone ("Thu, 26 Nov 2026 23:40 -0500" is
+    the 26th, as on its page), else as feedparser read it (in UTC)."""
+    for key in ("published", "updated", "created"):
+        written = parse_date(entry.get(key))
+        if written:
+            return written
+        value = entry.get(f"{key}_parsed")
         if value:
             return datetime.fromtimestamp(calendar.timegm(value), tz=UTC).date()
     return None

@@ -341,3 +341,19 @@ def test_relative_links_in_a_feed_are_resolved(tmp_path: Path) -> None:
     assert dredging.url == f"{base}/town/stories/dredging" and "dredger would start" in dredging.text  # its page
     assert lights.url == f"{base}/town/stories/lights" and "electrician" in lights.text  # under the site's <link>
     assert path.url == f"{base}/town/stories/path" and path.text.startswith("The coast path")  # carried whole
+
+
+def test_a_feed_entry_keeps_the_date_its_publisher_wrote(tmp_path: Path, settings: Settings) -> None:
+    whole = "The late council session approved the harbour budget shortly before midnight on Thursday. " * 20
+    path = tmp_path / "late.rss"
+    path.write_text(
+        f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Evening Wire</title>
+        <item><title>Budget Passed Late</title><link>https://evening.example/budget</link>
+        <pubDate>Thu, 26 Nov 2026 23:40 -0500</pubDate><description>{whole}</description></item>
+        <item><title>Early Ferry</title><link>https://evening.example/ferry</link>
+        <pubDate>Fri, 27 Nov 2026 00:15:00 +0900</pubDate><description>{whole}</description></item>
+        </channel></rss>"""
+    )
+    late, early = articles(load(path, settings))
+    assert late.published == date(2026, 11, 26)  # 04:40 on the 27th in UTC
+    assert early.published == date(2026, 11, 27)  # 15:15 on the 26th in UTC
