@@ -11,7 +11,7 @@ from assistant.config import Settings
 from assistant.errors import IngestError
 from ingest.articles import Article, file_identity, is_article_address, not_an_article_address
 from ingest.dates import parse_date
-from ingest.decoding import decode_text
+from ingest.decoding import decode_labelled, decode_text
 
 
 def extract_html(html: str, url: str | None = None) -> dict[str, object]:
@@ -80,14 +80,17 @@ def html_to_text(fragment: str) -> str:
     return "".join(parts)
 
 
-def load_html(data: bytes, origin: str, settings: Settings, url: str | None = None) -> Iterator[Article]:
-    """One article from an HTML page; ``url`` is where it was fetched from, if it was."""
+def load_html(
+    data: bytes, origin: str, settings: Settings, url: str | None = None, charset: str | None = None
+) -> Iterator[Article]:
+    """One article from an HTML page; ``url`` is where it was fetched from, if it was, and
+    ``charset`` what its HTTP Content-Type said it is written in."""
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:8192]:
         html = decode_text(data)
     else:
         if not data.strip():
             raise IngestError("empty file: no text to ingest")
-        html = data.decode("utf-8", errors="replace") if _is_utf8(data) else _decode_declared(data)
+        html = data.decode("utf-8", errors="replace") if _is_utf8(data) else _decode_declared(data, charset)
     fields = extract_html(html, url)
     text = str(fields.pop("text"))
     if len(text) > settings.max_article_chars:
@@ -106,14 +109,17 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _decode_declared(data: bytes) -> str:
-    """Decode by the page's declared charset (``<meta charset>``), else refuse."""
+def _decode_declared(data: bytes, charset: str | None = None) -> str:
+    """Decode by the charset the HTTP header gave, else the page's own (``<meta charset>``), as a
+    browser reads the label (ISO-8859-1 is windows-1252); else refuse."""
     import re
 
-    match = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-]+)""", data[:4096], re.I)
+    labels = [charset] if charset else []
+    match = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_:\-]+)""", data[:4096], re.I)
     if match:
-        try:
-            return data.decode(match.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
-    raise IngestError("not UTF-8 and no charset declared in the page; convert the file to UTF-8")
+        labels.append(match.group(1).decode("ascii"))
+    for label in labels:
+        decoded = decode_labelled(data, label)
+        if decoded is not None:
+            return decoded
+    raise IngestError("not UTF-8 and no charset declared in the page or its HTTP header; convert the file to UTF-8")

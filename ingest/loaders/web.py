@@ -16,6 +16,7 @@ from assistant.config import Settings
 from assistant.errors import FetchError, IngestError
 from ingest.articles import Article, LoadFailure
 from ingest.dates import parse_date
+from ingest.decoding import charset_of
 from ingest.fetch import Fetched, fetch_url
 from ingest.loaders.html import html_to_text, load_html
 
@@ -120,17 +121,17 @@ def _load_page(
         if links is not None:
             yield from _load_listing(fetched.url, links, settings, depth, seen)
             return
-    yield from _load_content(url, fetched.url, fetched.body, settings, kind)
+    yield from _load_content(url, fetched.url, fetched.body, settings, kind, fetched.content_type)
 
 
 def _load_content(
-    url: str, final_url: str, body: bytes, settings: Settings, kind: str
+    url: str, final_url: str, body: bytes, settings: Settings, kind: str, content_type: str = ""
 ) -> Iterator[Article | LoadFailure]:
     from ingest.loaders import load_bytes
 
     if kind == "html":
         try:
-            yield from load_html(body, final_url, settings, url=final_url)
+            yield from load_html(body, final_url, settings, url=final_url, charset=charset_of(content_type))
         except IngestError as exc:
             yield LoadFailure(url, str(exc))
     elif kind == "feed":
@@ -195,7 +196,8 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
         if len(text.split()) < _FULL_TEXT_WORDS and link and settings.feed_fetch_pages:
             try:
                 fetched, link = _fetch_first(links, settings)
-                for article in load_html(fetched.body, fetched.url, settings, url=link):
+                charset = charset_of(fetched.content_type)
+                for article in load_html(fetched.body, fetched.url, settings, url=link, charset=charset):
                     article.title = article.title or entry.get("title", "")
                     article.published = article.published or _entry_date(entry)
                     article.authors = article.authors or authors

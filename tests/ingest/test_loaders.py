@@ -357,3 +357,22 @@ def test_a_feed_entry_keeps_the_date_its_publisher_wrote(tmp_path: Path, setting
     late, early = articles(load(path, settings))
     assert late.published == date(2026, 11, 26)  # 04:40 on the 27th in UTC
     assert early.published == date(2026, 11, 27)  # 15:15 on the 26th in UTC
+
+
+_LEVY = "The council’s “green” levy adds €2 – or more – to every takeaway cup, the café owners said on Monday."
+
+
+def test_a_page_labelled_iso_8859_1_is_read_as_windows_1252(tmp_path: Path, settings: Settings) -> None:
+    page = f'<html><head><meta charset="ISO-8859-1"><title>Cup Levy</title></head><body><article><h1>Cup Levy</h1><p>{_LEVY}</p></article></body></html>'
+    path = tmp_path / "levy.html"
+    path.write_bytes(page.encode("cp1252"))
+    [article] = articles(load(path, settings))
+    assert _LEVY in article.text  # the euro sign, quotes and dashes were lost as control characters
+
+
+def test_a_charset_given_only_in_the_http_header_is_used(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
+    page = f"<html><head><title>Cup Levy</title></head><body><article><h1>Cup Levy</h1><p>{_LEVY}</p></article></body></html>"
+    with serve_routes({"/levy": Route(page.encode("cp1252"), "text/html; charset=windows-1252")}) as base:
+        [article] = articles(list(load_source(f"{base}/levy", settings)))
+    assert _LEVY in article.text
