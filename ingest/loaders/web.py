@@ -32,8 +32,32 @@ def is_url(spec: str) -> bool:
     return spec.lower().startswith(("http://", "https://"))
 
 
-def _kind(content_type: str, body: bytes) -> str:
+# Content types that say little of what a file holds: a file served so is read by its extension.
+_GENERIC_TYPES = {
+    "",
+    "text/plain",
+    "application/octet-stream",
+    "binary/octet-stream",
+    "text/markdown",
+    "text/x-markdown",
+    "application/x-ndjson",
+    "application/ndjson",
+    "application/jsonl",
+    "application/x-jsonlines",
+    "application/json-lines",
+    "text/x-ndjson",
+}
+
+
+def _kind(content_type: str, body: bytes, url: str = "") -> str:
+    """The loader for a fetched body: by its URL's extension when the content type is generic
+    (a .md file served as text/plain, a .jsonl as application/octet-stream), else by its type."""
+    from ingest.loaders import kind_for_name
+
     kind = content_type.split(";", 1)[0].strip().lower()
+    by_name = kind_for_name(urlsplit(url).path) if url else None
+    if by_name and (kind in _GENERIC_TYPES or (kind == "application/json" and by_name == "jsonl")):
+        return by_name
     head = body.lstrip()[:1024].lower()
     if (
         "rss" in kind
@@ -116,7 +140,7 @@ def _load_page(
         yield LoadFailure(url, str(exc))
         return
     if kind is None:
-        kind = _kind(fetched.content_type, fetched.body)
+        kind = _kind(fetched.content_type, fetched.body, fetched.url)
         links = listing_links(fetched.body, fetched.url) if kind == "html" else None
         if links is not None:
             yield from _load_listing(fetched.url, links, settings, depth, seen)

@@ -376,3 +376,31 @@ def test_a_charset_given_only_in_the_http_header_is_used(tmp_path: Path) -> None
     with serve_routes({"/levy": Route(page.encode("cp1252"), "text/html; charset=windows-1252")}) as base:
         [article] = articles(list(load_source(f"{base}/levy", settings)))
     assert _LEVY in article.text
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/notes/pier.md", "text/markdown"),
+        ("/notes/pier.md", "text/plain; charset=utf-8"),
+        ("/wire/pier.jsonl", "application/octet-stream"),
+        ("/wire/pier.jsonl", "application/json"),
+    ],
+)
+def test_a_file_fetched_by_url_with_a_generic_type_is_read_by_its_extension(
+    tmp_path: Path, path: str, content_type: str
+) -> None:
+    settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
+    bodies = {
+        ".md": b"---\ntitle: Pier Reopens\n---\nThe **pier** reopened on Thursday.\n",
+        ".jsonl": b'{"title": "Pier Reopens", "text": "The pier reopened on Thursday."}\n'
+        b'{"title": "Pier Cafe Opens", "text": "The pier cafe opened too."}\n',
+    }
+    body = bodies[Path(path).suffix]
+    with serve_routes({path: Route(body, content_type)}) as base:
+        items = list(load_source(f"{base}{path}", settings))
+    assert failures(items) == []
+    assert (
+        articles(items)[0].title == "Pier Reopens"
+        and articles(items)[0].text.strip() == "The pier reopened on Thursday."
+    )
