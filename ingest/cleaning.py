@@ -36,9 +36,12 @@ _FURNITURE = re.compile(
     )[\s.!:]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# A standalone "Advertisement" can sit anywhere in scraped text.
+# A standalone "Advertisement" can sit anywhere in scraped text; so can the line WordPress feeds
+# close each post with ("The post Harbour dredging to begin appeared first on Coastline Gazette.").
 _INLINE_FURNITURE = re.compile(
-    r"^(?:advertisement|ad|sponsored content|story continues below(?: advertisement)?)$", re.I
+    r"^(?:advertisement|ad|sponsored content|story continues below(?: advertisement)?"
+    r"|the post [^\n]{1,300} appeared first on [^\n]{1,120})$",
+    re.I,
 )
 
 # A link to another story, on a line of its own: "More:Storm closes schools", "Read more: ...",

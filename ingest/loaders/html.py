@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,12 +14,61 @@ from ingest.articles import Article, file_identity, is_article_address, not_an_a
 from ingest.dates import parse_date
 from ingest.decoding import decode_labelled, decode_text
 
+# Words in a class or id that mark a box beside the article, not the article: readers' comments,
+# newsletter sign-ups, paywall and subscription prompts. Matched against whole words of a class
+# ("reader-responses", "newsletter-signup-box", "paywall-prompt"), so "paywalled", the part of
+# an article behind a paywall, and "subscriber-content" are kept.
+_BOILERPLATE_WORDS = {
+    "comment",
+    "comments",
+    "responses",
+    "disqus",
+    "newsletter",
+    "signup",
+    "paywall",
+    "regwall",
+    "piano",
+    "subscribe",
+}
+_CONTAINERS = {"html", "body", "main", "article", "head"}  # never dropped whole ("comments-open" on <body>)
+
+
+def _is_boilerplate(element: Any) -> bool:
+    if not isinstance(element.tag, str) or element.tag.lower() in _CONTAINERS:
+        return False
+    if element.tag.lower() == "figcaption":
+        return True
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return any(word in _BOILERPLATE_WORDS for word in re.split(r"[\s_-]+", marks) if word)
+
+
+def drop_boilerplate(root: Any) -> None:
+    """Remove from a parsed page the boxes that are not its reporting: readers' comments,
+    newsletter sign-ups, paywall prompts (by their class or id) and picture captions."""
+    for element in [e for e in root.iter() if _is_boilerplate(e)]:
+        if element.getparent() is not None:
+            element.drop_tree()  # its tail (the text after it) stays
+
+
+def _without_boilerplate(html: str) -> Any:
+    """The page parsed, its boilerplate boxes dropped; the text itself when lxml cannot parse it
+    (trafilatura then reads it as it can)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return html
+    drop_boilerplate(root)
+    return root
+
 
 def extract_html(html: str, url: str | None = None) -> dict[str, object]:
     """Main text and metadata of an HTML page (scripts, navigation and boilerplate dropped)."""
     try:
         document: Any = trafilatura.bare_extraction(
-            html,
+            _without_boilerplate(html),
             url=url,
             with_metadata=True,
             include_comments=False,
@@ -48,6 +98,7 @@ def extract_html(html: str, url: str | None = None) -> dict[str, object]:
     }
 
 
+_SOURCE_BREAK = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 _BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section", "article", "pre"}
 
 
@@ -61,18 +112,23 @@ def html_to_text(fragment: str) -> str:
     except (etree.ParserError, ValueError):
         return fragment
     etree.strip_elements(root, "script", "style", "noscript", "template", etree.Comment, with_tail=False)
+    drop_boilerplate(root)
     parts: list[str] = []
 
-    def walk(node: Any) -> None:
-        block = isinstance(node.tag, str) and node.tag.lower() in _BLOCKS
+    def inline(text: str, pre: bool) -> str:  # a line break in HTML source is a space, but in <pre>
+        return text if pre else _SOURCE_BREAK.sub(" ", text)
+
+    def walk(node: Any, pre: bool = False) -> None:
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        block, pre = tag in _BLOCKS, pre or tag == "pre"
         if block:
             parts.append("\n")
         if node.text:
-            parts.append(node.text)
+            parts.append(inline(node.text, pre))
         for child in node:
-            walk(child)
+            walk(child, pre)
             if child.tail:
-                parts.append(child.tail)
+                parts.append(inline(child.tail, pre))
         if block:
             parts.append("\n")
 
@@ -112,8 +168,6 @@ def _is_utf8(data: bytes) -> bool:
 def _decode_declared(data: bytes, charset: str | None = None) -> str:
     """Decode by the charset the HTTP header gave, else the page's own (``<meta charset>``), as a
     browser reads the label (ISO-8859-1 is windows-1252); else refuse."""
-    import re
-
     labels = [charset] if charset else []
     match = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_:\-]+)""", data[:4096], re.I)
     if match:

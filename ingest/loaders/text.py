@@ -19,7 +19,9 @@ _HEADER_LINE = re.compile(r"^(title|url|link|source|date|published|author|author
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.M)
 # Linear on any input: no part may run past a bracket, parenthesis or marker that could
 # start another match, so a line of 400,000 "[a](" or "*a " is read once, not once per marker.
-_MD_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\([^()\n]*\)")
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\([^()\n]*\)")
+# An image on a line of its own, and the caption under it: a line all in emphasis ("*The pier. Photo: X*").
+_MD_FIGURE = re.compile(r"^[ \t]*!\[[^\[\]\n]*\]\([^()\n]*\)[ \t]*(?:\n[ \t]*([*_])[^*_\n][^\n]*\1[ \t]*)?$", re.M)
 _MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\([^()\n]*\)")
 _MD_EMPHASIS = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__|(?<![\w*])\*(?!\s)([^*\n]+?)(?<!\s)\*(?![\w*])")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$", re.M)
@@ -102,8 +104,10 @@ def byline(body: str) -> tuple[list[str], str]:
 
 
 def markdown_to_text(text: str) -> str:
-    """Readable text from Markdown: headings, links, images and emphasis reduced to their words."""
-    text = _MD_IMAGE.sub(r"\1", text)
+    """Readable text from Markdown: headings, links and emphasis reduced to their words; images
+    and their captions dropped (a picture's alt text is not reporting)."""
+    text = _MD_FIGURE.sub("", text)
+    text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _MD_RULE.sub("", text)
     text = _MD_HEADING.sub("", text)

@@ -67,3 +67,13 @@ def test_links_to_other_stories_are_dropped_wherever_they_sit() -> None:
         "Ferry operator:“We will run a reduced service from the south quay.”",  # a quote, not a link
         "Residents said the closure would add an hour to their commute: “It is a long way round.”",
     ]
+
+
+def test_a_feeds_appeared_first_on_line_is_furniture_but_a_sentence_about_a_post_is_not() -> None:
+    raw = (
+        "The pier reopened on Friday.\nThe post Pier Reopens appeared first on Coastline Gazette.\n"
+        "The post office on Fore Street will close, the company said.\n"
+    )
+    assert (
+        clean_text(raw) == "The pier reopened on Friday.\nThe post office on Fore Street will close, the company said."
+    )

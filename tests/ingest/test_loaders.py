@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from ingest.articles import Article, LoadFailure
+from ingest.articles import Article, LoadFailure, prepare_article
 from ingest.loaders import load_source, load_sources
 from tests.conftest import EXAMPLES, make_settings
 from tests.httpserver import Route, serve_routes
@@ -404,3 +404,58 @@ def test_a_file_fetched_by_url_with_a_generic_type_is_read_by_its_extension(
         articles(items)[0].title == "Pier Reopens"
         and articles(items)[0].text.strip() == "The pier reopened on Thursday."
     )
+
+
+def test_comments_sign_ups_paywall_prompts_and_captions_are_not_reporting(tmp_path: Path, settings: Settings) -> None:
+    paragraphs = [
+        "The county fire service said the barn fire on Mill Lane was started by a faulty heater on Sunday.",
+        "Crews from three stations spent five hours at the farm, and no animals were hurt, the service said.",
+        "The farmer, Ellen Tosh, said the barn would be rebuilt before lambing begins in the spring.",
+    ]
+    page = f"""<html><head><title>Barn Fire Cause Found</title></head><body class="single comments-open">
+    <article><h1>Barn Fire Cause Found</h1>
+    <figure><img src="barn.jpg"><figcaption>Smoke over the farm on Sunday. Photo: A. Reader</figcaption></figure>
+    <p>{paragraphs[0]}</p>
+    <div class="newsletter-signup-box"><h3>Get the Morning Briefing</h3><p>Sign up for our free newsletter and get the top local stories every weekday.</p></div>
+    <p>{paragraphs[1]}</p>
+    <div class="paywalled"><p>{paragraphs[2]}</p></div>
+    <div id="piano-offer" class="paywall-prompt"><p>Subscribe now for just $1 for your first three months of unlimited access.</p></div>
+    </article>
+    <div class="reader-responses"><h3>What readers are saying</h3><p>FarmFan: I heard it was arson and twelve cows died.</p></div>
+    </body></html>"""
+    path = tmp_path / "barn.html"
+    path.write_text(page)
+    [article] = articles(load(path, settings))
+    assert prepare_article(article, "v1").text.split("\n") == paragraphs
+
+
+def test_a_feeds_captions_and_appeared_first_on_line_are_not_reporting(tmp_path: Path, settings: Settings) -> None:
+    story = "The harbour commissioners were granted a licence to dredge the inner harbour in January. " * 20
+    path = tmp_path / "wp.rss"
+    path.write_text(
+        f"""<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+        <channel><title>Harbour Gazette</title><item><title>Dredging Licence Granted</title>
+        <link>https://harbour.example/dredging</link><description>Short.</description>
+        <content:encoded><![CDATA[<figure><img src="d.jpg"><figcaption>The dredger in 2019. Picture: Harbour Office</figcaption></figure>
+        <p>{story}</p><p>The post <a href="https://harbour.example/dredging">Dredging Licence Granted</a> appeared first on
+        <a href="https://harbour.example">Harbour Gazette</a>.</p>]]></content:encoded></item></channel></rss>"""
+    )
+    [article] = articles(load(path, settings))
+    text = prepare_article(article, "v1").text
+    assert text == story.strip()
+
+
+def test_markdown_images_and_their_captions_are_dropped(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "route.md"
+    path.write_text(
+        "---\ntitle: New Winter Route\n---\nThe airport will start flights to Belfast in February.\n\n"
+        "![The terminal building](/img/terminal.jpg)\n*The terminal building. Photo: the airport*\n\n"
+        "Fares start at £39, *the airline said*, and ![a plane](/p.png) the route will be reviewed.\n\n"
+        "*Bookings open on Monday.*\n"
+    )
+    [article] = articles(load(path, settings))
+    assert [line.strip() for line in article.text.split("\n") if line.strip()] == [
+        "The airport will start flights to Belfast in February.",
+        "Fares start at £39, the airline said, and  the route will be reviewed.",
+        "Bookings open on Monday.",  # an emphasised paragraph that captions no picture stays
+    ]
