@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from ingest.articles import is_article_address, not_an_article_address
 from ingest.dates import parse_date
 
 TITLE_KEYS = ("title", "headline", "name")
-TEXT_KEYS = ("text", "body", "content", "article", "articleBody", "article_body", "full_text")
+TEXT_KEYS = (
+    "text",
+    "body",
+    "content",
+    "article",
+    "articleBody",
+    "article_body",
+    "full_text",
+    "content_html",  # JSON Feed
+    "content_text",
+)
 URL_KEYS = ("url", "link", "canonical_url", "href")
 DATE_KEYS = (
     "published_at",
@@ -18,6 +29,8 @@ DATE_KEYS = (
     "datePublished",
     "publish_date",
     "published_date",
+    "publishedAt",  # NewsAPI
+    "date_published",  # JSON Feed
     "created_at",
 )
 AUTHOR_KEYS = ("authors", "author", "byline", "creator")
@@ -25,9 +38,12 @@ SOURCE_KEYS = ("source", "site", "publisher", "site_name", "outlet")
 
 
 def first_value(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    """The first present, non-empty value among ``keys``."""
+    """The first present, non-empty value among ``keys``; a WordPress REST field
+    (``{"rendered": "..."}``) is its rendered value."""
     for key in keys:
         value = record.get(key)
+        if isinstance(value, dict) and "rendered" in value:
+            value = value["rendered"]
         if value not in (None, "", [], {}):
             return value
     return None
@@ -46,8 +62,8 @@ def as_text(value: Any) -> str | None:
 
 def as_authors(value: Any) -> list[str]:
     """Authors from a list, a dict, or one string ('A and B', 'A, B')."""
-    if value is None:
-        return []
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return []  # a number is a user id (WordPress's "author": 7), not a name
     if isinstance(value, list):
         return [name for name in (as_text(v) for v in value) if name]
     name = as_text(value)
@@ -72,8 +88,11 @@ def metadata_from(record: dict[str, Any]) -> dict[str, Any]:
     if url and not is_article_address(url):
         warnings.append(not_an_article_address(url))
         url = None
+    title = as_text(first_value(record, TITLE_KEYS)) or ""
+    if any(isinstance(record.get(key), dict) and "rendered" in record[key] for key in TITLE_KEYS):
+        title = html.unescape(title)  # WordPress renders "Surf schools&#8217; licences"
     return {
-        "title": as_text(first_value(record, TITLE_KEYS)) or "",
+        "title": title,
         "url": url,
         "published": published,
         "authors": as_authors(first_value(record, AUTHOR_KEYS)),

@@ -12,7 +12,7 @@ from assistant.config import Settings
 from assistant.errors import IngestError
 from ingest.articles import Article, LoadFailure, record_identity
 from ingest.decoding import decode_text
-from ingest.loaders.fields import TEXT_KEYS, first_value, metadata_from
+from ingest.loaders.fields import SOURCE_KEYS, TEXT_KEYS, first_value, metadata_from
 from ingest.loaders.html import html_to_text
 
 _HTML_TAG = re.compile(r"<(?:p|div|br|span|a|h[1-6]|li|ul|article|section|strong|em)\b[^>]*>", re.I)
@@ -72,15 +72,25 @@ def _first_clause(exc: Exception) -> str:
     return str(exc).split(":", 1)[0]
 
 
-def _records(value: Any) -> list[Any]:
+def records_of(value: Any) -> list[Any]:
+    """The article records of decoded JSON: one object, a list, or a list under ``articles``,
+    ``items`` (JSON Feed), ``records`` or ``data``. A JSON Feed's title is the source of the items
+    naming none."""
     if isinstance(value, list):
         return value
     if isinstance(value, dict):
         for key in ("articles", "items", "records", "data"):
             if isinstance(value.get(key), list) and not first_value(value, TEXT_KEYS):
-                return list(value[key])
+                return [_with_feed_source(item, value) for item in value[key]]
         return [value]
     raise IngestError(f"expected an article object or a list of them, got {type(value).__name__}")
+
+
+def _with_feed_source(item: Any, feed: dict[str, Any]) -> Any:
+    is_json_feed = "jsonfeed.org" in str(feed.get("version", ""))
+    if is_json_feed and isinstance(item, dict) and not first_value(item, SOURCE_KEYS) and feed.get("title"):
+        return {**item, "source": feed["title"]}
+    return item
 
 
 def _reason(exc: json.JSONDecodeError) -> str:
@@ -98,7 +108,7 @@ def load_json(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
         raise IngestError("malformed JSON: nested too deeply to read") from exc
     except ValueError as exc:  # a number of more than 4,300 digits
         raise IngestError(f"malformed JSON: {_first_clause(exc)}") from exc
-    items = _records(value)
+    items = records_of(value)
     if not items:
         raise IngestError("no article records in the JSON")
     failures = FailureList(origin)

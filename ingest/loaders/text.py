@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$", re.M)
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
-    """Split YAML front matter off the text (``---`` fenced, at the very top)."""
+    """Split YAML front matter (``---`` fenced) or Hugo's TOML front matter (``+++`` fenced) off
+    the text, at the very top."""
+    if text.startswith("+++"):
+        return _toml_front_matter(text)
     if not text.startswith("---"):
         return {}, text
     match = re.match(r"---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", text, re.S)
@@ -41,6 +45,17 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(data, dict):
         return {}, text
     return {str(k): v for k, v in data.items()}, text[match.end() :]
+
+
+def _toml_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    match = re.match(r"\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|$)", text, re.S)
+    if not match:
+        return {}, text
+    try:
+        data = tomllib.loads(match.group(1))
+    except tomllib.TOMLDecodeError as exc:
+        raise IngestError(f"malformed TOML front matter: {exc}") from exc
+    return data, text[match.end() :]
 
 
 def _header_lines(text: str) -> tuple[dict[str, Any], str]:

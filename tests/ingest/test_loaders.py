@@ -459,3 +459,105 @@ def test_markdown_images_and_their_captions_are_dropped(tmp_path: Path, settings
         "Fares start at £39, the airline said, and  the route will be reviewed.",
         "Bookings open on Monday.",  # an emphasised paragraph that captions no picture stays
     ]
+
+
+_STORY = "The ferry company will add a late sailing on Fridays from March, its director said on Monday."
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        (
+            "newsapi.json",
+            {
+                "status": "ok",
+                "articles": [
+                    {
+                        "source": {"id": None, "name": "Quay Post"},
+                        "author": "Nia Penrose",
+                        "title": "Late Ferry Added",
+                        "url": "https://quaypost.example/late-ferry",
+                        "publishedAt": "2026-11-24T09:00:00Z",
+                        "content": _STORY,
+                    }
+                ],
+            },
+        ),
+        (
+            "feed.json",
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "Quay Post",
+                "items": [
+                    {
+                        "id": "qp-1",
+                        "url": "https://quaypost.example/late-ferry",
+                        "title": "Late Ferry Added",
+                        "content_html": f"<p>{_STORY}</p>",
+                        "date_published": "2026-11-24T09:00:00+00:00",
+                        "authors": [{"name": "Nia Penrose"}],
+                    }
+                ],
+            },
+        ),
+        (
+            "wp-posts.json",
+            [
+                {
+                    "id": 9120,
+                    "date": "2026-11-24T09:00:00",
+                    "link": "https://quaypost.example/late-ferry",
+                    "title": {"rendered": "Late Ferry Added"},
+                    "content": {"rendered": f"<p>{_STORY}</p>\n", "protected": False},
+                    "author": 7,
+                }
+            ],
+        ),
+    ],
+)
+def test_newsapi_json_feed_and_wordpress_exports(
+    tmp_path: Path, settings: Settings, name: str, content: object
+) -> None:
+    path = tmp_path / name
+    path.write_text(json.dumps(content))
+    [article] = load(path, settings)
+    assert isinstance(article, Article), article
+    assert (article.title, article.url, article.published, article.warnings) == (
+        "Late Ferry Added",
+        "https://quaypost.example/late-ferry",
+        date(2026, 11, 24),
+        [],
+    )
+    assert article.text.strip() == _STORY
+    assert article.authors == ([] if name == "wp-posts.json" else ["Nia Penrose"])  # WordPress: a user number
+    assert article.source == (None if name == "wp-posts.json" else "Quay Post")
+
+
+def test_a_wordpress_title_is_unescaped_and_a_json_feed_is_read_by_url(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
+    post = {"title": {"rendered": "Ferry&#8217;s Late Sailing"}, "content": {"rendered": f"<p>{_STORY}</p>"}}
+    (tmp_path / "post.json").write_text(json.dumps(post))
+    [wordpress] = articles(load(tmp_path / "post.json", settings))
+    feed = {"version": "https://jsonfeed.org/version/1", "title": "Quay Post", "items": [{"content_text": _STORY}]}
+    with serve_routes({"/feed.json": Route(json.dumps(feed).encode(), "application/feed+json")}) as base:
+        [from_url] = articles(list(load_source(f"{base}/feed.json", settings)))
+    assert wordpress.title == "Ferry’s Late Sailing"
+    assert (from_url.source, from_url.text) == ("Quay Post", _STORY)
+
+
+def test_hugo_toml_front_matter(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "ferry.md"
+    path.write_text(
+        '+++\ntitle = "Late Ferry Added"\ndate = 2026-11-24T09:00:00Z\nauthor = "Nia Penrose"\n'
+        'tags = ["ferries"]\n+++\n\n' + _STORY + "\n"
+    )
+    (tmp_path / "bad.md").write_text('+++\ntitle = "Unclosed\n+++\nText.\n')
+    [article] = articles(load(path, settings))
+    [bad] = load(tmp_path / "bad.md", settings)
+    assert (article.title, article.published, article.authors) == (
+        "Late Ferry Added",
+        date(2026, 11, 24),
+        ["Nia Penrose"],
+    )
+    assert article.text.strip() == _STORY
+    assert isinstance(bad, LoadFailure) and bad.error.startswith("malformed TOML front matter")
