@@ -136,6 +136,29 @@ def html_to_text(fragment: str) -> str:
     return "".join(parts)
 
 
+_NEEDS_JAVASCRIPT = re.compile(
+    r"\b(?:enable|turn on|activate)\s+javascript\b|\bjavascript\s+(?:is\s+)?(?:required|disabled|needed)\b", re.I
+)
+_NOT_FOUND = re.compile(
+    r"\b(?:page|article|story)\s+(?:was\s+)?not\s+found\b|\b404\b\s*(?:error|not\s+found|[-|:]|$)|^\W*404\b"
+    r"|\b(?:sorry|oops)\b.{0,40}\b(?:find|found|exist|available)\b|\bpage\s+(?:you(?:'re|\s+are)\s+)looking\s+for\b",
+    re.I,
+)
+_SHORT_PAGE_WORDS = 80  # an app shell or a "not found" page says little; an article that mentions them says more
+
+
+def refuse_non_article(title: str, text: str) -> None:
+    """Raise :class:`IngestError` for a page that is no article: a JavaScript app's empty shell
+    ("You need to enable JavaScript"), or a "page not found" page served as a success."""
+    if len(text.split()) >= _SHORT_PAGE_WORDS:
+        return
+    if _NEEDS_JAVASCRIPT.search(text) or re.fullmatch(r"\W*loading\W*", title, re.I):
+        raise IngestError("not an article: a page that needs JavaScript to show its text (an app's empty shell)")
+    first_line = text.strip().split("\n", 1)[0]
+    if _NOT_FOUND.search(title) or _NOT_FOUND.search(first_line):
+        raise IngestError("not an article: a 'page not found' page (served as a success)")
+
+
 def load_html(
     data: bytes, origin: str, settings: Settings, url: str | None = None, charset: str | None = None
 ) -> Iterator[Article]:
@@ -149,6 +172,7 @@ def load_html(
         html = data.decode("utf-8", errors="replace") if _is_utf8(data) else _decode_declared(data, charset)
     fields = extract_html(html, url)
     text = str(fields.pop("text"))
+    refuse_non_article(str(fields.get("title") or ""), text)
     if len(text) > settings.max_article_chars:
         raise IngestError(
             f"article too long: {len(text):,} characters, the limit is {settings.max_article_chars:,} (NEWSDESK_MAX_ARTICLE_CHARS)"

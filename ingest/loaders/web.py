@@ -210,6 +210,7 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
         raise IngestError(f"not a feed with entries{f' ({reason})' if reason else ''}")
     feed_title = parsed.feed.get("title") or (urlsplit(origin).netloc if "://" in origin else None)
     feed_url = origin if is_url(origin) else None
+    malformed = _malformed(parsed)
     for index, entry in enumerate(parsed.entries):
         links = _entry_links(entry.get("link"), feed_url, parsed.feed.get("link"))
         link = links[0] if links else None
@@ -228,6 +229,7 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
                     if article.source in (None, "", urlsplit(fetched.url).hostname, urlsplit(fetched.url).netloc):
                         article.source = feed_title or article.source  # the page names no site: the feed's name
                     article.url = link
+                    article.warnings += malformed
                     yield article
                 continue
             except IngestError as exc:
@@ -250,7 +252,18 @@ def load_feed(data: bytes, origin: str, settings: Settings) -> Iterator[Article 
             authors=authors,
             origin=where,
             stand_in=stand_in,
+            warnings=list(malformed),
         )
+
+
+def _malformed(parsed: Any) -> list[str]:
+    """A warning for a feed that is not well-formed XML (feedparser reads what it can of it)."""
+    exc = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if exc is None or isinstance(exc, (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)):
+        return []
+    return [
+        f"the feed is malformed ({str(exc)[:200]}); its entries are read as far as they can be, some may be missing"
+    ]
 
 
 def _fetch_first(links: list[str], settings: Settings) -> tuple[Fetched, str]:

@@ -561,3 +561,31 @@ def test_hugo_toml_front_matter(tmp_path: Path, settings: Settings) -> None:
     )
     assert article.text.strip() == _STORY
     assert isinstance(bad, LoadFailure) and bad.error.startswith("malformed TOML front matter")
+
+
+def test_an_app_shell_and_a_page_not_found_are_refused_but_short_news_is_not(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
+    shell = b'<html><head><title>Loading...</title></head><body><div id="app"></div><noscript>Please enable JavaScript to use this site.</noscript></body></html>'
+    missing = b"<html><head><title>Not Found | Quay Post</title></head><body><h1>Oops, we can't find that story</h1><p>It may have moved. Search the archive or go back to the front page.</p></body></html>"
+    short = b"<html><head><title>Boat Not Found</title></head><body><article><h1>Boat Not Found</h1><p>Police could not find the missing boat on Monday, the coastguard said.</p></article></body></html>"
+    routes = {"/app": Route(shell), "/gone": Route(missing), "/boat": Route(short)}
+    with serve_routes(routes) as base:
+        app, gone, boat = (list(load_source(f"{base}/{name}", settings)) for name in ("app", "gone", "boat"))
+    assert [f.error for f in failures(app)] == [
+        "not an article: a page that needs JavaScript to show its text (an app's empty shell)"
+    ]
+    assert [f.error for f in failures(gone)] == ["not an article: a 'page not found' page (served as a success)"]
+    assert articles(boat)[0].title == "Boat Not Found"
+
+
+def test_a_malformed_feed_stores_what_it_can_and_says_so(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "broken.rss"
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Broken Wire</title>\n'
+        "<item><title>Pier Reopens</title><link>https://wire.example/pier</link>"
+        "<description>The pier reopened & the cafe too.</description></item>\n<item><title>Cut off"
+    )
+    [pier] = [item for item in load(path, settings) if isinstance(item, Article)]
+    assert pier.title == "Pier Reopens" and "reopened" in pier.text
+    [warning] = pier.warnings
+    assert warning.startswith("the feed is malformed (") and "some may be missing" in warning
