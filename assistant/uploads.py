@@ -22,7 +22,7 @@ from assistant.errors import IngestError
 from assistant.services import Services
 from ingest.articles import UPLOAD_PREFIX, Article, LoadFailure
 from ingest.loaders import kind_for_name, load_bytes
-from ingest.loaders.records import record_to_article
+from ingest.loaders.records import record_to_article, records_of
 from ingest.loaders.web import is_url, load_url
 from ingest.pipeline import Ingestor, IngestSummary, Progress
 
@@ -34,10 +34,9 @@ MAX_URLS = 100
 
 
 def load_records(records: Any, origin: str, settings: Settings) -> Iterator[LoadItem]:
-    """Articles from decoded JSON records: one object, a list, or ``{"articles": [...]}``."""
-    if isinstance(records, dict) and isinstance(records.get("articles"), list):
-        records = records["articles"]
-    items = records if isinstance(records, list) else [records]
+    """Articles from decoded JSON records, in the shapes a .json file may hold: one object, a
+    list, or a list under ``articles``, ``items`` (JSON Feed), ``records`` or ``data``."""
+    items = records_of(records) if isinstance(records, (dict, list)) else [records]
     if not items:
         yield LoadFailure(origin, "no article records given")
         return

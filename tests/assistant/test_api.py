@@ -437,3 +437,12 @@ def test_a_form_without_files_or_urls_is_400(services: Services) -> None:
         headers={"content-type": "multipart/form-data; boundary=b"},
     )
     assert_error(only_fields, 400, "no file and no URL")
+
+
+def test_records_in_any_shape_a_json_file_may_hold_are_accepted(services: Services) -> None:
+    client = TestClient(create_app(services))
+    record = {"title": "Pier Reopens", "text": "The pier reopened on Thursday.", "published_at": "2025-06-19"}
+    added = client.post("/v1/articles", json={"data": [record]})
+    again = client.post("/v1/articles", json={"version": "https://jsonfeed.org/version/1.1", "items": [record]})
+    assert added.status_code == 200, added.text
+    assert (added.json()["added"], again.json()["unchanged"]) == (1, 1)
