@@ -47,6 +47,25 @@ _SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,40}$")
 # A work's title in quotes: “Laverne & Shirley”, "The Fabelmans".
 _QUOTED_TITLE = re.compile(r"[“\"]([A-Z][^”\"]{0,80})[”\"]")
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+# A run of capitalised words, maybe with an initial ("Marta J. Gil") or a title ("Ms. Whitfield"):
+# a person's name when it is two or three words none of which names a body, a place or a time.
+_TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\.|(?:Judge|Mayor)\b"
+_NAME_RUN = re.compile(
+    rf"(?:(?P<title>{_TITLE})\s+)?(?P<name>[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?)*)"
+)
+# Words that make two capitalised words a body, a place, a time or a sentence's start, not a person.
+_NOT_PERSON_WORDS = """the a an in on at for of by and but if as this that these those it its his her their our after before
+    when while with from to he she they we i authority union board council department company corp inc ltd
+    party ministry university college school club bank agency court regional transit city county state
+    national local street road avenue hotel systems news times post wire group association committee
+    commission office service services center centre hospital church museum library airport station bridge
+    river lake park north south east west northern southern eastern western new united republic federal
+    democrats republicans democratic republican house senate congress parliament government police fire
+    airlines motors energy capital fund foundation institute press media tv radio cup league championship
+    festival day week year"""
+_NOT_PERSON = frozenset(
+    [*_NOT_PERSON_WORDS.split(), *(name.lower() for name in (*calendar.day_name, *calendar.month_name[1:]))]
+)
 _MONEY = re.compile(
     r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|trillion|bn|m)?\s*(?:dollars|euros|pounds|yen|yuan|rupees|francs)\b"
     r"|\b\d[\d,.]*\s*(?:million|billion|trillion)\b",
@@ -142,8 +161,26 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return any(title.lower() not in asked for title in _QUOTED_TITLE.findall(sentence))
     if kind == "name":
         asked = question.lower()
+        if re.match(r"\s*(?:who|whom|whose)\b", question, re.I):  # a person is asked for
+            return any(name.lower() not in asked for name in persons_in(sentence))
         return any(name.lower() not in asked for name in _CAPITALISED.findall(sentence))
     return False
+
+
+def persons_in(sentence: str) -> list[str]:
+    """The people a sentence names: a first name and a surname, or a title and a surname; not a
+    body ("Transit Authority"), a place ("New Mexico"), a date or a sentence's first words."""
+    people = []
+    for match in _NAME_RUN.finditer(sentence):
+        name, words = match.group(0), re.findall(r"[A-Za-z]{2,}", match.group("name"))
+        if match.group("name").endswith(("'s", "’s")):
+            continue  # "Eastside's drivers"
+        if not (2 <= len(words) <= 3 or (match.group("title") and len(words) == 1)):
+            continue  # one word ("Eastside"), or a body's long name ("Eastside Transport Authority Board")
+        if any(word.lower() in _NOT_PERSON for word in words) or places_in(name):
+            continue
+        people.append(name)
+    return people
 
 
 @dataclass(frozen=True)

@@ -477,3 +477,31 @@ def test_a_quotation_is_quoted_whole_with_its_speaker(services: Services, tmp_pa
     text = services.store.get_article_text(citation.passage.article_id)
     quotation = (text.index('"Some'), text.index("director.") + len("director."))
     assert quotation in citation.highlights and result.answer.count('"Some of them') == 1  # once, whole
+
+
+MEDIATION = """---
+title: Mediator Brings the Bus Strike Talks Back to the Table
+published: 2025-03-15
+source: Eastside Echo
+---
+
+Negotiators for Eastside's striking bus drivers and the Eastside Transport Authority returned to the table on Saturday under a state mediator, the first talks in the strike since it began on Wednesday.
+
+The Eastside Transport Authority raised its pay offer to 3 percent a year, and Bus Drivers Local 12 cut its demand to 4.5 percent in the talks. But the talks stalled in the afternoon over overtime rules at the Northgate depot.
+
+The mediator, Rosa Delgado of the State Labour Board, brought the two sides together at a hotel. Ms. Delgado said talks would go on.
+"""
+
+
+def test_a_question_asking_who_is_answered_with_a_person_it_names(services: Services, tmp_path: Path) -> None:
+    (tmp_path / "mediation.md").write_text(MEDIATION)
+    services.ingest([str(tmp_path)])
+    result = answer("Who is the state mediator in the bus strike talks?", as_of="2025-03-16", services=services)
+    assert "Rosa Delgado" in result.answer, result.answer
+    # "who" asks for a person: a sentence naming only a body or a place does not hold one
+    question = "Who is the state mediator in the bus strike talks?"
+    first, _, delgado = (line for line in MEDIATION.split("---")[-1].strip().split("\n\n"))
+    assert not extractive.has_answer_type(first, "name", question)
+    assert extractive.has_answer_type(delgado, "name", question)
+    assert extractive.has_answer_type("The cup went to Eastside.", "name", "Which team won the cup final?")
+    assert extractive.persons_in("The Eastside Transport Authority met Rosa Delgado in New Mexico.") == ["Rosa Delgado"]
