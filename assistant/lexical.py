@@ -195,10 +195,10 @@ class LexicalIndex:
         entry = self._entries.get(chunk_id)
         return entry.passage if entry else None
 
-    def latest(self, n: int, filters: SearchFilters, as_of: date | None = None) -> list[Passage]:
+    def latest(self, n: int, filters: SearchFilters, as_of: date | None = None) -> tuple[list[Passage], int]:
         """The opening passage of each of the ``n`` newest articles under ``filters``, newest first
         (dated articles first; with ``as_of``, none dated after it unless none is dated before it:
-        undated articles alone are not the news of a time)."""
+        undated articles alone are not the news of a time), and how many articles there were to choose from."""
         self.refresh()
         leads: dict[str, _Entry] = {}
         for entry in self._entries.values():
@@ -218,7 +218,7 @@ class LexicalIndex:
             before = [e for e in newest if e.published_day is None or e.published_day <= until]
             if any(e.published_day is not None for e in before) or not any(e.published_day for e in newest):
                 newest = before
-        return [e.passage for e in newest[:n]]
+        return [e.passage for e in newest[:n]], len(newest)
 
     def known_sources(self) -> list[str]:
         """The distinct sources of live passages."""

@@ -150,9 +150,9 @@ class NewsRetriever(BaseRetriever):
         marked ``signals['digest']``."""
         notes: list[str] = []
         scope = filters.with_dates(timeframe.since, timeframe.until) if timeframe else filters
-        passages = self.lexical.latest(k, scope, as_of)
+        passages, total = self.lexical.latest(k, scope, as_of)
         if timeframe and not passages:
-            passages = self.lexical.latest(k, filters, as_of)
+            passages, total = self.lexical.latest(k, filters, as_of)
             if passages:
                 notes.append(f'No articles dated {timeframe.span()} ("{timeframe.phrase}"); the latest news instead.')
                 timeframe = None
@@ -161,6 +161,8 @@ class NewsRetriever(BaseRetriever):
             notes, passages = [f"No article is dated on or before {filters.known_by}."], []
         elif passages and (passages[0].published_at or "") > as_of.isoformat():
             notes.append(f"No article is dated on or before {as_of}; the latest news instead.")
+        if timeframe and total > len(passages) > 0:
+            notes.append(f"The {len(passages)} newest of the {total} articles dated {timeframe.span()} are listed.")
         passages = [replace(p, score=0.0, signals={"digest": 1.0}) for p in passages]
         return RetrievalResult(
             query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages)

@@ -62,6 +62,11 @@ def test_what_happened_this_week_lists_that_weeks_articles_newest_first(library:
     text = library.store.get_article_text(tram.passage.article_id)
     start, end = tram.highlights[0]
     assert text[start:end].startswith("Riverside's city council voted 9 to 4")  # the quoted opening, located
+    assert not result.notes  # all of them
+    fewer = answer("What happened over the past week?", as_of="2025-06-23", k=2, services=library)
+    assert len(fewer.passages) == 2 and fewer.notes == [
+        f"The 2 newest of the {n} articles dated 2025-06-17 to 2025-06-23 are listed."
+    ]
 
 
 def test_the_latest_news_and_an_empty_week(library: Services) -> None:
