@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from assistant.answerers.base import REFUSAL, Draft
 from assistant.config import Settings
@@ -27,6 +28,7 @@ from assistant.guard import looks_like_injection, neutralize_markers
 from assistant.places import places_in
 from assistant.records import Passage
 from assistant.terms import QUESTION_WORDS, terms
+from assistant.timeframe import resolve_timeframe
 from ingest.chunking import split_sentences
 
 _NUMBER = re.compile(
@@ -275,7 +277,7 @@ class ExtractiveAnswerer:
         sentence holds the kind of thing asked for (a number, a date, a name) for all of them; then
         semantic similarity for the ``semantic_pool`` best, which are returned. ``context``: what a
         follow-up borrows from the conversation (names, topic words), counted apart."""
-        query_terms = {t for t in terms(question) if t not in QUESTION_WORDS}
+        query_terms = {t for t in terms(without_time_words(question)) if t not in QUESTION_WORDS}
         idf = {t: self.idf(t) for t in query_terms}
         idf_total = sum(idf.values()) or 1.0
         borrowed = {t: self.idf(t) for t in terms(context) if t not in QUESTION_WORDS and t not in query_terms}
@@ -415,6 +417,16 @@ def whole_quotation(candidate: Candidate, passage: Passage, most: int = 2) -> Ca
     return replace(
         candidate, text=text, start=passage.start + start, end=passage.start + end, terms=frozenset(terms(text))
     )
+
+
+def without_time_words(question: str) -> str:
+    """The question without the words that say when ("last week", "on Nov. 18"): retrieval has
+    searched that time already, and "last" or "week" in a sentence says nothing about the answer
+    ("the last strike, in 2009, lasted nine days" for "What happened with the strike last week?")."""
+    timeframe = resolve_timeframe(question, date.today())
+    if timeframe is None:
+        return question
+    return re.sub(re.escape(timeframe.phrase), " ", question, count=1, flags=re.I)
 
 
 @functools.lru_cache(maxsize=64)

@@ -505,3 +505,15 @@ def test_a_question_asking_who_is_answered_with_a_person_it_names(services: Serv
     assert extractive.has_answer_type(delgado, "name", question)
     assert extractive.has_answer_type("The cup went to Eastside.", "name", "Which team won the cup final?")
     assert extractive.persons_in("The Eastside Transport Authority met Rosa Delgado in New Mexico.") == ["Rosa Delgado"]
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("What happened with the strike last week?", {"happen", "strike"}),
+        ("Who resigned on Nov. 18?", {"resign"}),
+        ("How long did the strike last?", {"long", "strike", "last"}),  # "last" here is no time
+    ],
+)
+def test_the_words_that_say_when_are_not_what_a_sentence_is_scored_on(question: str, asked: set[str]) -> None:
+    assert {t for t in terms(extractive.without_time_words(question)) if t not in extractive.QUESTION_WORDS} == asked
