@@ -384,6 +384,10 @@ class ExtractiveAnswerer:
         yield draft
 
 
+# A short sentence that only goes on from the one before it: "It is 150, not 140." "That is a record."
+_FOLLOW_ON = re.compile(r"(?:It|This|That|These|Those|They|He|She)\b(?:\s+\S+){1,6}[.!?]$")
+
+
 def quote_balance(text: str) -> int:
     """How many quotations ``text`` opens and does not close (negative: closes ones it did not open)."""
     balance = text.count("“") - text.count("”")
@@ -397,7 +401,8 @@ def whole_quotation(candidate: Candidate, passage: Passage, most: int = 2) -> Ca
     """``candidate`` with the rest of a quotation it is part of: a sentence that opens a quotation
     the full stop did not end ("Some lost a week of pay. | Many more are retirees," she said.) runs to
     where it closes, and one that closes a quotation begins where it opened; so a quote is never
-    shown cut off from its speaker. At most ``most`` sentences are added, all from the passage."""
+    shown cut off from its speaker. A short sentence that only goes on from it ("It is 150, not
+    140.") comes with it too. At most ``most`` sentences are added, all from the passage."""
     spans = split_sentences(passage.quote)
     offsets = [(passage.start + s, passage.start + e) for s, e in spans]
     if (candidate.start, candidate.end) not in offsets:
@@ -410,8 +415,14 @@ def whole_quotation(candidate: Candidate, passage: Passage, most: int = 2) -> Ca
     while balance < 0 and first > 0 and last - first < most:
         first -= 1
         balance += quote_balance(passage.quote[spans[first][0] : spans[first][1]])
-    if (first, last) == (offsets.index((candidate.start, candidate.end)),) * 2 or balance != 0:
-        return candidate  # nothing to add, or the quotation runs on past what may be added
+    if balance != 0:
+        return candidate  # the quotation runs on past what may be added
+    if last + 1 < len(spans) and last - first < most:
+        following = passage.quote[spans[last][1] : spans[last + 1][1]]
+        if "\n" not in following and _FOLLOW_ON.match(following.strip()):
+            last += 1  # "... misstated the number of computers. | It is 150, not 140."
+    if (first, last) == (offsets.index((candidate.start, candidate.end)),) * 2:
+        return candidate
     start, end = spans[first][0], spans[last][1]
     text = passage.quote[start:end]
     return replace(

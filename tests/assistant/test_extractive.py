@@ -517,3 +517,24 @@ def test_a_question_asking_who_is_answered_with_a_person_it_names(services: Serv
 )
 def test_the_words_that_say_when_are_not_what_a_sentence_is_scored_on(question: str, asked: set[str]) -> None:
     assert {t for t in terms(extractive.without_time_words(question)) if t not in extractive.QUESTION_WORDS} == asked
+
+
+CORRECTED = """---
+title: Old Market Library Reopens After a Two-Year Refit
+published: 2025-03-14
+source: Eastside Echo
+---
+
+The Old Market library reopened on Saturday after a two-year refit paid for by the city and a local trust.
+
+Its reading room now has a glass roof and new shelving for the local history collection.
+
+Correction: An earlier version of this article misstated the number of seats in the reading room. It is 80, not 60.
+"""
+
+
+def test_a_short_sentence_that_goes_on_from_a_quoted_one_comes_with_it(services: Services, tmp_path: Path) -> None:
+    (tmp_path / "library.md").write_text(CORRECTED)
+    services.ingest([str(tmp_path)])
+    result = answer("How many seats does the reading room have?", as_of="2025-03-15", services=services)
+    assert "misstated the number of seats in the reading room. It is 80, not 60. [1]" in result.answer, result.answer
