@@ -21,6 +21,18 @@ _TEXT_DATES = [
     re.compile(r"\b\d{4}/\d{2}/\d{2}\b"),
 ]
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
+# A date written on a line of its own, as a dateline gives it: "Friday, November 13, 2026",
+# "13 Nov 2026, 4:10 PM GMT", "2026-11-13T09:30:00Z". Numeric day/month forms ("11/12/2026")
+# are left out: which is the month cannot be told.
+_WEEKDAY = r"(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+"
+_CLOCK = r"(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)(?:\s*(?:(?-i:[A-Z]{2,5})|[+-]\d{2}:?\d{2}))?"
+_DATE_LINE = re.compile(
+    rf"(?:{_WEEKDAY})?(?P<date>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2})"
+    rf"(?:(?:,?\s+(?:at\s+)?|T){_CLOCK}|T\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?",
+    re.I,
+)
 
 
 def _plausible(value: date) -> date | None:
@@ -72,6 +84,13 @@ def find_date_in_opening(text: str, max_chars: int = 400) -> date | None:
             if parsed:
                 found.append((match.start(), parsed))
     return min(found)[1] if found else None
+
+
+def read_date_line(text: str) -> date | None:
+    """The date a whole line states and nothing else ("Friday, November 13, 2026", "13 Nov 2026,
+    4:10 PM"), as a dateline does; None for a line that says anything more."""
+    match = _DATE_LINE.fullmatch(text.strip())
+    return parse_date(match.group("date").replace(" of ", " ")) if match else None
 
 
 def to_day_number(value: date) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import yaml
 from assistant.config import Settings
 from assistant.errors import IngestError
 from ingest.articles import Article, file_identity
+from ingest.dates import read_date_line
 from ingest.decoding import decode_text
 from ingest.loaders.fields import metadata_from
 
@@ -108,14 +110,88 @@ def byline(body: str) -> tuple[list[str], str]:
         match = _BYLINE.match(line.strip())
         if not match or len(line.split()) > 14:
             continue
-        names = [
-            part.strip()
-            for part in re.split(r"[,|&]|\band\b", match.group(1))
-            if _NAME.fullmatch(part.strip()) and not _ROLE.search(part)
-        ]
+        names = _byline_names(match.group(1))
         if names:
             return names, "\n".join(lines[:i] + lines[i + 1 :])
     return [], body
+
+
+def _byline_names(written: str) -> list[str]:
+    """The people a byline names, after its "By": "Jane Doe and John Roe, Staff Writer"."""
+    return [
+        part.strip()
+        for part in re.split(r"[,|&]|\band\b", written)
+        if _NAME.fullmatch(part.strip()) and not _ROLE.search(part)
+    ]
+
+
+# The parts of a dateline: "Tech Ledger Wire — November 13, 2026", "By Jane Doe | Harbour Post | 13 Nov 2026".
+_DATELINE_PARTS = re.compile(r"\s+[|•·—–-]\s+|\s*[|•·—–]\s*")
+_DATE_LABEL = re.compile(r"^(?:(?:first\s+|last\s+)?(?:published|updated|posted)(?:\s+on)?\s*:?\s*)", re.I)
+# A publication's name: a few capitalised words ("Tech Ledger Wire", "The Harbour Post", "BBC News").
+_SOURCE_NAME = re.compile(r"[A-Z0-9][\w.'’&-]*(?:\s+(?:[A-Z0-9&][\w.'’&-]*|of|the|and|on|for|de|la|du)){0,5}")
+_OPENING_LINES = 3  # a dateline sits among the first lines: the headline, a byline, the dateline
+_PARAGRAPH_WORDS = 25  # a line this long is the story begun: no dateline is looked for past it
+
+
+def read_dateline(line: str) -> tuple[date, str | None, list[str]] | None:
+    """The date, source and authors a dateline gives ("Tech Ledger Wire, November 13, 2026",
+    "November 13, 2026", "Harbour Post — 13 Nov 2026", "By Jane Doe | Harbour Post | 13 Nov 2026");
+    None for a line that says anything else, a sentence that starts with a date among them.
+
+        >>> read_dateline("Tech Ledger Wire, November 13, 2026")
+        (datetime.date(2026, 11, 13), 'Tech Ledger Wire', [])
+    """
+    line = line.strip().strip("*_").strip()
+    if not line or len(line) > 160:
+        return None
+    published: date | None = None
+    source: str | None = None
+    authors: list[str] = []
+    for part in _DATELINE_PARTS.split(line):
+        part = part.strip(" ,;")
+        if not part:
+            continue
+        day = read_date_line(_DATE_LABEL.sub("", part))
+        if day is None and ", " in part:  # "Tech Ledger Wire, November 13, 2026": a name, then a date
+            head, _, tail = part.partition(", ")
+            day = read_date_line(_DATE_LABEL.sub("", tail))
+            part = head.strip() if day is not None else part
+        elif day is not None:
+            part = ""
+        if day is not None:
+            if published is not None:
+                return None
+            published = day
+        if not part:
+            continue
+        by = _BYLINE.match(part)
+        if by and not authors and _byline_names(by.group(1)):
+            authors = _byline_names(by.group(1))
+        elif source is None and _SOURCE_NAME.fullmatch(part):
+            source = part
+        else:
+            return None
+    return (published, source, authors) if published is not None else None
+
+
+def take_dateline(body: str, title: str) -> tuple[tuple[date, str | None, list[str]] | None, str]:
+    """A dateline among the opening lines of an article (see :func:`read_dateline`), and the text
+    without it; nothing, and the text as it was, when there is none before the story begins. The
+    headline (the first line, when no ``title`` was given, or a line repeating it) is never one."""
+    lines = body.split("\n")
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        is_headline = (seen == 0 and not title) or line.strip().casefold() == title.strip().casefold()
+        found = None if is_headline else read_dateline(line)
+        if found is not None:
+            return found, "\n".join(lines[:i] + lines[i + 1 :])
+        seen += 1
+        if seen >= _OPENING_LINES or len(line.split()) > _PARAGRAPH_WORDS:
+            break
+    return None, body
 
 
 def markdown_to_text(text: str) -> str:
@@ -141,6 +217,12 @@ def load_text(data: bytes, origin: str, settings: Settings) -> Iterator[Article]
     if is_markdown:
         body = markdown_to_text(body)
     meta = metadata_from(fields)
+    dateline, body = take_dateline(body, meta["title"])
+    if dateline is not None:  # what the front matter or header lines say comes first
+        published, source, authors = dateline
+        meta["published"] = meta["published"] or published
+        meta["source"] = meta["source"] or source
+        meta["authors"] = meta["authors"] or authors
     if not meta["authors"]:
         meta["authors"], body = byline(body)
     if not meta["title"]:

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from ingest.dates import find_date_in_opening, from_day_number, parse_date, to_day_number
+from ingest.dates import find_date_in_opening, from_day_number, parse_date, read_date_line, to_day_number
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,20 @@ def test_a_date_deep_in_the_text_is_not_taken() -> None:
 def test_day_numbers_round_trip() -> None:
     assert to_day_number(date(1970, 1, 2)) == 1
     assert from_day_number(to_day_number(date(2025, 6, 23))) == date(2025, 6, 23)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("November 13, 2026", date(2026, 11, 13)),
+        ("Friday, 13th of November, 2026", date(2026, 11, 13)),
+        ("Nov. 13, 2026, 9 a.m. EST", date(2026, 11, 13)),
+        ("2026-11-13T09:30:00Z", date(2026, 11, 13)),
+        ("November 13, 2026 was a cold day", None),
+        ("November 13, 2026, 9 a.m. was cold", None),
+        ("11/12/2026", None),  # which is the month cannot be told
+        ("February 31, 2026", None),
+    ],
+)
+def test_a_line_that_is_a_date_and_nothing_else(line: str, expected: date | None) -> None:
+    assert read_date_line(line) == expected

@@ -302,6 +302,51 @@ def test_a_sentence_starting_with_by_is_not_a_byline(tmp_path: Path, settings: S
     assert article.authors == [] and article.text.strip().startswith("By the end of the meeting")
 
 
+@pytest.mark.parametrize(
+    ("dateline", "source", "authors"),
+    [
+        ("Tern Valley Wire, November 13, 2026", "Tern Valley Wire", []),
+        ("Tern Valley Wire — Friday, 13 November 2026", "Tern Valley Wire", []),
+        ("November 13, 2026", None, []),
+        ("*Updated: Nov 13, 2026 4:10 PM*", None, []),
+        ("By Mira Okafor | Tern Valley Wire | 2026-11-13", "Tern Valley Wire", ["Mira Okafor"]),
+    ],
+)
+def test_a_dateline_under_the_headline_gives_source_and_date_and_leaves_the_text(
+    tmp_path: Path, settings: Settings, dateline: str, source: str | None, authors: list[str]
+) -> None:
+    path = tmp_path / "ferry.md"
+    path.write_text(f"Ferry Crew Rescue Two Kayakers\n{dateline}\n\nThe ferry crew pulled two kayakers from the bay.\n")
+    [article] = articles(load(path, settings))
+    assert (article.title, article.source, article.published, article.authors) == (
+        "Ferry Crew Rescue Two Kayakers",
+        source,
+        date(2026, 11, 13),
+        authors,
+    )
+    assert article.text.strip() == "The ferry crew pulled two kayakers from the bay."
+
+
+def test_a_dateline_yields_to_header_lines_and_a_sentence_is_no_dateline(tmp_path: Path, settings: Settings) -> None:
+    given = tmp_path / "given.txt"
+    given.write_text(
+        "Title: Ferry Crew Rescue Two Kayakers\nSource: Bay Courier\nDate: 2026-11-14\n\n"
+        "Tern Valley Wire, November 13, 2026\n\nThe ferry crew pulled two kayakers from the bay.\n"
+    )
+    sentence = tmp_path / "sentence.txt"
+    sentence.write_text("Ferry Crew Rescue Two Kayakers\nNovember 13, 2026 was the windiest day of the year.\n")
+    headline = tmp_path / "headline.txt"  # a headline that reads like a dateline stays the headline
+    headline.write_text("Harbour Gala — November 13, 2026\nThe gala raised money for the lifeboat.\n")
+    [from_headers] = articles(load(given, settings))
+    [from_sentence] = articles(load(sentence, settings))
+    [from_headline] = articles(load(headline, settings))
+    assert (from_headers.source, from_headers.published) == ("Bay Courier", date(2026, 11, 14))
+    assert from_headers.text.strip() == "The ferry crew pulled two kayakers from the bay."
+    assert from_sentence.text.strip() == "November 13, 2026 was the windiest day of the year."
+    assert (from_sentence.source, from_sentence.published) == (None, None)
+    assert from_headline.title == "Harbour Gala — November 13, 2026" and from_headline.source is None
+
+
 def test_a_home_page_address_is_not_an_articles_address(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
     page = (
