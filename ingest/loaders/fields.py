@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from typing import Any
 
 from ingest.articles import is_article_address, not_an_article_address
 from ingest.dates import parse_date
+from ingest.loaders.bylines import split_authors
 
 TITLE_KEYS = ("title", "headline", "name")
 TEXT_KEYS = (
@@ -60,19 +62,16 @@ def as_text(value: Any) -> str | None:
     return None
 
 
-def as_authors(value: Any) -> list[str]:
-    """Authors from a list, a dict, or one string ('A and B', 'A, B')."""
+def as_authors(value: Any, publishers: Iterable[str | None] = ()) -> list[str]:
+    """Authors from a list, a dict, or one string ("By A and B", "A, B and C"); organisations
+    (a wire, an agency, one of ``publishers``) left out (see :func:`split_authors`)."""
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return []  # a number is a user id (WordPress's "author": 7), not a name
-    if isinstance(value, list):
-        return [name for name in (as_text(v) for v in value) if name]
-    name = as_text(value)
-    if not name:
-        return []
-    for separator in (";", " and ", ","):
-        if separator in name:
-            return [part.strip() for part in name.split(separator) if part.strip()]
-    return [name]
+    names: list[str] = []
+    for one in value if isinstance(value, list) else [value]:
+        name = as_text(one)
+        names += [n for n in split_authors(name, publishers) if n not in names] if name else []
+    return names
 
 
 def metadata_from(record: dict[str, Any]) -> dict[str, Any]:
@@ -88,6 +87,7 @@ def metadata_from(record: dict[str, Any]) -> dict[str, Any]:
     if url and not is_article_address(url):
         warnings.append(not_an_article_address(url))
         url = None
+    source = as_text(first_value(record, SOURCE_KEYS))
     title = as_text(first_value(record, TITLE_KEYS)) or ""
     if any(isinstance(record.get(key), dict) and "rendered" in record[key] for key in TITLE_KEYS):
         title = html.unescape(title)  # WordPress renders "Surf schools&#8217; licences"
@@ -95,7 +95,7 @@ def metadata_from(record: dict[str, Any]) -> dict[str, Any]:
         "title": title,
         "url": url,
         "published": published,
-        "authors": as_authors(first_value(record, AUTHOR_KEYS)),
-        "source": as_text(first_value(record, SOURCE_KEYS)),
+        "authors": as_authors(first_value(record, AUTHOR_KEYS), [source]),
+        "source": source,
         "warnings": warnings,
     }

@@ -16,6 +16,7 @@ from assistant.errors import IngestError
 from ingest.articles import Article, file_identity
 from ingest.dates import read_date_line
 from ingest.decoding import decode_text
+from ingest.loaders.bylines import byline, byline_names
 from ingest.loaders.fields import metadata_from
 
 _HEADER_LINE = re.compile(r"^(title|url|link|source|date|published|author|authors)\s*:\s*(.+)$", re.I)
@@ -83,48 +84,6 @@ def _header_lines(text: str) -> tuple[dict[str, Any], str]:
     return fields, "\n".join(lines[at:])
 
 
-_BYLINE = re.compile(r"^\W*by\s+(.+?)\W*$", re.I)
-_NAME = re.compile(
-    r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|der|den|di|du|van|von|da|del|la|le|bin|al))*\s+[A-Z][\w.'’-]+"
-)
-_ROLE = re.compile(
-    r"\b(?:writer|reporter|correspondent|editor|staff|press|news|times|post|desk|wire|contributor)\b", re.I
-)
-
-
-def byline(body: str) -> tuple[list[str], str]:
-    """Authors from a "By Jane Doe and John Roe" line among the first lines of an article, and the
-    text without that line; no authors and the text as it was when there is none.
-
-        >>> byline("By Kevin Aldridge, Staff Writer\n\nThe council met.")
-        (['Kevin Aldridge'], '\nThe council met.')
-    """
-    lines = body.split("\n")
-    seen = 0
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > 3:
-            break
-        match = _BYLINE.match(line.strip())
-        if not match or len(line.split()) > 14:
-            continue
-        names = _byline_names(match.group(1))
-        if names:
-            return names, "\n".join(lines[:i] + lines[i + 1 :])
-    return [], body
-
-
-def _byline_names(written: str) -> list[str]:
-    """The people a byline names, after its "By": "Jane Doe and John Roe, Staff Writer"."""
-    return [
-        part.strip()
-        for part in re.split(r"[,|&]|\band\b", written)
-        if _NAME.fullmatch(part.strip()) and not _ROLE.search(part)
-    ]
-
-
 # The parts of a dateline: "Tech Ledger Wire — November 13, 2026", "By Jane Doe | Harbour Post | 13 Nov 2026".
 _DATELINE_PARTS = re.compile(r"\s+[|•·—–-]\s+|\s*[|•·—–]\s*")
 _DATE_LABEL = re.compile(r"^(?:(?:first\s+|last\s+)?(?:published|updated|posted)(?:\s+on)?\s*:?\s*)", re.I)
@@ -165,9 +124,9 @@ def read_dateline(line: str) -> tuple[date, str | None, list[str]] | None:
             published = day
         if not part:
             continue
-        by = _BYLINE.match(part)
-        if by and not authors and _byline_names(by.group(1)):
-            authors = _byline_names(by.group(1))
+        names = byline_names(part[3:]) if part[:3].lower() == "by " else []
+        if names and not authors:
+            authors = names
         elif source is None and _SOURCE_NAME.fullmatch(part):
             source = part
         else:
@@ -224,7 +183,7 @@ def load_text(data: bytes, origin: str, settings: Settings) -> Iterator[Article]
         meta["source"] = meta["source"] or source
         meta["authors"] = meta["authors"] or authors
     if not meta["authors"]:
-        meta["authors"], body = byline(body)
+        meta["authors"], body = byline(body, [meta["source"]])
     if not meta["title"]:
         stripped = body.strip()
         first, _, rest = stripped.partition("\n")

@@ -347,6 +347,55 @@ def test_a_dateline_yields_to_header_lines_and_a_sentence_is_no_dateline(tmp_pat
     assert from_headline.title == "Harbour Gala — November 13, 2026" and from_headline.source is None
 
 
+@pytest.mark.parametrize(
+    ("fields", "authors"),
+    [
+        ({"byline": "By Nadia Ferrell and Owen Tarrant"}, ["Nadia Ferrell", "Owen Tarrant"]),
+        ({"author": "Lise Hamm, Owen Tarrant and Nadia Ferrell"}, ["Lise Hamm", "Owen Tarrant", "Nadia Ferrell"]),
+        ({"author": "Lise Hamm & Owen Tarrant; Nadia Ferrell"}, ["Lise Hamm", "Owen Tarrant", "Nadia Ferrell"]),
+        ({"author": "Lise Hamm, Harbour Wire"}, ["Lise Hamm"]),
+        ({"authors": ["Lise Hamm", "Reuters", "AP", "Staff"]}, ["Lise Hamm"]),
+        ({"author": "Lise Hamm, The Bay Courier", "source": "Bay Courier"}, ["Lise Hamm"]),
+        ({"author": "Rhys ap Tomos, Jr."}, ["Rhys ap Tomos, Jr."]),
+    ],
+)
+def test_an_author_field_names_the_people_not_the_agency(
+    tmp_path: Path, settings: Settings, fields: dict[str, object], authors: list[str]
+) -> None:
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps({"title": "Pier Reopens", "text": "The pier reopened on Monday.", **fields}))
+    [article] = articles(load(path, settings))
+    assert article.authors == authors
+
+
+def test_a_pages_authors_from_its_metadata_its_json_ld_or_its_byline(tmp_path: Path, settings: Settings) -> None:
+    story = "<p>The harbour board voted on Monday to raise mooring fees for the first time in a decade.</p>"
+    (tmp_path / "meta.html").write_text(
+        '<html><head><title>Fees Rise</title><meta name="author" content="Lise Hamm, Harbour Wire"></head>'
+        f"<body><article><h1>Fees Rise</h1>{story}</article></body></html>"
+    )
+    live = {
+        "@context": "https://schema.org",
+        "@type": "LiveBlogPosting",
+        "headline": "Storm live",
+        "author": [{"@type": "Person", "name": "Owen Tarrant"}, {"@type": "Organization", "name": "Bay Courier"}],
+        "liveBlogUpdate": [{"@type": "BlogPosting", "headline": "Gusts", "author": {"name": "Not Him"}}],
+    }
+    (tmp_path / "live.html").write_text(
+        f'<html><head><title>Storm live</title><script type="application/ld+json">{json.dumps(live)}</script>'
+        f"</head><body><main><h1>Storm live</h1>{story}</main></body></html>"
+    )
+    (tmp_path / "byline.html").write_text(
+        "<html><head><title>Fees Rise</title></head><body><div class='story'><h1>Fees Rise</h1>"
+        f"<p>By Nadia Ferrell and Owen Tarrant</p>{story}</div></body></html>"
+    )
+    meta, live_blog, by_line = (articles(load(tmp_path / f"{n}.html", settings))[0] for n in ("meta", "live", "byline"))
+    assert meta.authors == ["Lise Hamm"]
+    assert live_blog.authors == ["Owen Tarrant"]
+    assert by_line.authors == ["Nadia Ferrell", "Owen Tarrant"] and "By Nadia" not in by_line.text
+    assert "raise mooring fees" in by_line.text
+
+
 def test_a_home_page_address_is_not_an_articles_address(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
     page = (
