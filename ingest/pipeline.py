@@ -201,7 +201,7 @@ class Ingestor:
                 prepared, clash = self._claim(prepared, claimed)
                 if clash:
                     summary.warnings.append({"source": item.origin, "warning": clash})
-                status = self._status(prepared, known, known_hashes, list(pending.values()))
+                status, copy_of = self._status(prepared, known, known_hashes, list(pending.values()))
                 if item.stand_in and status == "updated":  # never replace a stored article with less of it
                     summary.failed.append(
                         {"source": item.origin, "error": f"{item.stand_in}; the stored version is kept"}
@@ -213,7 +213,11 @@ class Ingestor:
                     if earlier and earlier[0].content_hash != prepared.content_hash:
                         del pending[prepared.id]  # an earlier version in this run yields to this later, stored one
                     summary.unchanged += 1
-                    summary.articles.append({"id": prepared.id, "title": prepared.title, "status": "unchanged"})
+                    if copy_of:  # not stored again: named by the id its stored copy has
+                        entry = {"id": copy_of, "title": prepared.title, "status": "unchanged", "copy_of": copy_of}
+                    else:
+                        entry = {"id": prepared.id, "title": prepared.title, "status": "unchanged"}
+                    summary.articles.append(entry)
                     if known.get(prepared.id) == prepared.content_hash:
                         unchanged[prepared.id] = prepared
                     done += 1
@@ -305,15 +309,18 @@ class Ingestor:
         known: dict[str, str],
         known_hashes: dict[str, str],
         pending: list[tuple[PreparedArticle, list[Chunk], bool]],
-    ) -> str:
+    ) -> tuple[str, str | None]:
+        """``added``, ``updated`` or ``unchanged``, and for an exact copy of an article stored (or
+        about to be, in this run) under another id, that id."""
         if known.get(article.id) == article.content_hash:
-            return "unchanged"
-        if any(p[0].content_hash == article.content_hash for p in pending):
-            return "unchanged"
+            return "unchanged", None
+        for earlier, _, _ in pending:
+            if earlier.content_hash == article.content_hash:
+                return "unchanged", earlier.id if earlier.id != article.id else None
         other = known_hashes.get(article.content_hash)
         if other is not None and other != article.id and known.get(other) == article.content_hash:
-            return "unchanged"  # the same content already stored under another id
-        return "updated" if article.id in known else "added"
+            return "unchanged", other  # the same content already stored under another id
+        return ("updated" if article.id in known else "added"), None
 
     def _embed(self, pending: list[tuple[PreparedArticle, list[Chunk], bool]]) -> list[ArticleWrite]:
         header = self.settings.embed_header

@@ -229,7 +229,8 @@ def summary_html(summary: dict[str, Any]) -> str:
         for w in summary.get("warnings", [])
     )
     articles = "".join(
-        f"<li>{html.escape(a.get('status', ''))}: {html.escape(a.get('title', ''))}</li>"
+        f"<li>{html.escape(a.get('status', ''))}{' (a copy of an article already stored)' if a.get('copy_of') else ''}"
+        f": {html.escape(a.get('title', ''))}</li>"
         for a in summary.get("articles", [])
     )
     return (

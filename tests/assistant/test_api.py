@@ -395,6 +395,22 @@ def test_uploads_sharing_a_file_name_are_different_articles_unless_the_title_is_
     ]
 
 
+def test_an_exact_copy_uploaded_under_another_name_is_named_by_the_stored_copys_id(services: Services) -> None:
+    client = TestClient(create_app(services))
+    story = (
+        b"Title: Lifeboat Crew Honoured\nDate: 2025-09-12\n\nThe lifeboat crew received a medal for a night rescue.\n"
+    )
+    first = client.post("/v1/articles", files={"file": ("lifeboat.txt", story, "text/plain")}).json()
+    copy = client.post("/v1/articles", files={"file": ("lifeboat-copy.txt", story, "text/plain")}).json()
+    stored_id = first["articles"][0]["id"]
+    assert (copy["added"], copy["unchanged"]) == (0, 1)
+    assert copy["articles"] == [
+        {"id": stored_id, "title": "Lifeboat Crew Honoured", "status": "unchanged", "copy_of": stored_id}
+    ]
+    assert client.get(f"/v1/articles/{copy['articles'][0]['id']}").status_code == 200
+    assert services.store.count_articles() == 1
+
+
 def test_add_articles_from_a_url_keeps_the_fetch_safety_rules(tmp_path: Path) -> None:
     page = b"<html><head><title>Tram Opens</title></head><body><article><p>" + b"The new tram line opened today. " * 30
     page += b"</p></article></body></html>"

@@ -122,6 +122,16 @@ def test_library_article_and_summary_are_escaped() -> None:
     assert "No articles yet" in library_html([])
 
 
+def test_a_summary_says_which_article_is_a_copy_of_one_stored() -> None:
+    copy = {"id": "abc", "status": "unchanged", "title": "Pier Lights", "copy_of": "abc"}
+    same = {"id": "def", "status": "unchanged", "title": "Quay Works"}
+    shown = summary_html(
+        {"added": 0, "updated": 0, "unchanged": 2, "chunks": 0, "seconds": 0.1, "failed": [], "articles": [copy, same]}
+    )
+    assert "unchanged (a copy of an article already stored): Pier Lights" in shown
+    assert "unchanged: Quay Works" in shown
+
+
 def test_example_questions_fit_what_is_stored() -> None:
     curated = [("What did Medvedev argue?", "Medvedev Says"), ("Unrelated?", "Not Stored")]
     records = [record("Newest Story", "2025-06-30"), record("Medvedev Says"), record("Old Story", "2025-01-01")]

@@ -110,7 +110,8 @@ def test_edited_file_without_url_is_an_update_and_moved_copy_is_no_duplicate(
     copy.write_text(path.read_text())
     again = services.ingest([str(copy)])
     assert again.unchanged == 1 and again.added == 0
-    assert len(services.store.list_articles()) == 1
+    [record] = services.store.list_articles()
+    assert again.articles == [{"id": record.id, "title": "Harbour Works", "status": "unchanged", "copy_of": record.id}]
 
 
 def test_same_article_twice_in_one_batch_is_stored_once(services: Services, tmp_path: Path) -> None:
@@ -120,6 +121,14 @@ def test_same_article_twice_in_one_batch_is_stored_once(services: Services, tmp_
     summary = services.ingest([str(path)])
     assert (summary.added, summary.unchanged) == (1, 1)
     assert services.store.count_chunks() == 1
+    assert "copy_of" not in summary.articles[0]  # the same article twice, not a copy of another
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    for name in ("a.txt", "b.txt"):  # one story in two files of one run: the second names the first
+        (copies / name).write_text("Pier Lights\nThe pier lights came on again on Friday.")
+    by_status = {a["status"]: a for a in services.ingest([str(copies)]).articles}
+    added = by_status["added"]
+    assert by_status["unchanged"] == {**added, "status": "unchanged", "copy_of": added["id"]}
 
 
 def test_delete_removes_record_and_chunks(services: Services) -> None:
