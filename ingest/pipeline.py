@@ -227,6 +227,9 @@ class Ingestor:
                     summary.failed.append({"source": item.origin, "error": "no article text left after cleaning"})
                     done += 1
                     continue
+                if item.stand_in:  # new: stored as it is, which is less than the article
+                    stand_in = f"{item.stand_in}; stored from the feed's summary until an ingest can fetch its page"
+                    summary.warnings.append({"source": item.origin, "warning": stand_in})
                 pending[prepared.id] = (prepared, chunks, status == "updated")  # the same article twice: last wins
                 known_hashes[prepared.content_hash] = prepared.id
                 flush()

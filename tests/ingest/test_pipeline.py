@@ -330,6 +330,10 @@ def test_a_feed_entry_whose_page_fails_is_stored_from_its_summary_when_new(tmp_p
     assert (summary.added, summary.failed) == (1, [])
     [record] = services.store.list_articles()
     assert record.source == "Local Wire" and "reopened on Thursday" in services.store.get_article_text(record.id)
+    [warning] = summary.warnings  # stored, but only its summary: said
+    assert warning["source"] == f"{base}/pier"
+    assert "page could not be fetched" in warning["warning"] and "HTTP 404" in warning["warning"]
+    assert "stored from the feed's summary" in warning["warning"]
 
 
 @pytest.mark.parametrize(("given", "stored"), [("31/02/2025", None), ("yesterday", None), ("1750000000", "2025-06-15")])
