@@ -14,6 +14,7 @@ from ingest.cleaning import clean_text, collapse_inline, drop_surrogates
 from ingest.dates import find_date_in_opening
 
 UPLOAD_PREFIX = "upload:"  # the origin of an uploaded file: "upload:story.md"
+MAX_DERIVED_TITLE = 120  # characters of an untitled article's first line that make its title
 _TRACKING_PARAMS = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "ocid")
 
 
@@ -138,6 +139,22 @@ def _strip_leading_title(title: str, text: str) -> str:
     return text
 
 
+def headline_from(text: str, limit: int = MAX_DERIVED_TITLE) -> str:
+    """A title for an article given none: its first line, or as much of it as ends at a word
+    within ``limit`` characters, with an ellipsis.
+
+        >>> headline_from("The harbour board voted on Monday to raise fees", limit=30)
+        'The harbour board voted on…'
+    """
+    first = text.split("\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1]  # room for the ellipsis
+    if not first[limit - 1].isspace() and len(cut.split()) > 1:  # cut mid-word: back to the word before
+        cut = cut.rsplit(None, 1)[0]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
 def sibling_id(article: PreparedArticle) -> str:
     """Another id for an article whose id another, different story in the same run holds
     (one address or record id given to two stories): its id and title together, so that the
@@ -165,14 +182,17 @@ def prepare_article(article: Article, index_signature: str) -> PreparedArticle:
         source = urlsplit(url).netloc or None
     authors = tuple(a for a in (collapse_inline(x) for x in article.authors) if a)
     published = article.published or find_date_in_opening(text)
+    # An article known by its content keeps the id it has always had: one made with the first
+    # 120 characters as its title, as untitled articles were once titled.
+    content_id = _digest("content", title or text.split("\n", 1)[0][:120], text)[:16]
     if not title:
-        title = text.split("\n", 1)[0][:120]
+        title = headline_from(text)
     if url:
         article_id = _digest("url", url)[:16]
     elif article.identity:
         article_id = _digest("identity", article.identity)[:16]
     else:
-        article_id = _digest("content", title, text)[:16]
+        article_id = content_id
     content_hash = _digest(
         index_signature,
         json.dumps([title, text, url, source, published.isoformat() if published else None, list(authors)]),

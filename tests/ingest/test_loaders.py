@@ -396,6 +396,25 @@ def test_a_pages_authors_from_its_metadata_its_json_ld_or_its_byline(tmp_path: P
     assert "raise mooring fees" in by_line.text
 
 
+def test_an_untitled_record_is_titled_by_its_first_words_cut_at_a_word(tmp_path: Path, settings: Settings) -> None:
+    text = (
+        "The harbour board voted on Monday evening to raise mooring fees by a fifth, the first rise since "
+        "the marina opened in 2009, after a debate that ran past midnight.\nSkippers said they would appeal."
+    )
+    path = tmp_path / "untitled.json"
+    path.write_text(json.dumps({"text": text}))
+    [article] = articles(load(path, settings))
+    prepared = prepare_article(article, "v1")
+    assert prepared.title == (
+        "The harbour board voted on Monday evening to raise mooring fees by a fifth, the first rise since "
+        "the marina opened in…"
+    )
+    short = prepare_article(Article(title="", text="Pier reopens.\nThe pier reopened on Friday."), "v1")
+    assert short.title == "Pier reopens."  # a first line that fits is the title as it is
+    # known by its content, it keeps the id it had when titled by its first 120 characters
+    assert prepare_article(Article(title="", text=text, origin="request"), "v1").id == "ef7776e80c27d3ab"
+
+
 def test_a_home_page_address_is_not_an_articles_address(tmp_path: Path) -> None:
     settings = make_settings(tmp_path / "d", fetch_allow_hosts=["127.0.0.1"])
     page = (
