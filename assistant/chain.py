@@ -181,7 +181,9 @@ class NewsChain:
             date_range=result.timeframe.to_dict() if result.timeframe else None,
             query=state["query"],
             refused=draft.refused,
-            notes=result.notes + draft.notes + (self.why_refused(state["filters"]) if draft.refused else []),
+            notes=result.notes
+            + draft.notes
+            + (self.why_refused(state["filters"]) if draft.refused else searched(state["filters"])),
             checks=checks,
             seconds=time.perf_counter() - state["started"],
         )
@@ -192,18 +194,7 @@ class NewsChain:
         if self.services.store.count_articles() == 0:
             return ["The library is empty: ingest some articles first."]
         unknown = unknown_sources_note(filters, self.services.retriever.lexical.known_sources())
-        scope = []
-        if filters.since and filters.until:
-            scope.append(f"dated {filters.since} to {filters.until}")
-        elif filters.since or filters.until:
-            scope.append(f"dated {filters.since} or later" if filters.since else f"dated {filters.until} or earlier")
-        if filters.sources:
-            scope.append("from " + ", ".join(filters.sources))
-        if filters.article_ids:
-            scope.append(f"among the {len(filters.article_ids)} chosen")
-        return ([unknown] if unknown else []) + (
-            [f"Only articles {' and '.join(scope)} were searched."] if scope else []
-        )
+        return ([unknown] if unknown else []) + searched(filters)
 
     def runnable(self) -> Runnable[dict[str, Any], Answer]:
         """The chain as a LangChain runnable: ``{"request", "answerer", "as_of", "started"} -> Answer``."""
@@ -334,6 +325,21 @@ def search(
     if not result.passages and (note := unknown_sources_note(filters, known)):
         result.notes.append(note)
     return result
+
+
+def searched(filters: SearchFilters) -> list[str]:
+    """A note saying which articles the filters set searched ("Only articles dated 2025-06-17 to
+    2025-06-20 and from Reuters were searched."), or none when they set none."""
+    scope = []
+    if filters.since and filters.until:
+        scope.append(f"dated {filters.since} to {filters.until}")
+    elif filters.since or filters.until:
+        scope.append(f"dated {filters.since} or later" if filters.since else f"dated {filters.until} or earlier")
+    if filters.sources:
+        scope.append("from " + ", ".join(filters.sources))
+    if filters.article_ids:
+        scope.append(f"among the {len(filters.article_ids)} chosen")
+    return [f"Only articles {' and '.join(scope)} were searched."] if scope else []
 
 
 def unknown_sources_note(filters: SearchFilters, known: list[str]) -> str | None:

@@ -104,14 +104,15 @@ class NewsRetriever(BaseRetriever):
         k = k or self.settings.k
         filters = filters or SearchFilters()
         as_of = as_of or date.today()
-        timeframe = None
+        timeframe = said = None
         notes: list[str] = []
         undated = filters.since is None and filters.until is None
         if self.settings.time_filter and undated:
             timeframe = resolve_timeframe(time_text or query, as_of)
         elif self.settings.time_filter and (said := resolve_timeframe(time_text or query, as_of)):
-            notes.append(f'The dates asked for were searched, not "{said.phrase}" ({said.span()}).')
-        if is_digest(time_text or query, timeframe.phrase if timeframe else None):
+            notes.append(f'The dates set in the filters were searched, not "{said.phrase}" ({said.span()}).')
+        spoken = timeframe or said  # the question's words for a time, whichever dates are searched
+        if is_digest(time_text or query, spoken.phrase if spoken else None):
             digest = self.latest(query, k, filters, timeframe, as_of)
             digest.notes[:0] = notes
             return digest

@@ -78,8 +78,15 @@ def test_the_latest_news_and_an_empty_week(library: Services) -> None:
     quiet = answer("What happened this week?", as_of="2025-09-01", services=library)
     assert quiet.notes == ['No articles dated 2025-09-01 ("this week"); the latest news instead.']  # a Monday
     bounded = answer("What happened this week?", as_of="2025-06-25", until="2025-06-20", services=library)
-    assert bounded.notes[0] == 'The dates asked for were searched, not "this week" (2025-06-23 to 2025-06-25).'
+    assert bounded.notes[0] == 'The dates set in the filters were searched, not "this week" (2025-06-23 to 2025-06-25).'
     assert all(p.published_at <= "2025-06-20" for p in bounded.passages)
+    # "last" is no news word: the question still asks for the news of a time, the filters' dates
+    filtered = answer(
+        "What happened last week?", as_of="2025-06-25", since="2025-06-17", until="2025-06-20", services=library
+    )
+    assert not filtered.refused and filtered.passages
+    assert "Only articles dated 2025-06-17 to 2025-06-20 were searched." in filtered.notes  # said when answered too
+    assert all("2025-06-17" <= (p.published_at or "") <= "2025-06-20" for p in filtered.passages)
     assert quiet.passages[0].published_at == newest and not quiet.refused
 
     only = answer("What happened this week?", as_of="2025-06-23", source="Nowhere Gazette", services=library)
