@@ -247,21 +247,31 @@ def boost_recent(passages: list[Passage], as_of: date, bonus: float, half_life: 
 
     A passage dated on ``as_of`` gains as much as a first place in one more ranking; one a
     half-life older gains half that. Dates after ``as_of`` count double (news is read after it
-    is written); undated passages gain nothing. The factor itself, 1 on ``as_of`` down to 0,
-    stays in ``signals['freshness']`` for the answerer.
+    is written). An undated passage, whose age is not known, gains what the dated ones gain on
+    average: a text file without a date is neither favoured nor buried under this week's news.
+    The factor itself, 1 on ``as_of`` down to 0, stays in ``signals['freshness']`` for the answerer.
     """
+    undated = []
+    factors = []
     for p in passages:
-        if not p.published_at:
-            continue
         try:
-            days = (as_of - date.fromisoformat(p.published_at)).days
+            days = (as_of - date.fromisoformat(p.published_at)).days if p.published_at else None
         except ValueError:
+            days = None
+        if days is None:
+            undated.append(p)
             continue
         distance = days if days >= 0 else -2 * days
         freshness = 0.5 ** (distance / half_life)
+        factors.append(freshness)
         p.score += bonus * freshness
         p.signals["recency"] = bonus * freshness
         p.signals["freshness"] = freshness
+    average = sum(factors) / len(factors) if factors else 0.0
+    for p in undated:
+        p.score += bonus * average
+        p.signals["recency"] = bonus * average
+        p.signals["freshness"] = average
     return sorted(passages, key=lambda p: p.score, reverse=True)
 
 

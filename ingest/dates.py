@@ -29,7 +29,7 @@ _CLOCK = r"(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)(?:\s*(?
 _DATE_LINE = re.compile(
     rf"(?:{_WEEKDAY})?(?P<date>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2})"
+    r"|\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
     rf"(?:(?:,?\s+(?:at\s+)?|T){_CLOCK}|T\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?",
     re.I,
 )
@@ -88,9 +88,22 @@ def find_date_in_opening(text: str, max_chars: int = 400) -> date | None:
 
 def read_date_line(text: str) -> date | None:
     """The date a whole line states and nothing else ("Friday, November 13, 2026", "13 Nov 2026,
-    4:10 PM"), as a dateline does; None for a line that says anything more."""
+    4:10 PM", "27/11/2026"), as a dateline does; None for a line that says anything more, or for a
+    numeric date whose month cannot be told ("11/12/2026")."""
     match = _DATE_LINE.fullmatch(text.strip())
-    return parse_date(match.group("date").replace(" of ", " ")) if match else None
+    if not match:
+        return None
+    numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", match.group("date"))
+    if numeric:  # "27/11/2026" (day first) or "11/27/2026" (month first): read only when it cannot be the other
+        first, second, year = (int(x) for x in numeric.groups())
+        if (first > 12) == (second > 12):
+            return None  # "11/12/2026": which is the month cannot be told
+        day, month = (first, second) if first > 12 else (second, first)
+        try:
+            return _plausible(date(year, month, day))
+        except ValueError:
+            return None  # "31/02/2026"
+    return parse_date(match.group("date").replace(" of ", " "))
 
 
 def to_day_number(value: date) -> int:

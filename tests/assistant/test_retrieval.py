@@ -28,7 +28,7 @@ def test_fusion_rewards_agreement() -> None:
     assert fused[0].signals["dense_rank"] == 2 and fused[0].signals["lexical_rank"] == 1
 
 
-def test_recency_gain_halves_every_half_life_and_counts_later_dates_double() -> None:
+def test_recency_gain_halves_every_half_life_and_counts_later_dates_double_and_undated_get_the_mean() -> None:
     def p(cid: str, published: str | None, score: float = 0.0) -> Passage:
         return Passage(cid, "a", "t", None, None, published, "q", 0, 1, score=score)
 
@@ -45,11 +45,14 @@ def test_recency_gain_halves_every_half_life_and_counts_later_dates_double() -> 
     assert gains["same-day"] == pytest.approx(0.016)
     assert gains["month-old"] == pytest.approx(0.016 * 0.5)  # 30 days: one half-life
     assert gains["later"] == pytest.approx(0.016 * 0.5)  # 15 days after as_of count as 30
-    assert gains["undated"] == gains["bad-date"] == 0.0
-    assert {x.chunk_id: x.signals.get("freshness") for x in ranked if "freshness" in x.signals} == pytest.approx(
-        {"same-day": 1.0, "month-old": 0.5, "later": 0.5}
+    # an undated passage (or one whose date cannot be read) gains what the dated ones gain on average
+    assert gains["undated"] == gains["bad-date"] == pytest.approx(0.016 * 2 / 3)
+    assert {x.chunk_id: x.signals.get("freshness") for x in ranked} == pytest.approx(
+        {"same-day": 1.0, "month-old": 0.5, "later": 0.5, "undated": 2 / 3, "bad-date": 2 / 3}
     )  # the factor alone, for the answerer
-    assert [x.chunk_id for x in ranked] == ["undated", "month-old", "same-day", "later", "bad-date"]
+    assert [x.chunk_id for x in ranked] == ["undated", "month-old", "same-day", "bad-date", "later"]
+    alone = boost_recent([p("undated", None, 0.02)], as_of, bonus=0.016, half_life=30.0)
+    assert alone[0].signals["recency"] == 0.0  # nothing dated to take the average of
     [weekly] = boost_recent([p("month-old", "2023-01-01")], as_of, bonus=0.016, half_life=7.0)
     assert weekly.signals["recency"] == pytest.approx(0.016 * 0.5 ** (30 / 7))
 

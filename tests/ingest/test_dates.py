@@ -60,6 +60,10 @@ def test_day_numbers_round_trip() -> None:
         ("November 13, 2026 was a cold day", None),
         ("November 13, 2026, 9 a.m. was cold", None),
         ("11/12/2026", None),  # which is the month cannot be told
+        ("27/11/2026", date(2026, 11, 27)),  # it can: there is no 27th month
+        ("11/27/2026", date(2026, 11, 27)),
+        ("27.11.2026", date(2026, 11, 27)),
+        ("31/02/2026", None),
         ("February 31, 2026", None),
     ],
 )
