@@ -162,8 +162,9 @@ class NewsRetriever(BaseRetriever):
             notes, passages = [f"No article is dated on or before {filters.known_by}."], []
         elif passages and (passages[0].published_at or "") > as_of.isoformat():
             notes.append(f"No article is dated on or before {as_of}; the latest news instead.")
-        if timeframe and total > len(passages) > 0:
-            notes.append(f"The {len(passages)} newest of the {total} articles dated {timeframe.span()} are listed.")
+        if total > len(passages) > 0:
+            dated = f" dated {timeframe.span()}" if timeframe else ""
+            notes.append(f"The {len(passages)} newest of the {total} articles{dated} are listed.")
         passages = [replace(p, score=0.0, signals={"digest": 1.0}) for p in passages]
         return RetrievalResult(
             query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages)

@@ -74,9 +74,11 @@ def test_the_latest_news_and_an_empty_week(library: Services) -> None:
     newest = max(r.published_at or "" for r in library.store.list_articles())
     assert latest.passages[0].published_at == newest and latest.date_range is None
     assert len(latest.passages) == library.settings.k
+    stored = library.store.count_articles()
+    assert latest.notes == [f"The {library.settings.k} newest of the {stored} articles are listed."]
 
     quiet = answer("What happened this week?", as_of="2025-09-01", services=library)
-    assert quiet.notes == ['No articles dated 2025-09-01 ("this week"); the latest news instead.']  # a Monday
+    assert quiet.notes[0] == 'No articles dated 2025-09-01 ("this week"); the latest news instead.'  # a Monday
     bounded = answer("What happened this week?", as_of="2025-06-25", until="2025-06-20", services=library)
     assert bounded.notes[0] == 'The dates set in the filters were searched, not "this week" (2025-06-23 to 2025-06-25).'
     assert all(p.published_at <= "2025-06-20" for p in bounded.passages)
