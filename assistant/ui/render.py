@@ -21,6 +21,7 @@ from ingest.articles import UPLOAD_PREFIX
 _MARKER = re.compile(r"\[(\d+)\]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 CONTEXT_CHARS = 320
+FOR_CHARS = 200  # of the question shown over its sources
 
 EMPTY_SOURCES = '<div class="nd-sources nd-empty">The sources of an answer appear here.</div>'
 
@@ -137,38 +138,43 @@ def _meta_html(source: str | None, published_at: str | None) -> str:
     return html.escape(" · ".join(x for x in (source, published_at) if x))
 
 
-def source_card(citation: Citation, article_text: str | None, answer: int = 0) -> str:
-    """One cited source: number, title (linked), source and date, the quoted passage in context."""
-    p = citation.passage
-    context = context_html(article_text or "", p.start, p.end, citation.highlights) if article_text else ""
-    if not context:
-        context = f'<span class="nd-passage"><mark>{html.escape(p.quote)}</mark></span>'
+def source_card(citations: Sequence[Citation], article_text: str | None, answer: int = 0) -> str:
+    """One cited article: its numbers, title (linked), source and date, and each quoted passage in
+    context. Passages of one article cited apart ([1], [3]) share its card: one article, one
+    source. The card is the target of its first marker, each further passage of the others'."""
+    first = citations[0]
+    p = first.passage
+    quotes = []
+    for citation in citations:
+        q = citation.passage
+        context = context_html(article_text or "", q.start, q.end, citation.highlights) if article_text else ""
+        if not context:
+            context = f'<span class="nd-passage"><mark>{html.escape(q.quote)}</mark></span>'
+        anchor = "" if citation is first else f' id="{card_id(answer, citation.n)}"'
+        quotes.append(f'<blockquote class="nd-context"{anchor}>{context}</blockquote>')
+    numbers = "".join(f'<span class="nd-n">[{c.n}]</span>' for c in citations)
     return (
-        f'<article class="nd-source" id="{card_id(answer, citation.n)}" data-n="{citation.n}">'
-        f'<header><span class="nd-n">[{citation.n}]</span> {_title_html(p.title, p.url)}</header>'
-        f'<div class="nd-meta">{_meta_html(p.source, p.published_at)}</div>'
-        f'<blockquote class="nd-context">{context}</blockquote>'
-        "</article>"
+        f'<article class="nd-source" id="{card_id(answer, first.n)}" data-n="{" ".join(str(c.n) for c in citations)}">'
+        f"<header>{numbers} {_title_html(p.title, p.url)}</header>"
+        f'<div class="nd-meta">{_meta_html(p.source, p.published_at)}</div>' + "".join(quotes) + "</article>"
     )
 
 
 def sources_html(result: Answer, article_text: Callable[[str], str | None], answer: int = 0) -> str:
-    """The sources of the conversation's ``answer``-th answer: only the cited articles, in marker
-    order, under the question they answer."""
-    question = f'<div class="nd-for">For: {html.escape(result.question)}</div>'
+    """The sources of the conversation's ``answer``-th answer: only the cited articles, one card
+    each, in the order first cited, under the question they answer (a long one shortened)."""
+    asked = result.question if len(result.question) <= FOR_CHARS else result.question[:FOR_CHARS].rstrip() + "…"
+    question = f'<div class="nd-for">For: {html.escape(asked)}</div>'
     if not result.citations:
         reason = "the articles don't cover this question" if result.refused else "the answer cites no article"
         return (
             f'<div class="nd-sources nd-empty" data-answer="{answer}">{question}'
             f"No sources: {html.escape(reason)}.</div>"
         )
-    texts: dict[str, str | None] = {}
-    cards = []
+    by_article: dict[str, list[Citation]] = {}
     for citation in result.citations:
-        article_id = citation.passage.article_id
-        if article_id not in texts:
-            texts[article_id] = article_text(article_id)
-        cards.append(source_card(citation, texts[article_id], answer))
+        by_article.setdefault(citation.passage.article_id, []).append(citation)
+    cards = [source_card(cited, article_text(article_id), answer) for article_id, cited in by_article.items()]
     return f'<div class="nd-sources" data-answer="{answer}">{question}' + "".join(cards) + "</div>"
 
 
@@ -250,15 +256,18 @@ CSS = """
 .nd-source.nd-flash, .nd-source.nd-hover { box-shadow: 0 0 0 3px var(--color-accent); }
 .nd-source header { font-weight: 600; }
 .nd-n { color: var(--color-accent); margin-right: 0.2em; }
-.nd-meta { color: var(--body-text-color-subdued); font-size: 0.85em; margin: 0.2em 0 0.4em; }
+.nd-meta { color: var(--body-text-color); opacity: 0.78; font-size: 0.9em; margin: 0.2em 0 0.4em; }
 .nd-context { position: relative; white-space: pre-wrap; margin: 0; padding-left: 0.6em; border-left: 3px solid var(--border-color-primary);
   font-size: 0.9em; max-height: 16em; overflow-y: auto; }
 .nd-passage { background: var(--background-fill-secondary); }
 .nd-context mark { background: #fde68a; color: #1f2937; }
 .nd-empty { color: var(--body-text-color-subdued); }
 .nd-error { color: var(--error-text-color); }
-.nd-for { color: var(--body-text-color-subdued); font-size: 0.85em; margin-bottom: 0.4em; }
-.nd-note { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.nd-for { color: var(--body-text-color); opacity: 0.78; font-size: 0.9em; margin-bottom: 0.4em; }
+.nd-note { color: var(--body-text-color); opacity: 0.78; font-size: 0.95em; }
+.nd-sources, .nd-for, .nd-context { overflow-wrap: anywhere; }
+.nd-context + .nd-context { margin-top: 0.5em; }
+.nd-library td:nth-child(3) { white-space: nowrap; }
 .nd-table { overflow-x: auto; }
 .nd-library table { width: 100%; border-collapse: collapse; }
 @media (max-width: 640px) { .nd-library td:nth-child(5), .nd-library th:nth-child(5) { display: none; } }
@@ -274,7 +283,8 @@ HEAD = """
 (() => {
   const card = (event) => {
     const link = event.target.closest && event.target.closest("a.nd-cite");
-    return link ? [link, document.getElementById((link.getAttribute("href") || "").slice(1))] : [null, null];
+    const anchor = link && document.getElementById((link.getAttribute("href") || "").slice(1));
+    return link ? [link, anchor && (anchor.closest(".nd-source") || anchor), anchor] : [null, null, null];
   };
   const reveal = (root) => {
     root.querySelectorAll(".nd-context:not([data-revealed])").forEach((box) => {
@@ -285,7 +295,7 @@ HEAD = """
     });
   };
   document.addEventListener("click", (event) => {
-    const [link, target] = card(event);
+    const [link, target, anchor] = card(event);
     if (!link) return;
     event.preventDefault();
     event.stopPropagation();
@@ -295,7 +305,7 @@ HEAD = """
       group.parentElement.querySelectorAll(".nd-answer-sources").forEach((el) => { el.hidden = el !== group; });
     }
     reveal(group || target);
-    target.scrollIntoView({behavior: "smooth", block: "nearest"});
+    (anchor || target).scrollIntoView({behavior: "smooth", block: "nearest"});
     target.classList.add("nd-flash");
     setTimeout(() => target.classList.remove("nd-flash"), 1500);
   }, true);

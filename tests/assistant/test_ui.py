@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chain import answer
+from assistant.chain import Answer, answer
 from assistant.citations import Citation
 from assistant.records import ArticleRecord, Passage
 from assistant.services import Services
@@ -89,8 +89,9 @@ def test_passage_shown_in_its_surrounding_text_with_the_supporting_sentence_mark
 def test_sources_panel_lists_only_the_cited_articles(library: Services) -> None:
     result = answer("What did Medvedev argue?", services=library)
     panel = sources_html(result, library.store.get_article_text, answer=3)
-    assert panel.count('class="nd-source"') == len(result.citations) < len(result.passages)
-    assert [int(n) for n in re.findall(r'id="nd-a3-source-(\d+)"', panel)] == [c.n for c in result.citations]
+    cited = {c.passage.article_id for c in result.citations}
+    assert panel.count('class="nd-source"') == len(cited) < len(result.passages)  # one card per cited article
+    assert sorted(int(n) for n in re.findall(r'id="nd-a3-source-(\d+)"', panel)) == [c.n for c in result.citations]
     assert "For: What did Medvedev argue?" in panel
     assert "Medvedev Says U.S. Strikes Left Khamenei Stronger" in panel
     assert "<mark>Dmitry Medvedev, the deputy chairman" in panel
@@ -300,3 +301,32 @@ def test_ingest_tab_fetches_an_allowed_loopback_url_and_shows_the_summary(
         -1
     ]
     assert "Monday" in display[-1]["content"] and "Quay Works Begin" in panel
+
+
+def test_passages_of_one_article_cited_apart_share_its_card() -> None:
+    text = "The ferry runs hourly. " * 30 + "Fares stay at two euros. " * 30
+    second = text.index("Fares")
+
+    def passage(n: int, article: str, start: int, end: int) -> Passage:
+        return Passage(
+            f"{article}-{n}",
+            article,
+            f"Story {article}",
+            None,
+            "Harbour Post",
+            "2025-06-20",
+            text[start:end],
+            start,
+            end,
+        )
+
+    ferry, fares, other = passage(1, "a", 0, 200), passage(2, "a", second, second + 200), passage(3, "b", 0, 100)
+    result = Answer("What changed?", "Hourly [1]. Other [2]. Fares [3].", [], [ferry, other, fares], "extractive")
+    result.citations = [Citation(1, ferry, [(0, 22)]), Citation(2, other), Citation(3, fares, [(second, second + 24)])]
+    panel = sources_html(result, lambda article_id: text if article_id == "a" else None)
+    cards = re.findall(r'<article class="nd-source" id="([^"]+)" data-n="([^"]+)">', panel)
+    assert cards == [("nd-a0-source-1", "1 3"), ("nd-a0-source-2", "2")]  # one card an article, first cited first
+    assert panel.count('<span class="nd-n">') == 3 and panel.count('class="nd-context"') == 3
+    assert '<blockquote class="nd-context" id="nd-a0-source-3">' in panel  # marker [3] points at its own passage
+    long = Answer("Why? " * 200, "x", [], [], "extractive", refused=True)
+    assert len(re.search(r'<div class="nd-for">For: ([^<]*)</div>', sources_html(long, lambda _: None))[1]) < 210
