@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -260,10 +261,36 @@ def _support(
     return max(sim_score, overlap / OVERLAP_SUPPORT), best, min(sim_score, overlap / OVERLAP_SUPPORT)
 
 
+# A figure as written in news: "4,120", "3.5", "900" (a year too); what a claim must not invent.
+_FIGURE = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w])")
+
+
+def figures(text: str) -> set[str]:
+    """The figures in ``text``, written plainly ("4,120" and "4120" are one figure); not the
+    numbers inside markers."""
+    return {m.group(0).replace(",", "").rstrip(".") for m in _FIGURE.finditer(_SINGLE.sub(" ", text))}
+
+
 def passage_sentences(passages: Sequence[Passage], spans: list[list[tuple[int, int]]] | None = None) -> list[str]:
     """Every sentence of the passages, in order: what a sentence of an answer is checked against."""
     spans = spans if spans is not None else [split_sentences(p.quote) for p in passages]
     return [p.quote[s:e] for p, ps in zip(passages, spans, strict=True) for s, e in ps]
+
+
+def _held(
+    n: int,
+    *,
+    sentence_terms: set[str],
+    claimed: set[str],
+    vector: np.ndarray,
+    passage_terms: list[set[str]],
+    passage_figures: list[set[str]],
+    per_passage: list[np.ndarray],
+) -> tuple[float, int, float]:
+    """How well passage ``n`` supports a sentence (see :func:`_support`); not at all when the
+    sentence states a figure the passage does not ("4,120 jobs" of a passage that says 1,200)."""
+    score = _support(sentence_terms, passage_terms[n - 1], vector, per_passage[n - 1])
+    return score if claimed <= passage_figures[n - 1] else (0.0, score[1], 0.0)
 
 
 def check_support(
@@ -278,6 +305,7 @@ def check_support(
     plain = [_SINGLE_WITH_SPACE.sub("", text[s:e]).strip() for s, e in spans]
     passage_spans = [split_sentences(p.quote) for p in passages]
     passage_terms = [set(terms(p.quote)) for p in passages]
+    passage_figures = [figures(p.quote) | figures(p.title) for p in passages]
     flat = passage_sentences(passages, passage_spans)
     vectors = embeddings.encode_cached(plain + flat) if plain else np.zeros((0, embeddings.dimension))
     sentence_vectors, rest = vectors[: len(plain)], vectors[len(plain) :]
@@ -289,19 +317,36 @@ def check_support(
     highlights: dict[int, list[tuple[int, int]]] = {}
     edits: list[tuple[int, int, str]] = []  # (sentence start, end, what goes before its full stop)
     for (start, end), sentence, vector in zip(spans, plain, sentence_vectors, strict=True):
-        if len(sentence.split()) < 3:
-            continue
+        if len(sentence.split()) < 3 or sentence.rstrip().endswith(":"):
+            continue  # too short to claim anything, or a lead-in ("Here is what happened:")
         cited = cited_numbers(text[start:end])
         sentence_terms = set(terms(sentence))
-        scored = {n: _support(sentence_terms, passage_terms[n - 1], vector, per_passage[n - 1]) for n in cited}
+        holds = functools.partial(
+            _held,
+            sentence_terms=sentence_terms,
+            claimed=figures(sentence),
+            vector=vector,
+            passage_terms=passage_terms,
+            passage_figures=passage_figures,
+            per_passage=per_passage,
+        )
+        scored = {n: holds(n) for n in cited}
         supported_by = [n for n in cited if scored[n][0] >= 1.0]
+        if supported_by and all(scored[n][2] < 1.0 for n in supported_by):
+            # the cited passages are only near it (the same story); one that holds it outright wins
+            for n in range(1, len(passages) + 1):
+                if n not in scored:
+                    scored[n] = holds(n)
+            outright = max(scored, key=lambda n: scored[n][2])
+            if outright not in cited and scored[outright][2] >= 1.0:
+                supported_by = []
         recited = False
         best = max((scored[n][0] for n in cited), default=0.0)
         if not supported_by:  # cited nothing, or only passages that do not hold it: one that does, if any
             # (by meaning and by words both: a passage merely sharing the names is not a source)
             for n in range(1, len(passages) + 1):
                 if n not in scored:
-                    scored[n] = _support(sentence_terms, passage_terms[n - 1], vector, per_passage[n - 1])
+                    scored[n] = holds(n)
             best = best if cited else max((score for score, _, _ in scored.values()), default=0.0)
             holder = max(scored, key=lambda n: scored[n][2], default=None)
             if holder is not None and scored[holder][2] >= 1.0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
@@ -335,3 +336,44 @@ def test_a_claim_citing_no_passage_or_a_missing_one_cites_the_passage_that_holds
     assert len(recited) == 2 and all(c.supported and not c.unsupported_citations for c in recited)
     assert [c.sentence for c in result.unsupported] == ["Putin will visit Mars in May."]
     assert all(c.highlights for c in result.citations)
+
+
+STRIKE_BEGINS = """---
+title: Eastside Bus Drivers Walk Out Over Pay
+published: 2025-03-10
+---
+Bus drivers in Eastside walked out on Monday after talks on pay broke down. About 600 drivers joined the strike, the union said.
+"""
+STRIKE_ENDS = """---
+title: Eastside Bus Strike Ends With a Raise
+published: 2025-03-14
+---
+The Eastside bus strike ended on Friday when drivers accepted a 4 percent raise. Buses will run again on Saturday morning, the transport authority said.
+"""
+
+
+def test_a_claim_citing_a_passage_of_the_same_story_that_does_not_hold_it_cites_the_one_that_does(
+    services: Services, tmp_path: Path
+) -> None:
+    (tmp_path / "begins.md").write_text(STRIKE_BEGINS)
+    (tmp_path / "ends.md").write_text(STRIKE_ENDS)
+    services.ingest([str(tmp_path)])
+
+    def reply(prompt: str) -> str:  # each claim cites the other story's passage; a third states a figure none gives
+        passages = passages_in(prompt)
+        begins = next(n for n, text in passages.items() if "Walk Out" in text)
+        ends = next(n for n, text in passages.items() if "Ends With" in text)
+        return (
+            f"About 600 drivers joined the strike, the union said [{ends}].\n"
+            f"The strike ended on Friday when drivers accepted a 4 percent raise [{begins}].\n"
+            f"About 4,120 drivers joined the strike [{begins}]."
+        )
+
+    use_llm(services, ScriptedChatModel(reply=reply))
+    result = answer("What happened in the Eastside bus strike?", as_of="2025-03-15", services=services, answerer="fake")
+    joined, ended, invented = result.answer.split("\n")
+    title = {c.n: c.passage.title for c in result.citations}
+    assert title[int(joined[-3])] == "Eastside Bus Drivers Walk Out Over Pay", result.answer
+    assert title[int(ended[-3])] == "Eastside Bus Strike Ends With a Raise", result.answer
+    assert invented.endswith(UNSUPPORTED_MARK + "."), invented  # no passage gives 4,120
+    assert [c.sentence for c in result.unsupported] == ["About 4,120 drivers joined the strike."]
