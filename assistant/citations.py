@@ -107,6 +107,8 @@ def _expand_markers(text: str, count: int) -> str:
         valid = _marker_numbers(match.group(2), count)
         if valid:
             return match.group(1) + "".join(f"[{n}]" for n in valid)
+        if re.fullmatch(r"\s*\d{3,}\s*", match.group(2)):
+            return match.group(1) + match.group(2).strip()  # "opened in [2017]": a year, not a marker
         return match.group(1) if match.string.startswith("[", match.end()) else ""  # "[0][1]": keep the space
 
     return _SPACED_GROUP.sub(expand, text)

@@ -90,9 +90,11 @@ THINK_START = re.compile(r"<think(?:ing)?>", re.I)  # a reasoning model's though
 THINK_END = re.compile(r"</think(?:ing)?>", re.I)  # ... and end
 _THINKING = re.compile(rf"{THINK_START.pattern}.*?(?:{THINK_END.pattern}|\Z)\s*", re.I | re.S)
 ALT_MARKER = re.compile(
-    r"【\s*(\d+)[^】\n]{0,40}】|\[\^(\d+)\]|\[\s*(?:source|passage|doc(?:ument)?|ref(?:erence)?)\s*#?\s*(\d+)\s*\]",
+    r"【\s*(\d+)[^】\n]{0,40}】|\[\^(\d+)\]"
+    r"|\[\s*(?:source|passage|doc(?:ument)?|ref(?:erence)?|citation)s?\s*[#:]?\s*(?:passages?\s*)?"
+    r"(\d+(?:\s*(?:,|and)\s*\d+)*)\s*\]",
     re.I,
-)  # 【1】, 【1†source】, [^1], [Source 1], [Passage 1]
+)  # 【1】, 【1†source】, [^1], [Source 1], [Passage 1], [citation:2], [Source: Passage 1], [Passages 1, 2]
 # (Passage 2), (sources 1, 3); and a bare (1) where a marker goes, before a sentence's punctuation
 # or its end (not "(1) fares and (2) buses", nor "(in 2025)")
 _PAREN_MARKER = re.compile(
@@ -105,13 +107,24 @@ _LINKED_MARKER = re.compile(r"\[(\d+)\]\((?:https?://|www\.)[^)\s]*\)")  # [1](h
 _LINK = re.compile(r"\(?\[([^\]\n]{1,80})\]\((?:https?://|www\.)[^)\s]*\)\)?")  # [label](https://...)
 # a web address the model wrote (with what leads into it): newsdesk lists the sources, with their own links
 _BARE_LINK = re.compile(
-    r"(?i)[ \t]*(?:\b(?:more|read more|see|source|details)\s+(?:at|on|here)\s*:?\s*)?<?(?:https?://|www\.)[^\s>)\]]+>?"
+    r"(?i)[ \t]*(?:\b(?:more|read more|see|source|details)\s+(?:at|on|here)\s*:?\s*)?<?(?:https?://|www\.)[^\s>)\]]*[^\s>)\].,;:!?'\"”’]>?"
 )
+_FENCE_LINE = re.compile(r"<<<\s*(?:passage\s*\d+|end)\s*>>>", re.I)  # the prompt's own fences, repeated
 _EMPTY_SENTENCE = re.compile(r"(?<=[.!?])[ \t]+[.,;:]+(?=\s|$)")  # what is left of "More at <link> ."
 _LINK_WORDS = {"source", "sources", "link", "here", "article", "read more", "more"}
 INLINE_SOURCES = re.compile(
     rf"(?i)[ \t]*(?:\*\*)?\b(?:{'|'.join(SOURCE_LIST_WORDS)})(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?=\[\d|https?://|www\.)"
 )  # "... [1]. Sources: [1] https://..." on the answer's own line
+
+
+# "Fares rise. [1] Buses too. [2]": markers after a sentence's full stop belong to that sentence
+_MARKER_AFTER_STOP = re.compile(r"(?<=\w)([.!?]['\"”’)]?)([ \t]*)((?:\[\d+(?:\s*[,;\-–]\s*\d+)*\][ \t]*)+)(?=\s|$)")
+
+
+def markers_before_stops(text: str) -> str:
+    """``Fares rise. [1] Buses too. [2]`` as ``Fares rise [1]. Buses too [2].``: a marker written after
+    a sentence's full stop cites that sentence, not the next."""
+    return _MARKER_AFTER_STOP.sub(lambda m: f" {m.group(3).strip()}{m.group(1)}", text)
 
 
 def alt_marker_to_brackets(match: re.Match[str]) -> str:
@@ -132,6 +145,7 @@ def tidy_reply(text: str, sources: str = "") -> str:
     text = ALT_MARKER.sub(alt_marker_to_brackets, text)
     text = _PAREN_MARKER.sub(lambda m: f" [{m.group(1) or m.group(2)}]", text)
     text = _LINKED_MARKER.sub(r"[\1]", text)
+    text = _FENCE_LINE.sub("", text)
 
     def unlink(match: re.Match[str]) -> str:
         label = match.group(1).strip()
@@ -145,7 +159,7 @@ def tidy_reply(text: str, sources: str = "") -> str:
         address = re.search(r"(?i)(?:https?://|www\.)[^\s>)\]]+", match.group(0))
         return match.group(0) if address and address.group(0).rstrip(".,;:") in sources else ""
 
-    text = _EMPTY_SENTENCE.sub("", _BARE_LINK.sub(unless_quoted, text))
+    text = markers_before_stops(_EMPTY_SENTENCE.sub("", _BARE_LINK.sub(unless_quoted, text)))
     inline = INLINE_SOURCES.search(text)
     if inline and text[: inline.start()].strip():
         text = text[: inline.start()]
@@ -157,10 +171,17 @@ _NOT_COVERED = re.compile(
     r"(?i)\b(?:passages?|articles?|context|sources?|documents?|text)\b[^.!?\n]{0,40}\b(?:do(?:es)?\s+not|don't|doesn't)\s+"
     r"(?:contain|include|mention|say|provide|cover|address)\b"
     r"|\b(?:no|not\s+enough)\s+information\b[^.!?\n]{0,40}\b(?:passages?|articles?|context|provided)\b"
-    r"|\bI\s+(?:cannot|can't|could\s+not|am\s+unable\s+to)\s+(?:find|answer|determine)\b"
+    r"|\bI\s+(?:cannot|can't|could\s+not|couldn't|am\s+unable\s+to)\s+(?:find|answer|determine|say|tell)\b"
+    r"|\bnone\s+of\s+the\s+(?:passages|articles|sources|documents)\b[^.!?\n]{0,30}\b(?:mention|say|cover|contain|provide|address|answer)"
+    r"|\bnot\s+(?:mentioned|stated|covered|given|reported|addressed)\s+in\s+(?:the|any\s+of\s+the)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:passages?|articles?|sources?|context|documents?)\b"
+    r"|^\s*I\s+(?:do\s+not|don't)\s+know\b"
 )
 
 
+DECLINE_WORDS = 60  # a reply that declines in its own words is shorter than this
+
+
 def says_not_covered(reply: str) -> bool:
-    """True for a short reply (no citation, under 40 words) that says the passages do not answer."""
-    return len(reply.split()) < 40 and "[" not in reply and bool(_NOT_COVERED.search(reply))
+    """True for a short reply (no citation, under 60 words) that says the passages do not answer."""
+    return len(reply.split()) < DECLINE_WORDS and "[" not in reply and bool(_NOT_COVERED.search(reply))

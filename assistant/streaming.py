@@ -23,13 +23,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
+from assistant.answerers.base import REFUSAL
 from assistant.citations import check_support, cited_numbers, normalize_markers, passage_sentences, renumber
 from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.guard import tidy_reply
+from assistant.guard import DECLINE_WORDS, markers_before_stops, tidy_reply
 from assistant.records import Passage
 from ingest.chunking import split_sentences
 
-DECLINE_WORDS = 40  # a reply that declines in its own words is shorter than this (guard.says_not_covered)
+_REFUSING = REFUSAL.lower().rstrip(".")
 
 
 class CheckedStream:
@@ -48,6 +49,9 @@ class CheckedStream:
             return self._show(self._take(len(self.pending)))
         if not self.shown and "[" not in self.pending and len(self.pending.split()) < DECLINE_WORDS:
             return ""  # it may yet decline in its own words, which becomes the refusal
+        if not self.shown and _REFUSING in " ".join(self.pending.lower().split()):
+            return ""  # it says the refusal: the answer will be the refusal
+        self.pending = markers_before_stops(self.pending)  # "Fares rise. [1] Buses ...": [1] is the first's
         spans = split_sentences(self.pending)
         if len(spans) < 2:
             return ""

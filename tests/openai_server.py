@@ -21,6 +21,7 @@ class Reply:
     text: str = ""
     status: int = 200
     delay: float = 0.0
+    finish: str = "stop"  # the finish_reason sent ("length": cut off at the model's output limit)
 
 
 @dataclass
@@ -82,7 +83,7 @@ def openai_server(*replies: Reply) -> Iterator[ScriptedLLM]:
                         "object": "chat.completion.chunk",
                         "created": created,
                         "model": body.get("model"),
-                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish}],
                     }
                 )
                 self.wfile.write(b"data: [DONE]\n\n")
@@ -97,7 +98,11 @@ def openai_server(*replies: Reply) -> Iterator[ScriptedLLM]:
                     "created": created,
                     "model": body.get("model"),
                     "choices": [
-                        {"index": 0, "message": {"role": "assistant", "content": reply.text}, "finish_reason": "stop"}
+                        {
+                            "index": 0,
+                            "message": {"role": "assistant", "content": reply.text},
+                            "finish_reason": reply.finish,
+                        }
                     ],
                     "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
                 },

@@ -95,7 +95,9 @@ class ChatModelAnswerer:
             if self.fallback:
                 return self.fallback().condense(question, history)
             raise AnswererError(describe_llm_error(exc, self.endpoint)) from exc
-        text = str(reply.content).strip().strip('"').strip().split("\n")[0][:1000] or question
+        text = (
+            tidy_reply(str(reply.content)).strip('"').strip().split("\n")[0][:1000] or question
+        )  # a reasoning model thinks first
         return Condensed(text, text)
 
     def _echo_suffix(self, text: str) -> int:
@@ -106,7 +108,13 @@ class ChatModelAnswerer:
                 return size
         return 0
 
-    def _finish(self, text: str, passages: Sequence[Passage] = ()) -> Draft:
+    def _finish(self, text: str, passages: Sequence[Passage] = (), finish: str | None = None) -> Draft:
+        draft = self._draft_from(text, passages)
+        if finish == "length" and not draft.refused:  # the model hit its output limit mid-answer
+            draft.notes.append("The model stopped at its length limit: the answer may be cut off.")
+        return draft
+
+    def _draft_from(self, text: str, passages: Sequence[Passage]) -> Draft:
         text = tidy_reply(text, "\n".join(p.quote for p in passages))
         if echoes_prompt(text, self.system_text, ECHO_WINDOW):
             return Draft(
@@ -127,7 +135,7 @@ class ChatModelAnswerer:
             reply = self.model.invoke(self._messages(question, passages))
         except Exception as exc:
             return self._fall_back(exc, question, passages, history)
-        return self._finish(str(reply.content), passages)
+        return self._finish(str(reply.content), passages, (reply.response_metadata or {}).get("finish_reason"))
 
     def stream_draft(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
@@ -138,8 +146,10 @@ class ChatModelAnswerer:
         parts: list[str] = []
         shown = 0
         echoed = False
+        finish = None
         try:
             for chunk in self.model.stream(self._messages(question, passages)):
+                finish = (getattr(chunk, "response_metadata", None) or {}).get("finish_reason") or finish
                 delta = str(chunk.content)
                 if not delta:
                     continue
@@ -163,7 +173,7 @@ class ChatModelAnswerer:
         text = "".join(parts)
         if not echoed and shown < len(text):
             yield text[shown:]
-        yield self._finish(text, passages)
+        yield self._finish(text, passages, finish)
 
     def _fall_back(self, exc: Exception, question: str, passages: Sequence[Passage], history: Sequence[Turn]) -> Draft:
         reason = describe_llm_error(exc, self.endpoint)

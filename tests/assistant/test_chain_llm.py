@@ -33,6 +33,7 @@ def top_title(services: Services, question: str) -> str:
 def test_marker_normalisation() -> None:
     assert normalize_markers("A [1, 2]. B [2-3]. C [9]. D [0][1].", 3) == "A [1][2]. B [2][3]. C. D [1]."
     assert normalize_markers("E [1 and 3] [x] [12]", 3) == "E [1][3] [x]"
+    assert normalize_markers("It opened in [2017] [1].", 3) == "It opened in 2017 [1]."  # a year, not a marker
 
 
 def test_markers_parsed_invalid_dropped_only_cited_listed(library: Services) -> None:
@@ -163,11 +164,14 @@ def test_stream_cleaner_shows_what_the_final_answer_keeps(reply: str, shown: str
         assert "".join(cleaner.feed(p) for p in parts) + cleaner.close() == shown
 
 
-def test_follow_up_condensed_by_the_llm(library: Services) -> None:
+@pytest.mark.parametrize("thinking", ["", "<think>\nThey ask about Putin.\n</think>\n\n"])
+def test_follow_up_condensed_by_the_llm(library: Services, thinking: str) -> None:
     def reply(prompt: str) -> str:
         if "Follow-up question:" in prompt:
             assert "Medvedev" in prompt  # the history reached the condense prompt
-            return "What did Vladimir Putin offer Iran regarding its uranium?"
+            return (
+                thinking + "What did Vladimir Putin offer Iran regarding its uranium?"
+            )  # a reasoning model thinks first
         return "Putin proposed storing Iran's enriched uranium in Russia [1]."
 
     model = ScriptedChatModel(reply=reply)
@@ -217,6 +221,10 @@ def test_a_web_address_the_passages_give_is_kept() -> None:
         ),
         ("Fares rise (2), the board said (in 2025).", "Fares rise [2], the board said (in 2025)."),
         ("The plan has (1) fares and (2) buses.", "The plan has (1) fares and (2) buses."),
+        ("Fares rise. [1] Buses go too. [2, 3]", "Fares rise [1]. Buses go too [2, 3]."),  # a marker after the stop
+        ("Fares rise [citation:2] and buses [Source: Passage 1].", "Fares rise [2] and buses [1]."),
+        ("Fares rise [Passages 1, 3].", "Fares rise [1, 3]."),
+        ("<<<passage 2>>> Fares rise [1].", "Fares rise [1]."),
     ],
 )
 def test_a_models_reply_is_tidied_as_its_stream_is_shown(reply: str, kept: str) -> None:
@@ -236,6 +244,12 @@ def test_a_models_reply_is_tidied_as_its_stream_is_shown(reply: str, kept: str) 
         ("<think>Nothing here.</think>", "The model returned an empty reply."),
         ("I'm sorry, but the passages do not contain this information.", "The model found no answer in the passages."),
         ("The provided articles don't mention who won.", "The model found no answer in the passages."),
+        (
+            "Unfortunately, none of the passages mention that, so I can't say.",
+            "The model found no answer in the passages.",
+        ),
+        ("This is not mentioned in the provided news articles.", "The model found no answer in the passages."),
+        ("I don't know.", "The model found no answer in the passages."),
     ],
 )
 def test_an_empty_or_declining_reply_is_a_refusal_that_says_why(library: Services, reply: str, note: str) -> None:
@@ -377,3 +391,10 @@ def test_a_claim_citing_a_passage_of_the_same_story_that_does_not_hold_it_cites_
     assert title[int(ended[-3])] == "Eastside Bus Strike Ends With a Raise", result.answer
     assert invented.endswith(UNSUPPORTED_MARK + "."), invented  # no passage gives 4,120
     assert [c.sentence for c in result.unsupported] == ["About 4,120 drivers joined the strike."]
+
+
+def test_a_reply_that_says_the_refusal_streams_only_the_refusal(library: Services) -> None:
+    reply = f"{REFUSAL} However, Russia is a large country [1]."
+    use_llm(library, ScriptedChatModel(reply=lambda prompt: reply))
+    *deltas, final = list(stream_answer(URANIUM, services=library, answerer="fake"))
+    assert final.refused and "".join(deltas) == final.answer == REFUSAL

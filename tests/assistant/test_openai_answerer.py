@@ -108,3 +108,12 @@ def test_missing_model_setting_says_how_to_fix(tmp_path: Path) -> None:
     services = Services(Settings(_env_file=None, data_dir=tmp_path, answerer="openai"))  # type: ignore[call-arg]
     with pytest.raises(ConfigError, match="NEWSDESK_LLM_MODEL"):
         services.answerer("openai")
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_reply_cut_off_at_the_length_limit_says_so(library_settings: Settings, stream: bool) -> None:
+    with openai_server(Reply(GOOD, finish="length")) as llm:
+        services = llm_services(library_settings, llm.base_url)
+        final = list(stream_answer(URANIUM, services=services))[-1] if stream else answer(URANIUM, services=services)
+    assert isinstance(final, Answer) and final.answer == GOOD
+    assert "The model stopped at its length limit: the answer may be cut off." in final.notes
