@@ -245,6 +245,7 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
                     )
                     with gr.Row():
                         question = gr.Textbox(
+                            label="Question",  # what a screen reader names it (hidden on screen)
                             elem_id="nd-question",
                             show_label=False,
                             placeholder="Ask a question about the stored articles",

@@ -106,6 +106,7 @@ def bot_messages(page: Page):  # type: ignore[no-untyped-def]
 def test_a_question_gets_a_cited_answer_with_its_source(library_url: str, page: Page) -> None:
     page.goto(library_url)
     expect(page.locator("#nd-examples")).to_contain_text("What did Medvedev argue?")
+    expect(page.get_by_role("textbox", name="Question")).to_be_visible()  # named for screen readers
     ask(page, "What did Medvedev argue?")
     answer = bot_messages(page).last
     expect(answer).to_contain_text("Dmitry Medvedev")
