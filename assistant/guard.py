@@ -107,10 +107,13 @@ _LINKED_MARKER = re.compile(r"\[(\d+)\]\((?:https?://|www\.)[^)\s]*\)")  # [1](h
 _LINK = re.compile(r"\(?\[([^\]\n]{1,80})\]\((?:https?://|www\.)[^)\s]*\)\)?")  # [label](https://...)
 # a web address the model wrote (with what leads into it): newsdesk lists the sources, with their own links
 _BARE_LINK = re.compile(
-    r"(?i)[ \t]*(?:\b(?:more|read more|see|source|details)\s+(?:at|on|here)\s*:?\s*)?<?(?:https?://|www\.)[^\s>)\]]*[^\s>)\].,;:!?'\"”’]>?"
-)
+    r"(?i)(?:,?[ \t]*\b(?:as\s+)?(?:reported|published|posted|available|seen)\s+(?:at|on|by|in)\s*:?|[ \t]*\bvia\b)?"
+    r"[ \t]*(?:\b(?:more|read more|see|source|details)\s+(?:at|on|here)?\s*:?\s*)?<?(?:https?://|www\.)[^\s>)\]]*"
+    r"[^\s>)\].,;:!?'\"”’]>?"
+)  # with what leads into it: "..., as reported at <link>", "(see <link>)", "Read more at <link>"
 _FENCE_LINE = re.compile(r"<<<\s*(?:passage\s*\d+|end)\s*>>>", re.I)  # the prompt's own fences, repeated
-_EMPTY_SENTENCE = re.compile(r"(?<=[.!?])[ \t]+[.,;:]+(?=\s|$)")  # what is left of "More at <link> ."
+_EMPTY_SENTENCE = re.compile(r"(?<=[.!?])[ \t]+[.,;:]+(?=\s|$)|[ \t]*\(\s*\)")  # left of "More at <link> .", "(<link>)"
+_LONE_MARKERS = re.compile(r"(?m)(?:^|(?<=[.!?]))[ \t]*(?:\[\d+\][ \t]*)+[.!?]?[ \t]*$")  # "[2]." alone
 _LINK_WORDS = {"source", "sources", "link", "here", "article", "read more", "more"}
 INLINE_SOURCES = re.compile(
     rf"(?i)[ \t]*(?:\*\*)?\b(?:{'|'.join(SOURCE_LIST_WORDS)})(?:\*\*)?\s*:\s*(?:\*\*)?\s*(?=\[\d|https?://|www\.)"
@@ -160,6 +163,7 @@ def tidy_reply(text: str, sources: str = "") -> str:
         return match.group(0) if address and address.group(0).rstrip(".,;:") in sources else ""
 
     text = markers_before_stops(_EMPTY_SENTENCE.sub("", _BARE_LINK.sub(unless_quoted, text)))
+    text = _LONE_MARKERS.sub("", text)  # what is left of "Read more at <link> [2]."
     inline = INLINE_SOURCES.search(text)
     if inline and text[: inline.start()].strip():
         text = text[: inline.start()]

@@ -225,6 +225,9 @@ def test_a_web_address_the_passages_give_is_kept() -> None:
         ("Fares rise [citation:2] and buses [Source: Passage 1].", "Fares rise [2] and buses [1]."),
         ("Fares rise [Passages 1, 3].", "Fares rise [1, 3]."),
         ("<<<passage 2>>> Fares rise [1].", "Fares rise [1]."),
+        ("Fares rise [1], as reported at https://x.example/f. Buses [2].", "Fares rise [1]. Buses [2]."),
+        ("The plan (see https://x.example/a) was cut [1].", "The plan was cut [1]."),
+        ("Fares rise [1]. Read more at https://x.example/a [2].", "Fares rise [1]."),
     ],
 )
 def test_a_models_reply_is_tidied_as_its_stream_is_shown(reply: str, kept: str) -> None:
