@@ -334,11 +334,10 @@ def check_support(
         )
         scored = {n: holds(n) for n in cited}
         supported_by = [n for n in cited if scored[n][0] >= 1.0]
+
         if supported_by and all(scored[n][2] < 1.0 for n in supported_by):
             # the cited passages are only near it (the same story); one that holds it outright wins
-            for n in range(1, len(passages) + 1):
-                if n not in scored:
-                    scored[n] = holds(n)
+            scored.update({n: holds(n) for n in range(1, len(passages) + 1) if n not in scored})
             outright = max(scored, key=lambda n: scored[n][2])
             if outright not in cited and scored[outright][2] >= 1.0:
                 supported_by = []
@@ -346,9 +345,7 @@ def check_support(
         best = max((scored[n][0] for n in cited), default=0.0)
         if not supported_by:  # cited nothing, or only passages that do not hold it: one that does, if any
             # (by meaning and by words both: a passage merely sharing the names is not a source)
-            for n in range(1, len(passages) + 1):
-                if n not in scored:
-                    scored[n] = holds(n)
+            scored.update({n: holds(n) for n in range(1, len(passages) + 1) if n not in scored})
             best = best if cited else max((score for score, _, _ in scored.values()), default=0.0)
             holder = max(scored, key=lambda n: scored[n][2], default=None)
             if holder is not None and scored[holder][2] >= 1.0:

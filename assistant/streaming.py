@@ -7,7 +7,8 @@
   before it is shown: re-cited to the passage that holds it, or marked ``[unsupported]``, exactly
   as the final answer does it. A client that reads only the stream (an OpenAI-compatible chat
   client) sees the checked answer, not the model's first draft. A reply that may yet turn out to
-  decline in its own words (no marker in its first 40 words) is held back: it becomes the refusal.
+  decline in its own words (no marker in its first ``DECLINE_WORDS`` words), or that says the
+  refusal, is held back: it becomes the refusal.
 - without one (the extractive answer, already quoted from the passages), as it comes.
 
 Either way markers are renumbered in the order first cited, as in the final answer, and

@@ -407,7 +407,7 @@ def whole_quotation(candidate: Candidate, passage: Passage, most: int = 2) -> Ca
     offsets = [(passage.start + s, passage.start + e) for s, e in spans]
     if (candidate.start, candidate.end) not in offsets:
         return candidate
-    first = last = offsets.index((candidate.start, candidate.end))
+    first = last = at = offsets.index((candidate.start, candidate.end))
     balance = quote_balance(candidate.text)
     while balance > 0 and last + 1 < len(spans) and last - first < most:
         last += 1
@@ -421,7 +421,7 @@ def whole_quotation(candidate: Candidate, passage: Passage, most: int = 2) -> Ca
         following = passage.quote[spans[last][1] : spans[last + 1][1]]
         if "\n" not in following and _FOLLOW_ON.match(following.strip()):
             last += 1  # "... misstated the number of computers. | It is 150, not 140."
-    if (first, last) == (offsets.index((candidate.start, candidate.end)),) * 2:
+    if first == last == at:
         return candidate
     start, end = spans[first][0], spans[last][1]
     text = passage.quote[start:end]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,34 +31,30 @@ _MD_EMPHASIS = re.compile(r"\*\*([^*\n]+?)\*\*|__([^_\n]+?)__|(?<![\w*])\*(?!\s)
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$", re.M)
 
 
+# YAML front matter between --- lines, Hugo's TOML between +++ lines: (fence, closing, name, reader)
+_FRONT_MATTERS: list[tuple[str, str, str, Callable[[str], Any]]] = [
+    ("---", r"(?:---|\.\.\.)", "YAML", yaml.safe_load),
+    ("+++", r"\+\+\+", "TOML", tomllib.loads),
+]
+
+
 def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     """Split YAML front matter (``---`` fenced) or Hugo's TOML front matter (``+++`` fenced) off
     the text, at the very top."""
-    if text.startswith("+++"):
-        return _toml_front_matter(text)
-    if not text.startswith("---"):
-        return {}, text
-    match = re.match(r"---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)", text, re.S)
-    if not match:
-        return {}, text
-    try:
-        data = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
-        raise IngestError(f"malformed YAML front matter: {str(exc).splitlines()[0]}") from exc
-    if not isinstance(data, dict):
-        return {}, text
-    return {str(k): v for k, v in data.items()}, text[match.end() :]
-
-
-def _toml_front_matter(text: str) -> tuple[dict[str, Any], str]:
-    match = re.match(r"\+\+\+[ \t]*\n(.*?)\n\+\+\+[ \t]*(?:\n|$)", text, re.S)
-    if not match:
-        return {}, text
-    try:
-        data = tomllib.loads(match.group(1))
-    except tomllib.TOMLDecodeError as exc:
-        raise IngestError(f"malformed TOML front matter: {exc}") from exc
-    return data, text[match.end() :]
+    for fence, closing, name, read in _FRONT_MATTERS:
+        if not text.startswith(fence):
+            continue
+        match = re.match(rf"{re.escape(fence)}[ \t]*\n(.*?)\n{closing}[ \t]*(?:\n|$)", text, re.S)
+        if not match:
+            return {}, text
+        try:
+            data = read(match.group(1))
+        except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+            raise IngestError(f"malformed {name} front matter: {str(exc).splitlines()[0]}") from exc
+        if not isinstance(data, dict):
+            return {}, text
+        return {str(k): v for k, v in data.items()}, text[match.end() :]
+    return {}, text
 
 
 def _header_lines(text: str) -> tuple[dict[str, Any], str]:
