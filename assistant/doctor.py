@@ -22,6 +22,7 @@ from typing import Any
 from assistant.config import Settings
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.errors import EmbeddingModelMismatch, StoreError
+from assistant.ingest_lock import ingest_lock
 from assistant.records import ArticleRecord
 from assistant.store import ArticleWrite, ChromaStore, ChunkWrite
 from ingest.articles import PreparedArticle
@@ -209,10 +210,11 @@ def run_doctor(settings: Settings, embeddings: Callable[[], SentenceTransformerE
         store = ChromaStore(settings)
     except EmbeddingModelMismatch as exc:
         return Report(findings=[Finding("model_mismatch", str(exc), repairable=False)])
-    report = examine(store)
-    if fix and report.findings:
-        repair(store, report, embeddings, settings)
-        logger.info(
-            "doctor: repaired %d of %d findings", sum(f.repaired for f in report.findings), len(report.findings)
-        )
+    with ingest_lock(settings, store):  # an ingest's new passages are not orphans while it writes
+        report = examine(store)
+        if fix and report.findings:
+            repair(store, report, embeddings, settings)
+            logger.info(
+                "doctor: repaired %d of %d findings", sum(f.repaired for f in report.findings), len(report.findings)
+            )
     return report

@@ -1,34 +1,49 @@
-"""One ingest at a time per store: across threads, and across processes on this machine.
+"""One writer at a time per store: across threads, processes, and machines sharing a Chroma server.
 
 An ingest decides what is new (by article id, and by content hash for the same content
 under another id) from what the store holds when it starts, then embeds and writes, then
 deletes the passages of versions it replaced. Two ingests over the same store at once would
 each decide before the other wrote: they could store the same content twice (the same file
 uploaded under two names), and two updates of one article could each delete the other's new
-passages, leaving it with none. So every ingest (``Ingestor.ingest``: the CLI's, the API's,
-the UI's, the follower's) decides and writes under this lock, once its sources are read: a
-lock file in the data folder (for a Chroma server, one in the temporary folder named for the
-server and collection), held with ``flock``, plus a thread lock inside a process. Embedding
-runs one batch at a time anyway, so waiting costs little throughput.
+passages, leaving it with none. ``newsdesk doctor --repair`` would take an ingest's new
+passages, written before their article's record, for orphans. So every ingest
+(``Ingestor.ingest``: the CLI's, the API's, the UI's, the follower's), every deletion of an
+article and the doctor decide and write under this lock:
 
-    >>> with ingest_lock(settings):
+- a thread lock inside a process;
+- an exclusive ``flock`` on a lock file in the data folder (for a Chroma server, one in the
+  temporary folder named for the server and collection), for processes on this machine;
+- with a Chroma server, a lease held in the store itself (:class:`StoreLease`), for
+  processes on other machines: the one place they all share.
+
+Embedding runs one batch at a time anyway, so waiting costs little throughput.
+
+    >>> with ingest_lock(settings, store):
     ...     decide_and_write(items)
-
-Processes on other machines sharing one Chroma server are not covered; an update they
-interleave is repaired by the next ingest of that article (see ``Pipeline._incomplete``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import random
+import socket
 import tempfile
 import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from assistant.config import Settings
+
+if TYPE_CHECKING:
+    from assistant.store import ChromaStore
 
 try:
     import fcntl
@@ -97,7 +112,110 @@ def lock_path(settings: Settings) -> Path:
     return settings.data_dir / f"ingest-{settings.collection}.lock"
 
 
-def ingest_lock(settings: Settings) -> IngestLock:
-    """The lock for the store ``settings`` name: the same lock for every Services over that store."""
+def local_lock(settings: Settings) -> IngestLock:
+    """This machine's lock for the store ``settings`` name: the same lock for every Services over that store."""
     with _guard:
         return _locks.setdefault(store_key(settings), IngestLock(lock_path(settings)))
+
+
+@contextmanager
+def ingest_lock(settings: Settings, store: ChromaStore | None = None) -> Iterator[None]:
+    """Hold the store's writer lock: this machine's, then (with a Chroma server) the store's lease."""
+    with local_lock(settings):
+        if settings.chroma_url and store is not None:
+            with StoreLease(store):
+                yield
+        else:
+            yield
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Who holds the store's lease (the record :meth:`ChromaStore.take_lease` adds), and until when (Unix time)."""
+
+    owner: str
+    host: str
+    pid: int
+    expires: float
+
+    @property
+    def about(self) -> str:
+        """Whom a waiting writer waits for."""
+        return f"{self.host} pid {self.pid}"
+
+
+class StoreLease:
+    """The store's lease (:meth:`ChromaStore.take_lease`): held by one writer among every machine on a server.
+
+    Claimed by adding a record that only the first claim creates; held for ``ttl`` seconds and
+    renewed by a background thread every quarter of that while the work goes on; let go at the
+    end. A holder that dies stops renewing, and once its lease has run out the next claimant
+    deletes it (only that holder's, so two claimants cannot delete each other's) and claims
+    again. Expiry is read against each machine's clock: machines sharing a server must keep
+    their clocks within ``ttl`` of each other (NTP does).
+    """
+
+    def __init__(self, store: ChromaStore, ttl: float = 60.0, poll: float = 0.5) -> None:
+        self.store = store
+        self.ttl = ttl
+        self.poll = poll
+        self.owner = uuid.uuid4().hex
+        self._stop = threading.Event()
+        self._renewer: threading.Thread | None = None
+
+    def __enter__(self) -> StoreLease:
+        warned = False
+        while True:
+            claim = Lease(self.owner, socket.gethostname(), os.getpid(), time.time() + self.ttl)
+            held = self.store.take_lease(claim)
+            if held is not None and held.owner == self.owner:
+                break
+            if held is not None and (held.expires < time.time() or _died_here(held.host, held.pid)):
+                logger.warning("taking over the ingest lease of %s: that ingest stopped", held.about)
+                self.store.end_lease(held.owner)
+                continue
+            if held is not None and not warned:
+                logger.warning(
+                    "waiting for another ingest into this store to finish (%s, on the same Chroma server)", held.about
+                )
+                warned = True
+            time.sleep(self.poll * random.uniform(0.5, 1.5))  # spread out claimants that woke together
+        self._renewer = threading.Thread(target=self._renew, name="newsdesk-lease", daemon=True)
+        self._renewer.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self._stop.set()
+        if self._renewer is not None:
+            self._renewer.join()
+        try:
+            self.store.end_lease(self.owner)
+        except Exception as exc:  # the server went away: the lease runs out on its own
+            logger.warning("could not let the ingest lease go (%s); it runs out in %.0f s", exc, self.ttl)
+
+    def _renew(self) -> None:
+        while not self._stop.wait(self.ttl / 4):
+            try:
+                if not self.store.renew_lease(self.owner, time.time() + self.ttl):
+                    logger.error(
+                        "this ingest's lease on the store ran out and another writer took it; "
+                        "an article both wrote may be left incomplete until it is ingested again"
+                    )
+                    return
+            except Exception as exc:  # a passing server error: try again at the next beat
+                logger.warning("could not renew the ingest lease: %s", exc)
+
+
+def _died_here(host: str, pid: int) -> bool:
+    """True when ``host`` is this machine and no process ``pid`` runs on it (a killed ingest's lease)."""
+    if host != socket.gethostname() or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it runs, as another user
+        return False
+    return False

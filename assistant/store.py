@@ -6,7 +6,8 @@ Two collections per store, so every process sharing a Chroma server sees the sam
   embedded header + passage, metadata = article id, hash, offsets, title, date...);
 - ``<name>_articles``: one entry per article (document = the cleaned article text,
   metadata = the :class:`~assistant.records.ArticleRecord`), plus a revision marker
-  that every write changes, so readers know when to refresh what they cache.
+  that every write changes, so readers know when to refresh what they cache, and the
+  lease of the ingest writing now (:mod:`assistant.ingest_lock`), when one is.
 
 Writes are ordered so that a crash at any point leaves the last committed state
 readable: new chunks first (their ids carry the content hash, so they never overwrite
@@ -25,7 +26,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
@@ -33,11 +34,13 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, EmbeddingModelMismatch, NewsdeskError, NotFoundError, StoreError
+from assistant.ingest_lock import Lease, ingest_lock
 from assistant.records import ArticleRecord, Passage
 
 logger = logging.getLogger(__name__)
 
 REVISION_ID = "__revision__"
+LEASE_ID = "__ingest_lease__"
 _PAGE = 2000
 
 _P = ParamSpec("_P")
@@ -319,8 +322,9 @@ class ChromaStore:
 
     @_store_call("deleting from")
     def delete_article(self, article_id: str) -> int:
-        """Remove an article and its passages; returns how many passages went."""
-        with self._lock:
+        """Remove an article and its passages; returns how many passages went (under the writers'
+        lock, so that an ingest of the same article does not write around it)."""
+        with ingest_lock(self.settings, self), self._lock:
             existing = self.articles.get(ids=[article_id], include=["metadatas"])
             has_record = bool(existing["ids"]) and (existing["metadatas"][0] or {}).get("kind") == "article"
             chunk_ids = [
@@ -357,6 +361,51 @@ class ChromaStore:
             )
             if not others_wrote:  # only this process's write: its index has it (else revision() reopens)
                 self._revision_seen = revision
+
+    # ---- the writers' lease ---------------------------------------------------------
+
+    @_store_call("locking")
+    def take_lease(self, claim: Lease) -> Lease | None:
+        """Claim the store's lease unless someone holds it; returns whoever holds it now (``claim``
+        when it won), or None when it was let go meanwhile (claim again).
+
+        Chroma's ``add`` leaves an id that exists as it is, and the server applies one write at a
+        time, so of any number of processes claiming at once exactly one finds its own name."""
+        self.articles.add(
+            ids=[LEASE_ID],
+            documents=[""],
+            embeddings=[[0.0]],
+            metadatas=[{"kind": "lease", **asdict(claim)}],
+        )
+        return self.lease()
+
+    @_store_call("locking")
+    def lease(self) -> Lease | None:
+        """Who holds the store's lease, or None."""
+        got = self.articles.get(ids=[LEASE_ID], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        meta = got["metadatas"][0] or {}
+        return Lease(
+            str(meta.get("owner", "")),
+            str(meta.get("host", "")),
+            int(meta.get("pid", 0)),
+            float(meta.get("expires", 0.0)),
+        )
+
+    @_store_call("locking")
+    def renew_lease(self, owner: str, expires: float) -> bool:
+        """Push the lease's expiry on while ``owner`` holds it; False when it holds it no more."""
+        held = self.lease()
+        if held is None or held.owner != owner:
+            return False
+        self.articles.update(ids=[LEASE_ID], metadatas=[{"kind": "lease", **asdict(replace(held, expires=expires))}])
+        return True
+
+    @_store_call("locking")
+    def end_lease(self, owner: str) -> None:
+        """Let the lease go if ``owner`` holds it (a delete that only matches that owner's lease)."""
+        self.articles.delete(ids=[LEASE_ID], where={"owner": owner})
 
     # ---- reads ---------------------------------------------------------------------
 

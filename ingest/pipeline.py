@@ -152,7 +152,7 @@ class Ingestor:
         """Ingest loaded items; failures are collected, never raised, except a store failure."""
         started = time.perf_counter()
         loaded = list(items)  # fetched and read before the lock: another ingest may be writing
-        with ingest_lock(self.settings):
+        with ingest_lock(self.settings, self.store):
             summary = self._ingest(loaded, progress)
         summary.seconds = time.perf_counter() - started
         logger.info("ingest: %s", summary.to_dict())

@@ -4,9 +4,9 @@
 
 POINT is where the process kills itself: ``before-commit`` (passages written, article
 records not), ``before-cleanup`` (records committed, stale passages not yet deleted),
-``mid-delete`` (a record deleted, its passages not yet), or ``none``. ``pause-before-cleanup``
-does not die: it creates the file ``$NEWSDESK_TEST_PAUSE.paused`` there, and waits for
-``$NEWSDESK_TEST_PAUSE.go`` before it goes on.
+``mid-delete`` (a record deleted, its passages not yet), or ``none``. ``pause-before-commit``
+and ``pause-before-cleanup`` do not die: they create the file ``$NEWSDESK_TEST_PAUSE.paused``
+there, and wait for ``$NEWSDESK_TEST_PAUSE.go`` before they go on.
 """
 
 from __future__ import annotations
@@ -25,20 +25,28 @@ def _die() -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _pause() -> None:
+    pause = os.environ["NEWSDESK_TEST_PAUSE"]
+    Path(f"{pause}.paused").touch()
+    while not Path(f"{pause}.go").exists():
+        time.sleep(0.05)
+
+
 def install(point: str) -> None:
-    """Patch the store so the process dies at ``point``."""
-    if point == "before-commit":
+    """Patch the store so the process dies (or pauses) at ``point``."""
+    if point in ("before-commit", "pause-before-commit"):
         original = ChromaStore.write_articles
+        stop = _die if point == "before-commit" else _pause
 
         def write_articles(self: ChromaStore, writes: Any) -> None:
             upsert = self.articles.upsert
 
-            def die_on_records(*args: Any, **kwargs: Any) -> Any:
+            def stop_at_records(*args: Any, **kwargs: Any) -> Any:
                 if kwargs.get("ids") and kwargs["ids"] != ["__revision__"]:
-                    _die()
+                    stop()
                 return upsert(*args, **kwargs)
 
-            self.articles.upsert = die_on_records  # type: ignore[method-assign]
+            self.articles.upsert = stop_at_records  # type: ignore[method-assign]
             original(self, writes)
 
         ChromaStore.write_articles = write_articles  # type: ignore[method-assign]
@@ -62,12 +70,9 @@ def install(point: str) -> None:
         ChromaStore.delete_article = delete_article  # type: ignore[method-assign]
     elif point == "pause-before-cleanup":
         original_stale = ChromaStore._delete_stale
-        pause = os.environ["NEWSDESK_TEST_PAUSE"]
 
         def delete_stale(self: ChromaStore, live: Any) -> None:
-            Path(f"{pause}.paused").touch()
-            while not Path(f"{pause}.go").exists():
-                time.sleep(0.05)
+            _pause()
             original_stale(self, live)
 
         ChromaStore._delete_stale = delete_stale  # type: ignore[method-assign]

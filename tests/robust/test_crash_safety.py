@@ -188,6 +188,37 @@ def test_sigkill_during_a_delete_then_delete_again(tmp_path: Path) -> None:
     assert doctor["ok"] and doctor["articles"] == 19 and doctor["chunks"] == 19
 
 
+def beside_a_paused_ingest(
+    point: str, first_env: dict[str, str], corpus: Path, command: list[str], env: dict[str, str], waits: str
+) -> None:
+    """Run ``newsdesk command`` while an ingest of ``corpus`` is paused at ``point`` (tests/crashpoint.py):
+    it must say it waits (``waits`` in its log); then let both finish, and both must succeed."""
+    pause = corpus.parent / "pause"
+    first = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), point, "ingest", str(corpus)],
+        env={**first_env, "NEWSDESK_TEST_PAUSE": str(pause)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    log = (corpus.parent / "second.log").open("w+")
+    second = None
+    try:
+        deadline = time.monotonic() + 300
+        while not Path(f"{pause}.paused").exists():
+            assert first.poll() is None and time.monotonic() < deadline, "the first ingest never paused"
+            time.sleep(0.1)
+        second = subprocess.Popen([NEWSDESK, *command], env=env, stdout=subprocess.DEVNULL, stderr=log, text=True)
+        while waits not in Path(log.name).read_text():
+            assert second.poll() is None, f"`newsdesk {' '.join(command)}` did not wait: {Path(log.name).read_text()}"
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        Path(f"{pause}.go").touch()
+        assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
+        assert second is not None and second.wait(timeout=300) == 0, Path(log.name).read_text()
+        log.close()
+
+
 @pytest.mark.slow
 def test_two_processes_updating_the_same_articles_at_once_take_turns(tmp_path: Path) -> None:
     """An update paused after its commit, before it deletes the passages it replaced: another
@@ -199,28 +230,42 @@ def test_two_processes_updating_the_same_articles_at_once_take_turns(tmp_path: P
     assert newsdesk(env, "ingest", str(corpus)).returncode == 0
     write_corpus(corpus, 20, "v2")
     write_corpus(later, 20, "v3")  # the same articles (same URLs), a third version
-    pause = tmp_path / "pause"
-    first = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), "pause-before-cleanup", "ingest", str(corpus)],
-        env={**env, "NEWSDESK_TEST_PAUSE": str(pause)},
-        stderr=subprocess.PIPE,
-        text=True,
+    beside_a_paused_ingest(
+        "pause-before-cleanup", env, corpus, ["ingest", str(later)], env, "waiting for another ingest"
     )
-    log = (tmp_path / "second.log").open("w+")
-    second = None
-    try:
-        deadline = time.monotonic() + 300
-        while not Path(f"{pause}.paused").exists():
-            assert first.poll() is None and time.monotonic() < deadline, "the first ingest never paused"
-            time.sleep(0.1)
-        second = subprocess.Popen([NEWSDESK, "ingest", str(later)], env=env, stderr=log, text=True)
-        while "waiting for another ingest" not in Path(log.name).read_text():
-            assert second.poll() is None, f"the second ingest did not wait: {Path(log.name).read_text()}"
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-    finally:
-        Path(f"{pause}.go").touch()
-        assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
-        assert second is not None and second.wait(timeout=300) == 0, Path(log.name).read_text()
-        log.close()
     assert_consistent(env, 20, "v3")  # the later update, whole
+
+
+@pytest.mark.slow
+def test_a_repair_waits_for_an_ingest_whose_new_passages_are_not_committed_yet(tmp_path: Path) -> None:
+    """An update paused after writing its new passages, before their records: to `doctor --repair`
+    they look like passages of no current version, and deleting them would leave the updated
+    articles with none once their records land. The repair waits for the ingest instead."""
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, 20, "v1")
+    env = env_for(tmp_path / "data")
+    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    write_corpus(corpus, 20, "v2")
+    beside_a_paused_ingest(
+        "pause-before-commit", env, corpus, ["doctor", "--repair"], env, "waiting for another ingest"
+    )
+    assert_consistent(env, 20, "v2")
+
+
+@pytest.mark.slow
+def test_a_delete_waits_for_an_ingest_of_the_same_article(tmp_path: Path) -> None:
+    """An update paused after writing its new passages, before their records: deleting one of its
+    articles then would take the new passages too, and the record landing after would name
+    passages that are gone. The delete waits, then takes the article whole."""
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, 20, "v1")
+    env = env_for(tmp_path / "data")
+    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    records = json.loads(newsdesk(env, "sources", "list", "--json").stdout)
+    target = next(r for r in records if r["title"] == "Ferry report 6")
+    write_corpus(corpus, 20, "v2")
+    delete = ["sources", "delete", target["id"]]
+    beside_a_paused_ingest("pause-before-commit", env, corpus, delete, env, "waiting for another ingest")
+    state = check_store(env)
+    assert state["doctor"]["ok"] and state["doctor"]["problems"] == [], state["doctor"]
+    assert target["id"] not in {r["id"] for r in state["records"]} and len(state["records"]) == 19
