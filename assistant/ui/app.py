@@ -230,8 +230,8 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
         display = gr.State([])
         answers = gr.State([])
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat"), gr.Row():
-                with gr.Column(scale=3):
+            with gr.Tab("Chat", id="chat"), gr.Row(elem_id="nd-chat-tab"):  # stacked on a phone: see CSS
+                with gr.Column(scale=3, elem_id="nd-conversation"):
                     chat = gr.Chatbot(
                         elem_id="nd-chat",
                         label="Answers",
@@ -243,7 +243,7 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
                         group_consecutive_messages=False,
                         placeholder="Ask about the stored articles; answers cite them as [1], [2]…",
                     )
-                    with gr.Row():
+                    with gr.Row(elem_id="nd-ask-row"):
                         question = gr.Textbox(
                             label="Question",  # what a screen reader names it (hidden on screen)
                             elem_id="nd-question",
@@ -258,12 +258,12 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
                         elem_id="nd-examples", label="Examples", components=[question], samples=[], visible=False
                     )
                     new_chat = gr.Button("New chat", elem_id="nd-new-chat", size="sm")
-                with gr.Column(scale=2):
+                with gr.Column(scale=2, elem_id="nd-side"):
                     with gr.Accordion("Filters", open=False, elem_id="nd-filters"):
                         since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="nd-since", max_lines=1)
                         until = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="nd-until", max_lines=1)
                         source = gr.Dropdown(label="Sources", multiselect=True, choices=[], elem_id="nd-source")
-                    gr.Markdown("**Sources**")
+                    gr.Markdown("**Sources**", elem_id="nd-sources-heading")
                     panel = gr.HTML(EMPTY_SOURCES, elem_id="nd-sources")
             with gr.Tab("Ingest", id="ingest"):
                 files = gr.File(label="Files", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="nd-files")

@@ -273,6 +273,15 @@ CSS = """
 @media (max-width: 640px) { .nd-library td:nth-child(5), .nd-library th:nth-child(5) { display: none; } }
 .nd-library td, .nd-library th { text-align: left; padding: 0.25em 0.5em; border-bottom: 1px solid var(--border-color-primary); }
 .nd-article-text { white-space: pre-wrap; max-height: 24em; overflow-y: auto; }
+/* Narrower than 768px Gradio stacks the chat's two columns, which put the sources below every
+   control. There the columns dissolve into one list: the conversation, the sources of its
+   answers, then the question box and the other controls in their own order. */
+@media (max-width: 767.98px) {
+  #nd-chat-tab { flex-direction: column; flex-wrap: nowrap; align-items: stretch; }
+  #nd-conversation, #nd-side { display: contents; }
+  #nd-chat { order: -2; }
+  #nd-sources-heading, #nd-sources { order: -1; }
+}
 """
 
 # Clicking a marker shows the sources of its own answer (an earlier answer's are kept, hidden),

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, FloatRect, Page, expect, sync_playwright
 from pydantic import SecretStr
 
 from assistant.config import Settings
@@ -35,6 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
 ANSWER_TIMEOUT = 120_000  # ms: the machine may be busy; nothing here asserts on speed
 expect.set_options(timeout=ANSWER_TIMEOUT)
 
@@ -103,6 +105,16 @@ def bot_messages(page: Page):  # type: ignore[no-untyped-def]
     return page.locator("#nd-chat [data-testid=bot]")
 
 
+def box_of(page: Page, selector: str) -> FloatRect:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, f"{selector} is not laid out"
+    return box
+
+
+def bottom(box: FloatRect) -> float:
+    return box["y"] + box["height"]
+
+
 def test_a_question_gets_a_cited_answer_with_its_source(library_url: str, page: Page) -> None:
     page.goto(library_url)
     expect(page.locator("#nd-examples")).to_contain_text("What did Medvedev argue?")
@@ -138,6 +150,34 @@ def test_a_question_gets_a_cited_answer_with_its_source(library_url: str, page: 
     marker.click()
     expect(card).to_be_in_viewport()
     assert screenshot(page, "ui-answer.png").stat().st_size > 10_000
+
+
+def test_on_a_phone_the_sources_sit_under_the_answer_and_on_a_desktop_beside_it(library_url: str, page: Page) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(library_url)
+    ask(page, "What did Medvedev argue?")
+    answer = bot_messages(page).last
+    expect(answer).to_contain_text("Dmitry Medvedev")
+    expect(page.locator("#nd-sources .nd-source").first).to_be_visible()
+    chat, heading, sources, question = (
+        box_of(page, selector) for selector in ("#nd-chat", "#nd-sources-heading", "#nd-sources", "#nd-question")
+    )
+    assert bottom(chat) <= heading["y"] < sources["y"]  # the answer, then its sources...
+    assert bottom(sources) <= question["y"]  # ...then the question box (and the other controls)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing to scroll sideways
+    page.evaluate("window.scrollTo(0, 0)")
+    marker = answer.locator("a.nd-cite").last
+    card = page.locator(str(marker.get_attribute("href")))  # "#nd-a0-source-2"
+    expect(card).not_to_be_in_viewport()
+    marker.click()
+    expect(card).to_be_in_viewport()  # a marker still takes the reader to its source
+    screenshot(page, "ui-phone.png")
+
+    page.set_viewport_size(DESKTOP)
+    chat, sources, question = (box_of(page, selector) for selector in ("#nd-chat", "#nd-sources", "#nd-question"))
+    assert sources["x"] >= chat["x"] + chat["width"] and sources["y"] < bottom(chat)  # beside the chat
+    assert question["x"] < sources["x"] and question["y"] >= bottom(chat)  # the question box under the chat
+    screenshot(page, "ui-desktop.png")
 
 
 def test_examples_filters_and_new_chat(library_url: str, page: Page) -> None:
