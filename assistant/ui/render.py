@@ -286,7 +286,9 @@ CSS = """
 
 # Clicking a marker shows the sources of its own answer (an earlier answer's are kept, hidden),
 # scrolls to its card and flashes it; hovering one outlines the card. Each quoted passage's box
-# opens scrolled to its first highlighted sentence.
+# opens scrolled to its first highlighted sentence. Where the chat tab is stacked (a phone, see
+# CSS) the question box sits under the last answer's sources: asking (Enter, Ask, an example)
+# brings the conversation back into view, so the new answer is seen as it arrives, its sources under it.
 HEAD = """
 <script>
 (() => {
@@ -323,6 +325,21 @@ HEAD = """
     document.querySelectorAll(".nd-source.nd-hover").forEach((el) => el !== target && el.classList.remove("nd-hover"));
     if (target) target.classList.add("nd-hover");
   });
+  const showConversation = () => {
+    const chat = document.getElementById("nd-chat");
+    const tab = document.getElementById("nd-chat-tab");
+    if (!chat || !tab || getComputedStyle(tab).flexDirection !== "column") return;
+    if (chat.getBoundingClientRect().top < 0) chat.scrollIntoView({behavior: "smooth", block: "start"});
+  };
+  const asking = () => !!(document.querySelector("#nd-question textarea")?.value || "").trim();
+  document.addEventListener("keydown", (event) => {
+    const inBox = event.target.closest && event.target.closest("#nd-question");
+    if (inBox && event.key === "Enter" && !event.shiftKey && !event.isComposing && asking()) showConversation();
+  }, true);
+  document.addEventListener("click", (event) => {
+    const control = event.target.closest && event.target.closest("#nd-ask, #nd-examples button");
+    if (control && (control.id !== "nd-ask" || asking())) showConversation();
+  }, true);
   new MutationObserver(() => reveal(document)).observe(document.documentElement, {childList: true, subtree: true});
 })();
 </script>

@@ -115,6 +115,19 @@ def bottom(box: FloatRect) -> float:
     return box["y"] + box["height"]
 
 
+def scroll_to_the_end(page: Page) -> None:
+    """Scroll to the page's end once any smooth scroll has stopped (one still running takes over)."""
+    page.evaluate(
+        """() => new Promise((done) => {
+          const settled = () => { removeEventListener("scroll", wait); done(); };
+          let quiet = setTimeout(settled, 200);
+          const wait = () => { clearTimeout(quiet); quiet = setTimeout(settled, 200); };
+          addEventListener("scroll", wait);
+        })"""
+    )
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+
+
 def test_a_question_gets_a_cited_answer_with_its_source(library_url: str, page: Page) -> None:
     page.goto(library_url)
     expect(page.locator("#nd-examples")).to_contain_text("What did Medvedev argue?")
@@ -178,6 +191,27 @@ def test_on_a_phone_the_sources_sit_under_the_answer_and_on_a_desktop_beside_it(
     assert sources["x"] >= chat["x"] + chat["width"] and sources["y"] < bottom(chat)  # beside the chat
     assert question["x"] < sources["x"] and question["y"] >= bottom(chat)  # the question box under the chat
     screenshot(page, "ui-desktop.png")
+
+
+def test_on_a_phone_asking_again_brings_the_conversation_back_into_view(library_url: str, page: Page) -> None:
+    page.set_viewport_size(PHONE)
+    page.goto(library_url)
+    ask(page, "What did Medvedev argue?")
+    expect(page.locator("#nd-sources").get_by_text("For: What did Medvedev argue?")).to_be_visible()
+    chat, sources = page.locator("#nd-chat"), page.locator("#nd-sources")
+    scroll_to_the_end(page)  # the reader reads on, past the sources, down to the question box
+    expect(chat).not_to_be_in_viewport(ratio=1)
+    ask(page, "How much will the Riverside tram line cost?")
+    expect(bot_messages(page).last).to_contain_text("640 million euros")
+    expect(chat).to_be_in_viewport(ratio=1)  # the new answer, and under it its sources
+    expect(sources.get_by_text("For: How much will the Riverside tram line cost?")).to_be_in_viewport()
+    screenshot(page, "ui-phone-again.png")
+
+    scroll_to_the_end(page)
+    expect(chat).not_to_be_in_viewport(ratio=1)
+    page.locator("#nd-examples").get_by_text("Who carried Khamenei's letter to Putin?").click()  # an example, likewise
+    expect(bot_messages(page).last).to_contain_text("Araqchi")
+    expect(chat).to_be_in_viewport(ratio=1)
 
 
 def test_examples_filters_and_new_chat(library_url: str, page: Page) -> None:
