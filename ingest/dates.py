@@ -24,7 +24,8 @@ _MIN_YEAR, _MAX_YEAR = 1900, 2100
 # A date written on a line of its own, as a dateline gives it: "Friday, November 13, 2026",
 # "13 Nov 2026, 4:10 PM GMT", "2026-11-13T09:30:00Z". Numeric day/month forms ("11/12/2026")
 # are left out: which is the month cannot be told.
-_WEEKDAY = r"(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?\.?,?\s+"
+_WEEKDAY_NAME = r"(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?"
+_WEEKDAY = rf"{_WEEKDAY_NAME}\.?,?\s+"
 _CLOCK = r"(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)(?:\s*(?:(?-i:[A-Z]{2,5})|[+-]\d{2}:?\d{2}))?"
 _DATE_LINE = re.compile(
     rf"(?:{_WEEKDAY})?(?P<date>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
@@ -104,6 +105,16 @@ def read_date_line(text: str) -> date | None:
         except ValueError:
             return None  # "31/02/2026"
     return parse_date(match.group("date").replace(" of ", " "))
+
+
+def is_month_name(word: str) -> bool:
+    """True for a month's name, in full or short ("June", "Sept."), in English."""
+    return bool(re.fullmatch(rf"(?:{_MONTHS})\.?,?", word, re.I))
+
+
+def is_weekday_name(word: str) -> bool:
+    """True for a weekday's name, in full or short ("Tuesday", "Tue."), in English."""
+    return bool(re.fullmatch(rf"{_WEEKDAY_NAME}\.?,?", word, re.I))
 
 
 def to_day_number(value: date) -> int:

@@ -1,7 +1,12 @@
 """Who wrote an article: the people an author field or a byline names, organisations left out.
 
+A byline names the authors and at most adds a role, an outlet and a date: "By Jane Roe, Staff
+Writer", "By Jane Roe | Updated 3:45 PM ET, Tue June 3, 2025".
+
 >>> split_authors("By Jane Doe and John Roe, Global Wire")
 ['Jane Doe', 'John Roe']
+>>> read_byline("By Sample Desk, June 23, 2025")
+Byline(authors=['Sample Desk'], published=datetime.date(2025, 6, 23))
 """
 
 from __future__ import annotations
@@ -9,25 +14,42 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
+from ingest.dates import is_month_name, is_weekday_name, read_date_line
+
+
+class Byline(NamedTuple):
+    """What a byline says: the people it names (organisations left out) and the date it gives."""
+
+    authors: list[str]
+    published: date | None
+
+
+_LEAD = re.compile(r"^by(?:\s*:\s*|\s+)", re.I)
 _BY = re.compile(r"^\W*by\s+", re.I)
-_SEPARATORS = re.compile(r"\s*(?:[,;&|]|\band\b)\s*", re.I)
+_SEPARATORS = re.compile(r"\s*[,;|]\s*")  # between the parts of an author field
+_JOINS = re.compile(r"\s*&\s*|\s+and\s+", re.I)  # between names
+# A byline's parts: the names, then an outlet, a role or a date ("By Jane Roe | Reuters | June 3, 2025").
+_SEGMENTS = re.compile(r"\s*[|•·]\s*|\s+[—–-]\s+|\s+/\s+")
 _SUFFIX = re.compile(r"(?:jr|sr|ii|iii|iv)\.?", re.I)  # "John Roe, Jr." is one name
 # Words that make a name an organisation's, not a person's: a wire, an agency, a newsroom. The
 # agencies' initials count in capitals only ("Rhys ap Gruffydd" is a person).
 _ORGANISATION = re.compile(
     r"\b(?:wire|wires|news|press|agency|agencies|reuters|staff|newsroom)\b|\b(?-i:AP|AFP|UPI|DPA|PA)\b", re.I
 )
-
-_BYLINE = re.compile(r"^\W*by\s+(.+?)\W*$", re.I)
-_NAME = re.compile(
-    r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|der|den|di|du|van|von|da|del|la|le|bin|al))*\s+[A-Z][\w.'’-]+"
-)
-# In a byline line, what follows the names: "Staff Writer", "Harbour Post", "Crime Reporter".
+# In a byline, what follows the names: "Staff Writer", "Harbour Post", "Crime Reporter"; the jobs
+# among them are never a person's name, wherever they stand ("By Our Correspondent").
 _ROLE = re.compile(
-    r"\b(?:writer|reporter|correspondent|editor|staff|press|news|times|post|desk|wire|contributor)\b", re.I
+    r"\b(?:writer|reporter|correspondent|editor|staff|press|news|times|post|desk|wire|contributor|columnist)\b", re.I
 )
+_JOB = re.compile(r"\b(?:writer|reporter|correspondent|editor|contributor|columnist)\b", re.I)
+_DATE_WORD = re.compile(r"(?:published|updated|posted):?", re.I)  # "Updated 3:45 PM ET, Tue June 3, 2025"
+# Lower-case words inside a name: "Anna van der Berg".
+_PARTICLES = frozenset({"de", "der", "den", "di", "du", "van", "von", "da", "del", "la", "le", "bin", "al"})
+_NAME_WORD = re.compile(r"(?:[dl]['’])?([^\W\d_])(?:[^\W\d_]|[.'’-])*")  # "Jane", "O'Neill", "J.", "d'Estaing"
+_BYLINE_WORDS = 16  # a longer line is a paragraph, whatever it starts with
 _OPENING_LINES = 3  # a byline sits among the first lines: the headline, the byline, a dateline
 _ARTICLE_TYPES = re.compile(r"(?:article|posting|report)$", re.I)  # NewsArticle, LiveBlogPosting, Report
 
@@ -43,14 +65,59 @@ def _bare(name: str) -> str:
     return re.sub(r"^the\s+", "", " ".join(name.split()).casefold())
 
 
+def _is_name_word(word: str) -> bool:
+    match = _NAME_WORD.fullmatch(word)
+    return match is not None and match.group(1).isupper()
+
+
+def _is_person(name: str) -> bool:
+    """True for what reads as a person's name: two to six capitalised words, particles between
+    them ("Anna van der Berg"), no weekday ("Tuesday Night")."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 6
+        and _is_name_word(words[0])
+        and _is_name_word(words[-1])
+        and all(_is_name_word(w) or w in _PARTICLES for w in words[1:-1])
+        and not any(is_weekday_name(w) for w in words)
+    )
+
+
+def _is_organisation_name(name: str, publishers: list[str | None]) -> bool:
+    """An organisation's name written as one: capitalised words, "the" before them ("Reuters", "the
+    Associated Press"), and an organisation's (see :func:`is_organisation`)."""
+    words = re.sub(r"^the\s+", "", name, flags=re.I).split()
+    return 1 <= len(words) <= 6 and all(_is_name_word(w) for w in words) and is_organisation(name, publishers)
+
+
+def _split_names(written: str) -> list[str]:
+    """Names joined by "and" or "&"."""
+    return [name.strip() for name in _JOINS.split(written) if name.strip()]
+
+
+def _is_date_or_time(part: str) -> bool:
+    """A part of an author field that is a date or a time, not a name: "June 23", "2025", "3:45 PM
+    ET", "Updated", "Tue June" (a date whose figures were stripped)."""
+    words = part.split()
+    return any(c.isdigit() for c in part) or all(
+        is_month_name(w) or is_weekday_name(w) or _DATE_WORD.fullmatch(w) for w in words
+    )
+
+
+def _is_sentence(part: str) -> bool:
+    """Words of a sentence, not a name: "Tuesday the river had risen"."""
+    return sum(1 for w in part.split() if w[:1].islower() and w not in _PARTICLES) >= 3
+
+
 def split_authors(written: str, publishers: Iterable[str | None] = ()) -> list[str]:
     """The people an author field names: split at commas, semicolons, "and" and "&", its "By "
-    dropped, and organisations (see :func:`is_organisation`) left out."""
+    dropped; organisations (see :func:`is_organisation`), dates and times left out."""
     publishers = list(publishers)
+    written = _BY.sub("", written.strip())
     names: list[str] = []
-    for part in _SEPARATORS.split(_BY.sub("", written.strip())):
+    for part in (name for piece in _SEPARATORS.split(written) for name in _split_names(piece)):
         part = part.strip(" :")
-        if not part:
+        if not part or _is_date_or_time(part) or _is_sentence(part):
             continue
         if _SUFFIX.fullmatch(part):
             if names:
@@ -60,18 +127,73 @@ def split_authors(written: str, publishers: Iterable[str | None] = ()) -> list[s
     return names
 
 
-def byline_names(written: str, publishers: Iterable[str | None] = ()) -> list[str]:
-    """The people a byline line names, after its "By": "Jane Doe and John Roe, Staff Writer"; only
-    what reads as a person's name (capitalised words: "the end of the meeting" is none)."""
-    return [name for name in split_authors(written, publishers) if _NAME.fullmatch(name) and not _ROLE.search(name)]
+def read_byline(line: str, publishers: Iterable[str | None] = ()) -> Byline | None:
+    """The byline a line is and nothing else: "By" and people's names, then at most a role, an
+    outlet and a date or time ("By Jane Roe and John Doe, Associated Press", "By Jane Roe | Updated
+    3:45 PM ET, Tue June 3, 2025"); None for any other line ("By Tuesday the river had risen.")."""
+    line = " ".join(line.split()).strip("*_ ")
+    words = line.split()
+    if not words or len(words) > _BYLINE_WORDS:
+        return None
+    if re.fullmatch(r"[^\W\d_]{3,}[.!?]", words[-1]) and words[-1][:-1].islower():  # "... had risen."
+        return None
+    lead = _LEAD.match(line)
+    return _read_names_and_date(line[lead.end() :], list(publishers)) if lead else None
 
 
-def byline(body: str, publishers: Iterable[str | None] = ()) -> tuple[list[str], str]:
-    """Authors from a "By Jane Doe and John Roe" line among the first lines of an article, and the
-    text without that line; no authors and the text as it was when there is none.
+def _read_names_and_date(written: str, publishers: list[str | None]) -> Byline | None:
+    """The names a byline's first part gives, and the date any part gives; None when the first
+    part does not begin with people's names (or an agency's)."""
+    authors: list[str] = []
+    published: date | None = None
+    for index, segment in enumerate(_SEGMENTS.split(written)):
+        segment, day = _take_date(segment)
+        published = published or day
+        if index > 0:
+            continue  # an outlet, a role, a time: said, and no one's name
+        for number, piece in enumerate(p.strip() for p in segment.split(",")):
+            if number > 0 and _SUFFIX.fullmatch(piece) and authors:
+                authors[-1] = f"{authors[-1]}, {piece}"
+                continue
+            people = _people(piece, publishers, first=number == 0)
+            if people is None:
+                if number == 0:
+                    return None
+                break  # a role or an outlet after the names: "Staff Writer", "Harbour Post"
+            authors += [p for p in people if p not in authors]
+    return Byline(authors, published)
+
+
+def _take_date(segment: str) -> tuple[str, date | None]:
+    """A byline's part without the date it ends with ("Sample Desk, June 23, 2025", "Updated 3:45
+    PM ET, Tue June 3, 2025"), and that date."""
+    for start in [0, *(m.end() for m in re.finditer(r"\s+", segment))]:
+        day = read_date_line(segment[start:])
+        if day is not None:
+            return segment[:start].rstrip(" ,"), day
+    return segment, None
+
+
+def _people(written: str, publishers: list[str | None], first: bool) -> list[str] | None:
+    """The people a run of names names ("Jane Roe and John Doe"), agencies and jobs left out; None
+    when it is not names, or (``first`` false) is a role or an outlet ("Harbour Post")."""
+    people: list[str] = []
+    for name in _split_names(written) or [""]:
+        if _is_organisation_name(name, publishers):
+            continue
+        if not _is_person(name) or (not first and _ROLE.search(name)):
+            return None
+        if not _JOB.search(name):  # "By Our Correspondent": a byline, no one's name
+            people.append(name)
+    return people
+
+
+def byline(body: str, publishers: Iterable[str | None] = ()) -> tuple[Byline | None, str]:
+    """The byline among the first lines of an article (see :func:`read_byline`), and the text
+    without that line; None and the text as it was when there is none.
 
         >>> byline("By Kevin Aldridge, Staff Writer\n\nThe council met.")
-        (['Kevin Aldridge'], '\nThe council met.')
+        (Byline(authors=['Kevin Aldridge'], published=None), '\nThe council met.')
     """
     publishers = list(publishers)
     lines = body.split("\n")
@@ -82,13 +204,10 @@ def byline(body: str, publishers: Iterable[str | None] = ()) -> tuple[list[str],
         seen += 1
         if seen > _OPENING_LINES:
             break
-        match = _BYLINE.match(line.strip())
-        if not match or len(line.split()) > 14:
-            continue
-        names = byline_names(match.group(1), publishers)
-        if names:
-            return names, "\n".join(lines[:i] + lines[i + 1 :])
-    return [], body
+        found = read_byline(line, publishers)
+        if found is not None:
+            return found, "\n".join(lines[:i] + lines[i + 1 :])
+    return None, body
 
 
 def json_ld_authors(root: Any, publishers: Iterable[str | None] = ()) -> list[str]:

@@ -99,7 +99,8 @@ def extract_html(html: str, url: str | None = None) -> dict[str, object]:
     if not authors:  # trafilatura's reading of the metadata; it may take a live blog's update for the page
         authors = split_authors(document.author or "", publishers)
     if not authors:
-        authors, text = byline(text, publishers)
+        found, text = byline(text, publishers)
+        authors = found.authors if found else []
     return {
         "title": document.title or "",
         "text": text,

@@ -16,7 +16,7 @@ from assistant.errors import IngestError
 from ingest.articles import Article, file_identity
 from ingest.dates import read_date_line
 from ingest.decoding import decode_text
-from ingest.loaders.bylines import byline, byline_names
+from ingest.loaders.bylines import byline, read_byline
 from ingest.loaders.fields import metadata_from
 
 _HEADER_LINE = re.compile(r"^(title|url|link|source|date|published|author|authors)\s*:\s*(.+)$", re.I)
@@ -120,9 +120,9 @@ def read_dateline(line: str) -> tuple[date, str | None, list[str]] | None:
             published = day
         if not part:
             continue
-        names = byline_names(part[3:]) if part[:3].lower() == "by " else []
-        if names and not authors:
-            authors = names
+        found = read_byline(part)
+        if found is not None:  # "By Sample Desk": the authors, never the source
+            authors = authors or found.authors
         elif source is None and _SOURCE_NAME.fullmatch(part):
             source = part
         else:
@@ -179,7 +179,10 @@ def load_text(data: bytes, origin: str, settings: Settings) -> Iterator[Article]
         meta["source"] = meta["source"] or source
         meta["authors"] = meta["authors"] or authors
     if not meta["authors"]:
-        meta["authors"], body = byline(body, [meta["source"]])
+        found, body = byline(body, [meta["source"]])
+        if found is not None:  # its date when the front matter, header lines or a dateline give none
+            meta["authors"] = found.authors
+            meta["published"] = meta["published"] or found.published
     if not meta["title"]:
         stripped = body.strip()
         first, _, rest = stripped.partition("\n")

@@ -276,33 +276,6 @@ def test_loopback_urls_refused_unless_allowed(settings: Settings) -> None:
 
 
 @pytest.mark.parametrize(
-    ("opening", "authors"),
-    [
-        ("By Kevin Aldridge, Staff Writer", ["Kevin Aldridge"]),
-        ("*By Jane Doe and John Roe*", ["Jane Doe", "John Roe"]),
-        ("By Anna van der Berg | Harbour Post", ["Anna van der Berg"]),
-    ],
-)
-def test_a_byline_names_the_authors_and_leaves_the_text(
-    tmp_path: Path, settings: Settings, opening: str, authors: list[str]
-) -> None:
-    path = tmp_path / "story.md"
-    path.write_text(
-        f"# Harbour Board Votes on Fees\n\n{opening}\n\nThe harbour board voted on Monday to raise mooring fees.\n"
-    )
-    [article] = articles(load(path, settings))
-    assert article.authors == authors and article.title == "Harbour Board Votes on Fees"
-    assert article.text.strip() == "The harbour board voted on Monday to raise mooring fees."
-
-
-def test_a_sentence_starting_with_by_is_not_a_byline(tmp_path: Path, settings: Settings) -> None:
-    path = tmp_path / "story.txt"
-    path.write_text("Title: Fees Rise\n\nBy the end of the meeting, the board had raised fees.\n")
-    [article] = articles(load(path, settings))
-    assert article.authors == [] and article.text.strip().startswith("By the end of the meeting")
-
-
-@pytest.mark.parametrize(
     ("dateline", "source", "authors"),
     [
         ("Tern Valley Wire, November 13, 2026", "Tern Valley Wire", []),

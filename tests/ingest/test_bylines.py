@@ -1,0 +1,102 @@
+"""Bylines as news sites write them, in the opening lines of an article."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from ingest.articles import Article
+from ingest.loaders import load_source
+from tests.conftest import EXAMPLES
+
+STORY = "The harbour board voted on Monday to raise mooring fees for the first time in a decade."
+
+# A byline line, the people it names and the date it gives.
+BYLINES = [
+    ("By Kevin Aldridge, Staff Writer", ["Kevin Aldridge"], None),
+    ("*By Jane Doe and John Roe*", ["Jane Doe", "John Roe"], None),
+    ("By Anna van der Berg | Harbour Post", ["Anna van der Berg"], None),
+    ("By Sample Desk, June 23, 2025", ["Sample Desk"], date(2025, 6, 23)),
+    ("By Jane Roe | Updated 3:45 PM ET, Tue June 3, 2025", ["Jane Roe"], date(2025, 6, 3)),
+    ("By Jane Roe, Correspondent | 2026-11-13", ["Jane Roe"], date(2026, 11, 13)),
+    ("By Jane Roe and John Doe, Associated Press", ["Jane Roe", "John Doe"], None),
+    ("By Lise Hamm, Owen Tarrant and Nadia Ferrell", ["Lise Hamm", "Owen Tarrant", "Nadia Ferrell"], None),
+]
+# Lines that start like a byline and are the story's text.
+NOT_BYLINES = [
+    "By Tuesday the river had risen.",
+    "By the end of the meeting, the board had raised fees.",
+    "By Tuesday Night",
+]
+
+
+def _load_one(path: Path, settings: Settings) -> Article:
+    [article] = [item for item in load_source(str(path), settings) if isinstance(item, Article)]
+    return article
+
+
+def _page(byline: str, paragraph: str = "", head: str = "") -> str:
+    return (
+        f"<html><head><title>Harbour Board Votes on Fees</title>{head}</head><body><article>"
+        f"<h1>Harbour Board Votes on Fees</h1>{byline}{paragraph}{f'<p>{STORY}</p>' * 3}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(("line", "authors", "published"), BYLINES)
+def test_a_byline_line_names_the_authors_gives_its_date_and_leaves_the_text(
+    tmp_path: Path, settings: Settings, line: str, authors: list[str], published: date | None
+) -> None:
+    path = tmp_path / "story.md"
+    path.write_text(f"# Harbour Board Votes on Fees\n\n{line}\n\n{STORY}\n")
+    article = _load_one(path, settings)
+    assert (article.title, article.authors, article.published) == ("Harbour Board Votes on Fees", authors, published)
+    assert article.text.strip() == STORY
+
+
+@pytest.mark.parametrize("line", NOT_BYLINES)
+def test_a_sentence_that_starts_like_a_byline_stays_text(tmp_path: Path, settings: Settings, line: str) -> None:
+    text = tmp_path / "story.txt"
+    text.write_text(f"Title: Harbour Board Votes on Fees\n\n{line}\n{STORY}\n")
+    page = tmp_path / "story.html"
+    page.write_text(_page("", f"<p>{line}</p>"))
+    for article in (_load_one(text, settings), _load_one(page, settings)):
+        assert (article.authors, article.published) == ([], None)
+        assert line in article.text
+
+
+def test_a_better_date_than_the_bylines_is_kept(tmp_path: Path, settings: Settings) -> None:
+    line = "By Jane Roe | Updated 3:45 PM ET, Tue June 3, 2025"
+    text = tmp_path / "story.md"
+    text.write_text(f"---\ntitle: Fees Rise\ndate: 2025-06-02\n---\n{line}\n\n{STORY}\n")
+    page = tmp_path / "story.html"
+    meta = '<meta property="article:published_time" content="2025-06-02T08:00:00Z">'
+    page.write_text(_page(f'<div class="byline">{line}</div>', head=meta))
+    for article in (_load_one(text, settings), _load_one(page, settings)):
+        assert (article.authors, article.published) == (["Jane Roe"], date(2025, 6, 2))
+
+
+def test_the_example_pages_byline_names_its_desk_not_the_month(settings: Settings) -> None:
+    article = _load_one(EXAMPLES / "putin-offer-mediate-uranium.html", settings)
+    assert (article.authors, article.published) == (["Sample Desk"], date(2025, 6, 23))
+    assert "Sample Desk" not in article.text
+
+
+@pytest.mark.parametrize(
+    ("fields", "authors"),
+    [
+        ({"byline": "By Sample Desk, June 23, 2025"}, ["Sample Desk"]),
+        ({"byline": "By Jane Roe | Updated 3:45 PM ET, Tue June 3, 2025"}, ["Jane Roe"]),
+        ({"byline": "By the end of the meeting, the board had raised fees."}, []),
+        ({"author": "A. Writer"}, ["A. Writer"]),
+    ],
+)
+def test_an_author_field_written_as_a_byline_names_the_people(
+    tmp_path: Path, settings: Settings, fields: dict[str, object], authors: list[str]
+) -> None:
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps({"title": "Pier Reopens", "text": "The pier reopened on Monday.", **fields}))
+    assert _load_one(path, settings).authors == authors
