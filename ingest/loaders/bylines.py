@@ -1,11 +1,13 @@
 """Who wrote an article: the people an author field or a byline names, organisations left out.
 
-A byline names the authors and at most adds a role, an outlet and a date: "By Jane Roe, Staff
-Writer", "By Jane Roe | Updated 3:45 PM ET, Tue June 3, 2025".
+A byline names the authors and at most adds a role, an outlet and a date, in the languages news
+sites write it: "By Jane Roe, Staff Writer", "By JANE ROE | Updated 3:45 PM ET, Tue June 3, 2025",
+"Par Marie Dupont et Jean Martin", "Von Anna Schmidt und Peter Braun", "Por Ana López y Luis Gil",
+"Di Giulia Bianchi e Marco Rossi".
 
 >>> split_authors("By Jane Doe and John Roe, Global Wire")
 ['Jane Doe', 'John Roe']
->>> read_byline("By Sample Desk, June 23, 2025")
+>>> read_byline("By SAMPLE DESK, June 23, 2025")
 Byline(authors=['Sample Desk'], published=datetime.date(2025, 6, 23))
 """
 
@@ -27,10 +29,16 @@ class Byline(NamedTuple):
     published: date | None
 
 
-_LEAD = re.compile(r"^by(?:\s*:\s*|\s+)", re.I)
+# "By", and as sites in other languages write it: French "Par", German "Von", Spanish and
+# Portuguese "Por", Italian "Di". All but "By" are ordinary words and name particles too ("Von
+# Trier", "Di Maio"), so what follows must read as people's names.
+_LEAD = re.compile(r"^(?:by|par|von|por|di)(?:\s*:\s*|\s+)", re.I)
 _BY = re.compile(r"^\W*by\s+", re.I)
 _SEPARATORS = re.compile(r"\s*[,;|]\s*")  # between the parts of an author field
-_JOINS = re.compile(r"\s*&\s*|\s+and\s+", re.I)  # between names
+# Between names: "&", "and", "et", "und"; "y" and "e" only between two whole names, for they
+# also join one ("José Ortega y Gasset").
+_JOINS = re.compile(r"\s*&\s*|\s+(?:and|et|und)\s+", re.I)
+_Y_OR_E = re.compile(r"\s+(y|e)\s+", re.I)
 # A byline's parts: the names, then an outlet, a role or a date ("By Jane Roe | Reuters | June 3, 2025").
 _SEGMENTS = re.compile(r"\s*[|•·]\s*|\s+[—–-]\s+|\s+/\s+")
 _SUFFIX = re.compile(r"(?:jr|sr|ii|iii|iv)\.?", re.I)  # "John Roe, Jr." is one name
@@ -46,8 +54,11 @@ _ROLE = re.compile(
 )
 _JOB = re.compile(r"\b(?:writer|reporter|correspondent|editor|contributor|columnist)\b", re.I)
 _DATE_WORD = re.compile(r"(?:published|updated|posted):?", re.I)  # "Updated 3:45 PM ET, Tue June 3, 2025"
-# Lower-case words inside a name: "Anna van der Berg".
-_PARTICLES = frozenset({"de", "der", "den", "di", "du", "van", "von", "da", "del", "la", "le", "bin", "al"})
+# Lower-case words inside a name: "Anna van der Berg", "Rhys ap Tomos", "José Ortega y Gasset".
+_PARTICLES = frozenset(
+    {"de", "del", "della", "der", "den", "di", "du", "da", "das", "dos", "do", "van", "von", "la", "le", "zu"}
+    | {"bin", "al", "ap", "ten", "ter", "y"}
+)
 _NAME_WORD = re.compile(r"(?:[dl]['’])?([^\W\d_])(?:[^\W\d_]|[.'’-])*")  # "Jane", "O'Neill", "J.", "d'Estaing"
 _BYLINE_WORDS = 16  # a longer line is a paragraph, whatever it starts with
 _OPENING_LINES = 3  # a byline sits among the first lines: the headline, the byline, a dateline
@@ -72,7 +83,7 @@ def _is_name_word(word: str) -> bool:
 
 def _is_person(name: str) -> bool:
     """True for what reads as a person's name: two to six capitalised words, particles between
-    them ("Anna van der Berg"), no weekday ("Tuesday Night")."""
+    them ("Anna van der Berg", "José Ortega y Gasset"), no weekday ("Tuesday Night")."""
     words = name.split()
     return (
         2 <= len(words) <= 6
@@ -90,9 +101,39 @@ def _is_organisation_name(name: str, publishers: list[str | None]) -> bool:
     return 1 <= len(words) <= 6 and all(_is_name_word(w) for w in words) and is_organisation(name, publishers)
 
 
+def _title_case(name: str) -> str:
+    """A name written in capitals as it is written otherwise: "ANNA VAN DER BERG" is "Anna van der
+    Berg", "JEAN-PIERRE O'NEILL" is "Jean-Pierre O'Neill"; any other name as it is."""
+    words = name.split()
+    if len(words) < 2 or any(c.islower() for c in name):
+        return name
+    cased = []
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if 0 < i < len(words) - 1 and lower in _PARTICLES and lower != "di":  # Italian writes "Di Maio"
+            cased.append(lower)
+        elif re.fullmatch(r"i{1,3}|iv", lower):
+            cased.append(word)
+        else:
+            cased.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower))
+    return " ".join(cased)
+
+
 def _split_names(written: str) -> list[str]:
-    """Names joined by "and" or "&"."""
-    return [name.strip() for name in _JOINS.split(written) if name.strip()]
+    """Names joined by "and", "et", "und", "&", "y" or "e": "Ana López y Luis Gil" is two, "José
+    Ortega y Gasset" one."""
+    names: list[str] = []
+    for run in _JOINS.split(written):
+        parts = _Y_OR_E.split(run)
+        current = parts[0]
+        for joiner, part in zip(parts[1::2], parts[2::2], strict=True):
+            if len(current.split()) >= 2 and len(part.split()) >= 2:
+                names.append(current)
+                current = part
+            else:
+                current = f"{current} {joiner} {part}"
+        names.append(current)
+    return [name.strip() for name in names if name.strip()]
 
 
 def _is_date_or_time(part: str) -> bool:
@@ -110,10 +151,15 @@ def _is_sentence(part: str) -> bool:
 
 
 def split_authors(written: str, publishers: Iterable[str | None] = ()) -> list[str]:
-    """The people an author field names: split at commas, semicolons, "and" and "&", its "By "
-    dropped; organisations (see :func:`is_organisation`), dates and times left out."""
+    """The people an author field names: split at commas, semicolons, "and", "et", "und", "&" (and
+    "y", "e" between two names), its "By" ("Par", "Von", "Por", "Di") dropped, names in capitals
+    written as names are; organisations (see :func:`is_organisation`), dates, times and, after the
+    first name, roles ("Jane Roe, Correspondent") left out."""
     publishers = list(publishers)
     written = _BY.sub("", written.strip())
+    lead = _LEAD.match(written)
+    if lead and _is_person((_split_names(_SEPARATORS.split(written[lead.end() :])[0]) or [""])[0]):
+        written = written[lead.end() :]  # "Par Marie Dupont"; but "Von Trier", "Di Maio" are names
     names: list[str] = []
     for part in (name for piece in _SEPARATORS.split(written) for name in _split_names(piece)):
         part = part.strip(" :")
@@ -122,15 +168,18 @@ def split_authors(written: str, publishers: Iterable[str | None] = ()) -> list[s
         if _SUFFIX.fullmatch(part):
             if names:
                 names[-1] = f"{names[-1]}, {part}"
-        elif not is_organisation(part, publishers) and part not in names:
-            names.append(part)
+        elif is_organisation(part, publishers) or (names and _ROLE.search(part)):
+            continue
+        elif _title_case(part) not in names:
+            names.append(_title_case(part))
     return names
 
 
 def read_byline(line: str, publishers: Iterable[str | None] = ()) -> Byline | None:
-    """The byline a line is and nothing else: "By" and people's names, then at most a role, an
-    outlet and a date or time ("By Jane Roe and John Doe, Associated Press", "By Jane Roe | Updated
-    3:45 PM ET, Tue June 3, 2025"); None for any other line ("By Tuesday the river had risen.")."""
+    """The byline a line is and nothing else: "By" (or "Par", "Von", "Por", "Di") and people's
+    names, then at most a role, an outlet and a date or time ("By Jane Roe and John Doe, Associated
+    Press", "Par MARIE DUPONT | Le Monde", "By Jane Roe | Updated 3:45 PM ET, Tue June 3, 2025");
+    None for any other line ("By Tuesday the river had risen.")."""
     line = " ".join(line.split()).strip("*_ ")
     words = line.split()
     if not words or len(words) > _BYLINE_WORDS:
@@ -184,7 +233,7 @@ def _people(written: str, publishers: list[str | None], first: bool) -> list[str
         if not _is_person(name) or (not first and _ROLE.search(name)):
             return None
         if not _JOB.search(name):  # "By Our Correspondent": a byline, no one's name
-            people.append(name)
+            people.append(_title_case(name))
     return people
 
 

@@ -25,12 +25,31 @@ BYLINES = [
     ("By Jane Roe, Correspondent | 2026-11-13", ["Jane Roe"], date(2026, 11, 13)),
     ("By Jane Roe and John Doe, Associated Press", ["Jane Roe", "John Doe"], None),
     ("By Lise Hamm, Owen Tarrant and Nadia Ferrell", ["Lise Hamm", "Owen Tarrant", "Nadia Ferrell"], None),
+    ("By JANE ROE | Reuters", ["Jane Roe"], None),
+    ("BY ANNA VAN DER BERG AND JEAN-PIERRE O'NEILL", ["Anna van der Berg", "Jean-Pierre O'Neill"], None),
+    ("Par Marie Dupont", ["Marie Dupont"], None),
+    ("Par Marie Dupont et Jean Martin", ["Marie Dupont", "Jean Martin"], None),
+    ("PAR ÉLODIE DE LA TOUR, envoyée spéciale à Kyiv", ["Élodie de la Tour"], None),
+    ("Von Anna Schmidt und Peter Braun", ["Anna Schmidt", "Peter Braun"], None),
+    ("Von Lena von Arnim | dpa", ["Lena von Arnim"], None),
+    ("Von Anna Schmidt | Aktualisiert am 13.11.2026", ["Anna Schmidt"], date(2026, 11, 13)),
+    ("Por Ana López y Luis Gil", ["Ana López", "Luis Gil"], None),
+    ("Por José Ortega y Gasset", ["José Ortega y Gasset"], None),
+    ("Por Ana Souza e Luís Gil, da Redação", ["Ana Souza", "Luís Gil"], None),
+    ("Di Giulia Bianchi e Marco Rossi", ["Giulia Bianchi", "Marco Rossi"], None),
 ]
 # Lines that start like a byline and are the story's text.
 NOT_BYLINES = [
     "By Tuesday the river had risen.",
     "By the end of the meeting, the board had raised fees.",
     "By Tuesday Night",
+    "Par ailleurs, le conseil a voté la hausse des tarifs.",
+    "Par Marie Dupont, la maire a été informée lundi.",
+    "Von Anfang an war klar, dass die Gebühren steigen.",
+    "Von Trier",
+    "Por la tarde, el consejo votó la subida.",
+    "Di notte il porto resta chiuso.",
+    "Di Maio",
 ]
 
 
@@ -90,6 +109,11 @@ def test_the_example_pages_byline_names_its_desk_not_the_month(settings: Setting
     [
         ({"byline": "By Sample Desk, June 23, 2025"}, ["Sample Desk"]),
         ({"byline": "By Jane Roe | Updated 3:45 PM ET, Tue June 3, 2025"}, ["Jane Roe"]),
+        ({"author": "Jane Roe, Correspondent"}, ["Jane Roe"]),
+        ({"byline": "Par Marie Dupont et Jean Martin"}, ["Marie Dupont", "Jean Martin"]),
+        ({"author": "Por Ana López y Luis Gil"}, ["Ana López", "Luis Gil"]),
+        ({"author": "JANE ROE and ANNA VAN DER BERG"}, ["Jane Roe", "Anna van der Berg"]),
+        ({"author": ["Di Maio", "Von Trier", "Ortega y Gasset"]}, ["Di Maio", "Von Trier", "Ortega y Gasset"]),
         ({"byline": "By the end of the meeting, the board had raised fees."}, []),
         ({"author": "A. Writer"}, ["A. Writer"]),
     ],
