@@ -175,19 +175,25 @@ def split_authors(written: str, publishers: Iterable[str | None] = ()) -> list[s
     return names
 
 
-def read_byline(line: str, publishers: Iterable[str | None] = ()) -> Byline | None:
+def read_byline(line: str, publishers: Iterable[str | None] = (), marked: bool = False) -> Byline | None:
     """The byline a line is and nothing else: "By" (or "Par", "Von", "Por", "Di") and people's
     names, then at most a role, an outlet and a date or time ("By Jane Roe and John Doe, Associated
     Press", "Par MARIE DUPONT | Le Monde", "By Jane Roe | Updated 3:45 PM ET, Tue June 3, 2025");
-    None for any other line ("By Tuesday the river had risen.")."""
+    None for any other line ("By Tuesday the river had risen."). A ``marked`` line is known to be a
+    byline (a page's byline element): its "By" may be missing."""
     line = " ".join(line.split()).strip("*_ ")
     words = line.split()
     if not words or len(words) > _BYLINE_WORDS:
         return None
     if re.fullmatch(r"[^\W\d_]{3,}[.!?]", words[-1]) and words[-1][:-1].islower():  # "... had risen."
         return None
+    publishers = list(publishers)
     lead = _LEAD.match(line)
-    return _read_names_and_date(line[lead.end() :], list(publishers)) if lead else None
+    if lead:
+        found = _read_names_and_date(line[lead.end() :].lstrip(" |•·—–-"), publishers)
+        if found is not None or not marked:
+            return found
+    return _read_names_and_date(line, publishers) if marked else None
 
 
 def _read_names_and_date(written: str, publishers: list[str | None]) -> Byline | None:
@@ -257,6 +263,52 @@ def byline(body: str, publishers: Iterable[str | None] = ()) -> tuple[Byline | N
         if found is not None:
             return found, "\n".join(lines[:i] + lines[i + 1 :])
     return None, body
+
+
+# A page's byline: an element whose class or id names it ("byline", "article-byline", "author-name").
+_BYLINE_MARKS = {"byline", "bylines", "byl", "author", "authors", "authorname"}
+_BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "br", "section", "header", "footer", "time"}
+
+
+def _is_byline_element(element: Any) -> bool:
+    if not isinstance(element.tag, str):
+        return False
+    marks = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    return (
+        any(word in _BYLINE_MARKS for word in re.split(r"[\s_-]+", marks))
+        or "author" in (element.get("itemprop") or "").lower()
+        or (element.get("rel") or "").lower() == "author"
+    )
+
+
+def _element_line(element: Any) -> str:
+    """An element's text as one line, its blocks and ``<time>`` kept apart: "By Jane Roe | June 3, 2025"."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        apart = " | " if node.tag.lower() in _BLOCK_TAGS else " "
+        parts.extend((apart, node.text or ""))
+        for child in node:
+            if isinstance(child.tag, str):
+                walk(child)
+            parts.append(child.tail or "")
+        parts.append(apart)
+
+    walk(element)
+    return re.sub(r"(?:\s*\|)+\s*", " | ", " ".join("".join(parts).split())).strip(" |")
+
+
+def byline_element(root: Any, publishers: Iterable[str | None] = ()) -> list[str]:
+    """The people a page's byline element names (an element whose class or id says "byline" or
+    "author", or whose ``itemprop`` or ``rel`` does), read as a byline whose "By" may be missing;
+    the first that names anyone."""
+    publishers = list(publishers)
+    for element in root.iter():
+        if _is_byline_element(element):
+            found = read_byline(_element_line(element), publishers, marked=True)
+            if found is not None and found.authors:
+                return found.authors
+    return []
 
 
 def json_ld_authors(root: Any, publishers: Iterable[str | None] = ()) -> list[str]:

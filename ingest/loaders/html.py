@@ -13,7 +13,7 @@ from assistant.errors import IngestError
 from ingest.articles import Article, file_identity, is_article_address, not_an_article_address
 from ingest.dates import parse_date
 from ingest.decoding import decode_labelled, decode_text
-from ingest.loaders.bylines import byline, json_ld_authors, split_authors
+from ingest.loaders.bylines import byline, byline_element, json_ld_authors, split_authors
 
 # Words in a class or id that mark a box beside the article, not the article: readers' comments,
 # newsletter sign-ups, paywall and subscription prompts. Matched against whole words of a class
@@ -67,9 +67,9 @@ def _without_boilerplate(html: str) -> Any:
 
 def extract_html(html: str, url: str | None = None) -> dict[str, object]:
     """Main text and metadata of an HTML page (scripts, navigation and boilerplate dropped). The
-    authors are the people its JSON-LD names (a live blog's too), else its other metadata, else a
-    "By Jane Doe and John Roe" line at the top of its text (taken out of the text); never an
-    agency or the site itself ("Amelia Hart, Global Wire" is Amelia Hart)."""
+    authors are the people its JSON-LD names (a live blog's too), else its byline element, else
+    its other metadata, else a "By Jane Doe and John Roe" line at the top of its text (taken out
+    of the text); never an agency or the site itself ("Amelia Hart, Global Wire" is Amelia Hart)."""
     page = _without_boilerplate(html)
     try:
         document: Any = trafilatura.bare_extraction(
@@ -96,6 +96,8 @@ def extract_html(html: str, url: str | None = None) -> dict[str, object]:
     publishers = [source, document.hostname]
     text = document.text or ""
     authors = [] if isinstance(page, str) else json_ld_authors(page, publishers)
+    if not authors and not isinstance(page, str):
+        authors = byline_element(page, publishers)
     if not authors:  # trafilatura's reading of the metadata; it may take a live blog's update for the page
         authors = split_authors(document.author or "", publishers)
     if not authors:

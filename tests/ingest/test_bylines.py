@@ -1,4 +1,4 @@
-"""Bylines as news sites write them, in the opening lines of an article."""
+"""Bylines as news sites write them, in a text's opening lines and in a page's byline element."""
 
 from __future__ import annotations
 
@@ -74,6 +74,28 @@ def test_a_byline_line_names_the_authors_gives_its_date_and_leaves_the_text(
     article = _load_one(path, settings)
     assert (article.title, article.authors, article.published) == ("Harbour Board Votes on Fees", authors, published)
     assert article.text.strip() == STORY
+
+
+@pytest.mark.parametrize(("line", "authors", "published"), BYLINES)
+def test_a_pages_byline_element_names_the_authors_and_gives_its_date(
+    tmp_path: Path, settings: Settings, line: str, authors: list[str], published: date | None
+) -> None:
+    path = tmp_path / "story.html"
+    path.write_text(_page(f'<p class="byline">{line}</p>'))
+    article = _load_one(path, settings)
+    assert (article.authors, article.published) == (authors, published)
+    assert line.strip("*") not in article.text and STORY in article.text
+
+
+def test_a_byline_element_in_parts_is_read_as_one_line(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "story.html"
+    path.write_text(
+        _page(
+            '<div class="article-byline"><span class="byline__name">Von <a href="/a">LENA VON ARNIM</a></span>'
+            '<time datetime="2026-11-13T08:00:00Z">13.11.2026</time><span>dpa</span></div>'
+        )
+    )
+    assert _load_one(path, settings).authors == ["Lena von Arnim"]
 
 
 @pytest.mark.parametrize("line", NOT_BYLINES)
