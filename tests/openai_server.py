@@ -1,7 +1,8 @@
 """A small server on loopback that speaks OpenAI's chat-completions protocol, scripted by tests.
 
 Each request takes the next scripted reply: text (plain or streamed as server-sent
-events, as the client asks), an HTTP error status, or a delay. Requests are recorded.
+events, as the client asks), an HTTP error status, or a delay. A streamed reply may come
+with reasoning in a delta field of its own, and may end early. Requests are recorded.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ class Reply:
     status: int = 200
     delay: float = 0.0
     finish: str = "stop"  # the finish_reason sent ("length": cut off at the model's output limit)
+    reasoning: str = ""  # streamed before the text in a delta field of its own, as vLLM, DeepSeek, Ollama send it
+    reasoning_field: str = "reasoning_content"  # or "reasoning" (Ollama, OpenRouter, newer vLLM)
+    # how a streamed reply ends: "done" (a finish_reason, then [DONE]); "closed" (the body just ends after
+    # the text, no finish_reason, no [DONE]: a proxy or server closing it); "broken" (a chunked body cut off)
+    ends: str = "done"
 
 
 @dataclass
@@ -46,6 +52,7 @@ def openai_server(*replies: Reply) -> Iterator[ScriptedLLM]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        _chunked = False  # whether the streamed body is sent in chunks (Transfer-Encoding: chunked)
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
@@ -62,32 +69,24 @@ def openai_server(*replies: Reply) -> Iterator[ScriptedLLM]:
                 )
             created = int(time.time())
             if body.get("stream"):
+                self._chunked = reply.ends == "broken"
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Cache-Control", "no-cache")
-                self.send_header("Connection", "close")
+                if self._chunked:
+                    self.send_header("Transfer-Encoding", "chunked")  # cut off below, without its last, empty chunk
+                else:
+                    self.send_header("Connection", "close")  # the body ends when the connection does
                 self.end_headers()
-                for piece in _chunks(reply.text):
-                    self._event(
-                        {
-                            "id": "chatcmpl-test",
-                            "object": "chat.completion.chunk",
-                            "created": created,
-                            "model": body.get("model"),
-                            "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
-                        }
-                    )
-                self._event(
-                    {
-                        "id": "chatcmpl-test",
-                        "object": "chat.completion.chunk",
-                        "created": created,
-                        "model": body.get("model"),
-                        "choices": [{"index": 0, "delta": {}, "finish_reason": reply.finish}],
-                    }
+                deltas = (
+                    [{reply.reasoning_field: piece} for piece in _chunks(reply.reasoning)] if reply.reasoning else []
                 )
-                self.wfile.write(b"data: [DONE]\n\n")
-                self.wfile.flush()
+                deltas += [{"content": piece} for piece in _chunks(reply.text)]
+                for delta in deltas:
+                    self._event(self._completion_chunk(body, created, delta, None))
+                if reply.ends == "done":
+                    self._event(self._completion_chunk(body, created, {}, reply.finish))
+                    self._write(b"data: [DONE]\n\n")
                 self.close_connection = True
                 return None
             return self._json(
@@ -100,7 +99,8 @@ def openai_server(*replies: Reply) -> Iterator[ScriptedLLM]:
                     "choices": [
                         {
                             "index": 0,
-                            "message": {"role": "assistant", "content": reply.text},
+                            "message": {"role": "assistant", "content": reply.text}
+                            | ({reply.reasoning_field: reply.reasoning} if reply.reasoning else {}),
                             "finish_reason": reply.finish,
                         }
                     ],
@@ -108,8 +108,22 @@ def openai_server(*replies: Reply) -> Iterator[ScriptedLLM]:
                 },
             )
 
+        def _completion_chunk(
+            self, body: dict[str, Any], created: int, delta: dict[str, Any], finish: str | None
+        ) -> dict[str, Any]:
+            return {
+                "id": "chatcmpl-test",
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": body.get("model"),
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            }
+
         def _event(self, payload: dict[str, Any]) -> None:
-            self.wfile.write(f"data: {json.dumps(payload)}\n\n".encode())
+            self._write(f"data: {json.dumps(payload)}\n\n".encode())
+
+        def _write(self, data: bytes) -> None:
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n" if self._chunked else data)
             self.wfile.flush()
 
         def _json(self, status: int, payload: dict[str, Any]) -> None:
