@@ -135,6 +135,16 @@ def alt_marker_to_brackets(match: re.Match[str]) -> str:
     return f"[{next(g for g in match.groups() if g)}]"
 
 
+def answer_start(text: str) -> int | None:
+    """Where the answer begins in a reply that may open with a reasoning model's thoughts: after a
+    ``</think>`` that no ``<think>`` opened (the model's template opened it), at 0 when ``<think>``
+    comes first (its block is cut as it streams), None while neither tag has come."""
+    opening, closing = THINK_START.search(text), THINK_END.search(text)
+    if closing and (not opening or closing.start() < opening.start()):
+        return closing.end()
+    return 0 if opening else None
+
+
 def tidy_reply(text: str, sources: str = "") -> str:
     """A model's reply as an answer: its thinking dropped, its markers written ``[n]`` (``【1】``,
     ``[^1]``, ``(Passage 1)``, a bare ``(1)`` where a marker goes), links and web

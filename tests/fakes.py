@@ -19,9 +19,11 @@ def passages_in(prompt: str) -> dict[int, str]:
 
 
 class ScriptedChatModel(BaseChatModel):
-    """Replies with ``reply(prompt_text)``; records every prompt it is sent."""
+    """Replies with ``reply(prompt_text)``; records every prompt it is sent. With ``reasoning``, its
+    thoughts come first in a content block of their own (as Anthropic's and OpenAI's Responses API send them)."""
 
     reply: Callable[[str], str]
+    reasoning: str = ""
     prompts: list[str] = Field(default_factory=list)
 
     @property
@@ -40,7 +42,11 @@ class ScriptedChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._text(messages)))])
+        text = self._text(messages)
+        content: str | list[str | dict] = text
+        if self.reasoning:
+            content = [{"type": "reasoning", "reasoning": self.reasoning}, {"type": "text", "text": text}]
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=content))])
 
     def _stream(
         self,
@@ -50,6 +56,8 @@ class ScriptedChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         text = self._text(messages)
+        for piece in re.findall(r"\S+\s*", self.reasoning):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=[{"type": "reasoning", "reasoning": piece}]))
         for piece in re.findall(r"\S+\s*", text):
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 

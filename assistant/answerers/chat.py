@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -19,7 +20,7 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answerers.base import REFUSAL, Answerer, Draft
 from assistant.conversation import Condensed, Turn, format_history
 from assistant.errors import AnswererError
-from assistant.guard import echoes_prompt, sanitize_passage, says_not_covered, tidy_reply
+from assistant.guard import answer_start, echoes_prompt, sanitize_passage, says_not_covered, tidy_reply
 from assistant.records import Passage
 from prompts import load_prompt, read_prompt
 
@@ -27,6 +28,14 @@ ECHO_WINDOW = 60  # characters of the instructions repeated word for word that m
 _ECHO_HOLD = ECHO_WINDOW + ECHO_WINDOW // 3  # an echo is caught within this many characters (see echoes_prompt)
 _ECHO_MIN = 16  # shorter ends are in the instructions by chance ("ed", " the "): they are shown
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Reply:
+    """A streamed reply as it comes: all its text (thoughts too), and why the model stopped."""
+
+    text: str = ""
+    finish: str | None = None
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
@@ -62,6 +71,19 @@ class ChatModelAnswerer:
 
     ``fallback`` (another answerer) takes over when the model fails, and the answer
     says so; without one, a failure raises :class:`AnswererError`.
+
+    A reasoning model's thoughts are never shown. Sent apart from the reply (a ``reasoning_content``
+    or ``reasoning`` field, a reasoning content block), they are not part of its text. Sent as its
+    text and ended by a lone ``</think>`` (the model's chat template opened ``<think>`` in the prompt:
+    DeepSeek-R1 distills, Qwen3 on a server run without a reasoning parser), nothing tells them from
+    an answer until that tag comes: they quote and cite the passages as an answer does. So a streamed
+    reply of a model not yet known to answer straight away is held until the tag (what follows it
+    streams) or its end, and each finished reply teaches ``thinks_in_reply``: a model that wrote no
+    lone ``</think>`` streams its later replies from their first sentence, one that wrote one is held
+    until its tag every time. Holding the first reply costs its first-text latency once per model;
+    holding a thinking model's reply costs nothing, its answer begins at the tag. Guessing from the
+    opening words instead (a cited sentence) would show thoughts that cite, and a setting would
+    leave it to each user to know what their server does.
     """
 
     check_support = True  # what the model writes is checked against the passages, sentence by sentence
@@ -80,6 +102,7 @@ class ChatModelAnswerer:
         self.prompt = load_prompt("answer")
         self.system_text = read_prompt("answer")[0]
         self._flat_instructions = " ".join(self.system_text.lower().split())
+        self.thinks_in_reply: bool | None = None  # whether the model's replies open with thoughts ended by </think>
 
     def _messages(self, question: str, passages: Sequence[Passage]) -> list[Any]:
         return self.prompt.format_messages(passages=format_passages(passages), question=question, refusal=REFUSAL)
@@ -95,8 +118,9 @@ class ChatModelAnswerer:
             if self.fallback:
                 return self.fallback().condense(question, history)
             raise AnswererError(describe_llm_error(exc, self.endpoint)) from exc
+        self._learn(reply.text, finished=(reply.response_metadata or {}).get("finish_reason") != "length")
         text = (
-            tidy_reply(str(reply.content)).strip('"').strip().split("\n")[0][:1000] or question
+            tidy_reply(reply.text).strip('"').strip().split("\n")[0][:1000] or question
         )  # a reasoning model thinks first
         return Condensed(text, text)
 
@@ -108,7 +132,22 @@ class ChatModelAnswerer:
                 return size
         return 0
 
+    def _learn(self, text: str, finished: bool) -> None:
+        """Remember whether the model opens its replies with thoughts ended by a lone ``</think>``: it
+        does once one reply did; it does not once a reply it finished had no such tag."""
+        if answer_start(text):  # past a lone </think> (0: after <think>...</think>, None: no tag)
+            self.thinks_in_reply = True
+        elif finished and self.thinks_in_reply is None:
+            self.thinks_in_reply = False
+
+    def _all_thoughts(self, text: str, finish: str | None) -> bool:
+        """Whether ``text`` is thoughts only: a model known to think first was stopped before it ended them."""
+        return bool(self.thinks_in_reply) and finish == "length" and answer_start(text) is None
+
     def _finish(self, text: str, passages: Sequence[Passage] = (), finish: str | None = None) -> Draft:
+        if self._all_thoughts(text, finish):
+            notes = ["The model stopped at its length limit while still thinking, before it answered."]
+            return Draft(REFUSAL, self.name, refused=True, notes=notes)
         draft = self._draft_from(text, passages)
         if finish == "length" and not draft.refused:  # the model hit its output limit mid-answer
             draft.notes.append("The model stopped at its length limit: the answer may be cut off.")
@@ -135,24 +174,23 @@ class ChatModelAnswerer:
             reply = self.model.invoke(self._messages(question, passages))
         except Exception as exc:
             return self._fall_back(exc, question, passages, history)
-        return self._finish(str(reply.content), passages, (reply.response_metadata or {}).get("finish_reason"))
+        finish = (reply.response_metadata or {}).get("finish_reason")
+        self._learn(reply.text, finished=finish != "length")
+        return self._finish(reply.text, passages, finish)
 
     def stream_draft(
         self, question: str, passages: Sequence[Passage], history: Sequence[Turn]
     ) -> Iterator[str | Draft]:
-        """Stream the model's reply as it is written, then the checked draft. What may be the start
-        of a repeat of the instructions waits until it is told apart, so that none of a reply that
-        repeats them is shown (it is then withheld, as the draft is)."""
-        parts: list[str] = []
+        """Stream the model's reply as it is written, then the checked draft. A reasoning model's
+        thoughts are held back until they are told apart, and dropped (see the class). What may be
+        the start of a repeat of the instructions waits until it is told apart, so that none of a
+        reply that repeats them is shown (it is then withheld, as the draft is)."""
+        reply = _Reply()
+        parts: list[str] = []  # the answer: the reply without the thoughts that open it
         shown = 0
         echoed = False
-        finish = None
         try:
-            for chunk in self.model.stream(self._messages(question, passages)):
-                finish = (getattr(chunk, "response_metadata", None) or {}).get("finish_reason") or finish
-                delta = str(chunk.content)
-                if not delta:
-                    continue
+            for delta in self._answer_deltas(self._messages(question, passages), reply):
                 parts.append(delta)
                 if echoed:
                     continue
@@ -166,14 +204,39 @@ class ChatModelAnswerer:
                     yield text[shown:safe]
                     shown = safe
         except Exception as exc:
-            if parts:
+            if reply.text:
                 raise AnswererError(describe_llm_error(exc, self.endpoint) + " (mid-answer)") from exc
             yield from self._fall_back_stream(exc, question, passages, history)
             return
         text = "".join(parts)
         if not echoed and shown < len(text):
             yield text[shown:]
-        yield self._finish(text, passages, finish)
+        self._learn(reply.text, finished=reply.finish != "length")
+        yield self._finish(reply.text, passages, reply.finish)
+
+    def _answer_deltas(self, messages: list[Any], reply: _Reply) -> Iterator[str]:
+        """The reply's text as it streams, without the thoughts that may open it: all of it held
+        until a lone ``</think>`` ends them or ``<think>`` opens them (the stream's cleaner drops
+        that block), or the reply ends, unless the model is known to answer straight away."""
+        start = 0 if self.thinks_in_reply is False else None  # where the answer begins, once known
+        begun = False
+        for chunk in self.model.stream(messages):
+            reply.finish = (chunk.response_metadata or {}).get("finish_reason") or reply.finish
+            delta = str(chunk.text)  # its text only: not a reasoning block sent with it
+            if not delta:
+                continue
+            reply.text += delta
+            if start is None:
+                start = answer_start(reply.text)
+                if start is None:
+                    continue  # thoughts, or an answer: not told apart yet
+                delta = reply.text[start:]
+            delta = delta if begun else delta.lstrip()  # the blank lines after the thoughts go with them
+            if delta:
+                begun = True
+                yield delta
+        if start is None and not self._all_thoughts(reply.text, reply.finish):  # no tag came: it is the answer
+            yield reply.text
 
     def _fall_back(self, exc: Exception, question: str, passages: Sequence[Passage], history: Sequence[Turn]) -> Draft:
         reason = describe_llm_error(exc, self.endpoint)

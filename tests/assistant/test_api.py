@@ -45,8 +45,10 @@ def sse_events(text: str) -> list[tuple[str, Any]]:
     return events
 
 
-def use_llm(services: Services, model: Any, name: str = "fake") -> None:
-    services.add_answerer(ChatModelAnswerer(model, name=name))
+def use_llm(services: Services, model: Any, name: str = "fake") -> ChatModelAnswerer:
+    answerer = ChatModelAnswerer(model, name=name)
+    services.add_answerer(answerer)
+    return answerer
 
 
 def failing_reply(prompt: str) -> str:
@@ -164,7 +166,7 @@ def test_stream_with_an_llm_final_event_carries_the_checked_answer(library: Serv
 
 
 def test_stream_failure_after_start_is_an_error_event(library: Services) -> None:
-    use_llm(library, FailingStreamModel(reply=lambda prompt: ""))
+    use_llm(library, FailingStreamModel(reply=lambda prompt: "")).thinks_in_reply = False  # it streams as it writes
     client = TestClient(create_app(library))
     question = "What did Putin offer to do with Iran's uranium?"
     events = sse_events(client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True}).text)

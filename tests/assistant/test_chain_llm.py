@@ -329,7 +329,7 @@ def test_a_streamed_reply_is_the_checked_answer_sentence_by_sentence(library: Se
         first, second = (re.split(r"(?<=[.!?])\s", passages[n].split("\n", 1)[-1])[0].rstrip(".") for n in (1, 2))
         return f"{first} [7].\n{second}.\nPutin will visit Mars in May [1]."
 
-    use_llm(library, ScriptedChatModel(reply=reply))  # a word at a time
+    use_llm(library, ScriptedChatModel(reply=reply)).thinks_in_reply = False  # it streams as it writes
     *deltas, final = list(stream_answer(URANIUM, services=library, answerer="fake"))
     assert isinstance(final, Answer) and len(deltas) == 3
     assert "".join(deltas) == final.answer  # what an OpenAI-compatible client reads is the checked answer
@@ -401,3 +401,28 @@ def test_a_reply_that_says_the_refusal_streams_only_the_refusal(library: Service
     use_llm(library, ScriptedChatModel(reply=lambda prompt: reply))
     *deltas, final = list(stream_answer(URANIUM, services=library, answerer="fake"))
     assert final.refused and "".join(deltas) == final.answer == REFUSAL
+
+
+def test_thoughts_sent_in_a_content_block_of_their_own_are_never_shown(library: Services) -> None:
+    reply = "Putin proposed storing Iran's enriched uranium in Russia [1]."
+    use_llm(library, ScriptedChatModel(reply=lambda prompt: reply, reasoning="Okay, they ask about Putin [1]. "))
+    *deltas, final = list(stream_answer(URANIUM, services=library, answerer="fake"))
+    assert isinstance(final, Answer) and "".join(deltas) == final.answer == reply
+    assert answer(URANIUM, services=library, answerer="fake").answer == reply
+
+
+def test_a_models_first_streamed_reply_is_held_until_it_shows_whether_the_model_thinks_first(
+    library: Services,
+) -> None:
+    """Thoughts ended by a lone </think> are not told from an answer until the tag: a model's first reply
+    waits for the tag or its end; one that answered straight away streams its next replies as it writes."""
+    passages = library.retriever.retrieve(URANIUM).passages
+    reply = "Fares rise [1]. Buses too [2]. Trams stay [3]."
+    plain = use_llm(library, ScriptedChatModel(reply=lambda prompt: reply))
+    first, later = (list(plain.stream_draft(URANIUM, passages, []))[:-1] for _ in range(2))
+    assert first == [reply] and "".join(later) == reply and len(later) == len(reply.split())
+    thinking = f"Okay, they ask about fares. Passage [1] says so.\n</think>\n\n{reply}"
+    thinker = use_llm(library, ScriptedChatModel(reply=lambda prompt: thinking), name="thinker")
+    for _ in range(2):
+        assert "".join(d for d in thinker.stream_draft(URANIUM, passages, []) if isinstance(d, str)) == reply
+    assert plain.thinks_in_reply is False and thinker.thinks_in_reply is True

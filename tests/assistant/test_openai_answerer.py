@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answerers import REFUSAL
 from assistant.chain import Answer, answer, stream_answer
 from assistant.config import Settings
 from assistant.errors import AnswererError, ConfigError
@@ -117,3 +118,34 @@ def test_a_reply_cut_off_at_the_length_limit_says_so(library_settings: Settings,
         final = list(stream_answer(URANIUM, services=services))[-1] if stream else answer(URANIUM, services=services)
     assert isinstance(final, Answer) and final.answer == GOOD
     assert "The model stopped at its length limit: the answer may be cut off." in final.notes
+
+
+THOUGHTS = "Okay, the user asks what Putin offered. Passage [1] says the uranium could go to Russia. I will cite [1]."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(f"{THOUGHTS}\n</think>\n\n{GOOD}"),  # a template that opens <think> in the prompt: only its end comes
+        Reply(GOOD, reasoning=THOUGHTS),  # vLLM's and DeepSeek's reasoning_content
+        Reply(GOOD, reasoning=THOUGHTS, reasoning_field="reasoning"),  # Ollama's and OpenRouter's
+    ],
+)
+def test_a_reasoning_models_thoughts_are_never_streamed(library_settings: Settings, reply: Reply) -> None:
+    with openai_server(reply, reply) as llm:
+        services = llm_services(library_settings, llm.base_url)
+        for _ in range(2):  # the model's first reply, and one after it
+            *deltas, final = list(stream_answer(URANIUM, services=services))
+            assert isinstance(final, Answer) and final.answer == GOOD
+            assert "".join(deltas) == GOOD  # what a client reading only the stream sees: none of the thoughts
+
+
+def test_a_thinking_model_stopped_at_its_length_limit_before_it_answered_shows_no_thoughts(
+    library_settings: Settings,
+) -> None:
+    with openai_server(Reply(f"{THOUGHTS}</think>{GOOD}"), Reply(THOUGHTS, finish="length")) as llm:
+        services = llm_services(library_settings, llm.base_url)
+        list(stream_answer(URANIUM, services=services))  # its first reply: it thinks first
+        *deltas, final = list(stream_answer(URANIUM, services=services))
+    assert isinstance(final, Answer) and final.refused and "".join(deltas) == final.answer == REFUSAL
+    assert "The model stopped at its length limit while still thinking, before it answered." in final.notes

@@ -129,7 +129,9 @@ def test_bad_requests_raise_the_clients_errors(client: OpenAI) -> None:
 
 def test_a_failure_mid_stream_reaches_the_client_as_an_error(server: tuple[str, Services], client: OpenAI) -> None:
     services = server[1]
-    services.add_answerer(ChatModelAnswerer(FailingStreamModel(reply=lambda prompt: ""), name="flaky"))
+    flaky = ChatModelAnswerer(FailingStreamModel(reply=lambda prompt: ""), name="flaky")
+    flaky.thinks_in_reply = False  # known to answer straight away: it streams as it writes
+    services.add_answerer(flaky)
     stream = client.chat.completions.create(
         model="newsdesk",
         messages=[{"role": "user", "content": "What did Putin offer to do with Iran's uranium?"}],
