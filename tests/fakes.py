@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.exceptions import ModelAPIError
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
@@ -85,9 +86,11 @@ def obedient_model() -> ScriptedChatModel:
 
 
 class FailingStreamModel(ScriptedChatModel):
-    """Streams a sentence and the start of another, a word at a time, then the connection drops."""
+    """Streams a sentence and the start of another, a word at a time, then fails: its server reports
+    an error, or (``dropped``) the connection drops."""
 
     STREAMED: ClassVar[str] = "Putin proposed storing Iran's enriched uranium in Russia [1]. He also "
+    dropped: bool = False
 
     def _stream(
         self,
@@ -99,4 +102,6 @@ class FailingStreamModel(ScriptedChatModel):
         self._text(messages)
         for piece in re.findall(r"\S+\s*", self.STREAMED):
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
-        raise ConnectionResetError("connection reset by peer")
+        if self.dropped:
+            raise ConnectionResetError("connection reset by peer")
+        raise ModelAPIError("the model server failed")

@@ -52,7 +52,8 @@ def build_openai(services: Services) -> Answerer:
         temperature=0,
     )
     fallback = (lambda: services.answerer("extractive")) if settings.llm_fallback else None
-    return ChatModelAnswerer(model, "openai", settings.openai_base_url or "api.openai.com", fallback)
+    endpoint = settings.openai_base_url or "api.openai.com"
+    return ChatModelAnswerer(model, "openai", endpoint, fallback, reports_finish=True)
 
 
 ANSWERERS: dict[str, Callable[[Services], Answerer]] = {

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from langchain_core.exceptions import ModelConnectionError, ModelTimeoutError
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answerers.base import REFUSAL, Answerer, Draft
@@ -27,6 +28,18 @@ from prompts import load_prompt, read_prompt
 ECHO_WINDOW = 60  # characters of the instructions repeated word for word that make a reply an echo
 _ECHO_HOLD = ECHO_WINDOW + ECHO_WINDOW // 3  # an echo is caught within this many characters (see echoes_prompt)
 _ECHO_MIN = 16  # shorter ends are in the instructions by chance ("ed", " the "): they are shown
+_DROPPED = "dropped"  # the finish of a reply whose stream ended without a finish_reason: the connection closed
+# a reply that ended before the model finished it, by why: its note, and the note when only thoughts came
+_ENDED_EARLY = {
+    "length": (
+        "The model stopped at its length limit: the answer may be cut off.",
+        "The model stopped at its length limit while still thinking, before it answered.",
+    ),
+    _DROPPED: (
+        "The reply was cut off: the connection to the model closed before the model finished it.",
+        "The reply was cut off: the connection to the model closed while the model was still thinking.",
+    ),
+}
 logger = logging.getLogger(__name__)
 
 
@@ -36,6 +49,12 @@ class _Reply:
 
     text: str = ""
     finish: str | None = None
+
+
+def lost_connection(exc: BaseException) -> bool:
+    """Whether ``exc`` is the connection to the model closing, breaking or stalling, not the model or
+    its server reporting an error."""
+    return isinstance(exc, (ModelConnectionError, ModelTimeoutError, ConnectionError, TimeoutError))
 
 
 def format_passages(passages: Sequence[Passage]) -> str:
@@ -70,7 +89,15 @@ class ChatModelAnswerer:
     """Answers with a chat model, only from the passages, with ``[n]`` citations.
 
     ``fallback`` (another answerer) takes over when the model fails, and the answer
-    says so; without one, a failure raises :class:`AnswererError`.
+    says so; without one, a failure raises :class:`AnswererError`. ``reports_finish`` says that the
+    model's stream ends with a finish_reason (an OpenAI-compatible endpoint's does), so that one
+    without it was cut off.
+
+    A streamed reply that ends before the model finished it, the stream closing without a
+    finish_reason or breaking off (the ``openai`` client stops at a body that just ends and raises
+    at a chunked one cut short: the same dropped connection), is the answer so far, checked as any,
+    with a note that says it was cut off, as one stopped at the length limit is. An error the model
+    or its server reports mid-reply is an error.
 
     A reasoning model's thoughts are never shown. Sent apart from the reply (a ``reasoning_content``
     or ``reasoning`` field, a reasoning content block), they are not part of its text. Sent as its
@@ -94,11 +121,13 @@ class ChatModelAnswerer:
         name: str = "openai",
         endpoint: str = "the chat model",
         fallback: Callable[[], Answerer] | None = None,
+        reports_finish: bool = False,
     ) -> None:
         self.model = model
         self.name = name
         self.endpoint = endpoint
         self.fallback = fallback
+        self.reports_finish = reports_finish
         self.prompt = load_prompt("answer")
         self.system_text = read_prompt("answer")[0]
         self._flat_instructions = " ".join(self.system_text.lower().split())
@@ -118,7 +147,7 @@ class ChatModelAnswerer:
             if self.fallback:
                 return self.fallback().condense(question, history)
             raise AnswererError(describe_llm_error(exc, self.endpoint)) from exc
-        self._learn(reply.text, finished=(reply.response_metadata or {}).get("finish_reason") != "length")
+        self._learn(reply.text, finished=(reply.response_metadata or {}).get("finish_reason") not in _ENDED_EARLY)
         text = (
             tidy_reply(reply.text).strip('"').strip().split("\n")[0][:1000] or question
         )  # a reasoning model thinks first
@@ -142,15 +171,15 @@ class ChatModelAnswerer:
 
     def _all_thoughts(self, text: str, finish: str | None) -> bool:
         """Whether ``text`` is thoughts only: a model known to think first was stopped before it ended them."""
-        return bool(self.thinks_in_reply) and finish == "length" and answer_start(text) is None
+        return bool(self.thinks_in_reply) and finish in _ENDED_EARLY and answer_start(text) is None
 
     def _finish(self, text: str, passages: Sequence[Passage] = (), finish: str | None = None) -> Draft:
-        if self._all_thoughts(text, finish):
-            notes = ["The model stopped at its length limit while still thinking, before it answered."]
-            return Draft(REFUSAL, self.name, refused=True, notes=notes)
+        early = _ENDED_EARLY.get(finish or "")
+        if early and self._all_thoughts(text, finish):
+            return Draft(REFUSAL, self.name, refused=True, notes=[early[1]])
         draft = self._draft_from(text, passages)
-        if finish == "length" and not draft.refused:  # the model hit its output limit mid-answer
-            draft.notes.append("The model stopped at its length limit: the answer may be cut off.")
+        if early and not draft.refused:  # the reply stopped mid-answer
+            draft.notes.append(early[0])
         return draft
 
     def _draft_from(self, text: str, passages: Sequence[Passage]) -> Draft:
@@ -175,7 +204,7 @@ class ChatModelAnswerer:
         except Exception as exc:
             return self._fall_back(exc, question, passages, history)
         finish = (reply.response_metadata or {}).get("finish_reason")
-        self._learn(reply.text, finished=finish != "length")
+        self._learn(reply.text, finished=finish not in _ENDED_EARLY)
         return self._finish(reply.text, passages, finish)
 
     def stream_draft(
@@ -211,30 +240,39 @@ class ChatModelAnswerer:
         text = "".join(parts)
         if not echoed and shown < len(text):
             yield text[shown:]
-        self._learn(reply.text, finished=reply.finish != "length")
+        self._learn(reply.text, finished=reply.finish not in _ENDED_EARLY)
         yield self._finish(reply.text, passages, reply.finish)
 
     def _answer_deltas(self, messages: list[Any], reply: _Reply) -> Iterator[str]:
         """The reply's text as it streams, without the thoughts that may open it: all of it held
         until a lone ``</think>`` ends them or ``<think>`` opens them (the stream's cleaner drops
-        that block), or the reply ends, unless the model is known to answer straight away."""
+        that block), or the reply ends, unless the model is known to answer straight away. A reply
+        cut off by the connection ends here, its ``finish`` set to say so."""
         start = 0 if self.thinks_in_reply is False else None  # where the answer begins, once known
-        begun = False
-        for chunk in self.model.stream(messages):
-            reply.finish = (chunk.response_metadata or {}).get("finish_reason") or reply.finish
-            delta = str(chunk.text)  # its text only: not a reasoning block sent with it
-            if not delta:
-                continue
-            reply.text += delta
-            if start is None:
-                start = answer_start(reply.text)
+        begun = broke = False
+        try:
+            for chunk in self.model.stream(messages):
+                reply.finish = (chunk.response_metadata or {}).get("finish_reason") or reply.finish
+                delta = str(chunk.text)  # its text only: not a reasoning block sent with it
+                if not delta:
+                    continue
+                reply.text += delta
                 if start is None:
-                    continue  # thoughts, or an answer: not told apart yet
-                delta = reply.text[start:]
-            delta = delta if begun else delta.lstrip()  # the blank lines after the thoughts go with them
-            if delta:
-                begun = True
-                yield delta
+                    start = answer_start(reply.text)
+                    if start is None:
+                        continue  # thoughts, or an answer: not told apart yet
+                    delta = reply.text[start:]
+                delta = delta if begun else delta.lstrip()  # the blank lines after the thoughts go with them
+                if delta:
+                    begun = True
+                    yield delta
+        except Exception as exc:
+            if not (reply.text and lost_connection(exc)):
+                raise
+            logger.warning("the LLM endpoint %s closed a reply before it was finished: %r", self.endpoint, exc)
+            broke = True
+        if reply.finish is None and (broke or self.reports_finish):
+            reply.finish = _DROPPED  # the stream ended before the model said it had finished
         if start is None and not self._all_thoughts(reply.text, reply.finish):  # no tag came: it is the answer
             yield reply.text
 

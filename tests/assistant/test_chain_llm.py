@@ -15,7 +15,7 @@ from assistant.citations import UNSUPPORTED_MARK, StreamCleaner, normalize_marke
 from assistant.guard import tidy_reply
 from assistant.services import Services
 from assistant.streaming import CheckedStream
-from tests.fakes import ScriptedChatModel, passages_in
+from tests.fakes import FailingStreamModel, ScriptedChatModel, passages_in
 
 URANIUM = "What did Putin offer to do with Iran's uranium?"
 
@@ -426,3 +426,13 @@ def test_a_models_first_streamed_reply_is_held_until_it_shows_whether_the_model_
     for _ in range(2):
         assert "".join(d for d in thinker.stream_draft(URANIUM, passages, []) if isinstance(d, str)) == reply
     assert plain.thinks_in_reply is False and thinker.thinks_in_reply is True
+
+
+def test_a_reply_whose_connection_drops_mid_answer_is_the_answer_so_far_and_says_it_was_cut_off(
+    library: Services,
+) -> None:
+    use_llm(library, FailingStreamModel(reply=lambda prompt: "", dropped=True))
+    *deltas, final = list(stream_answer(URANIUM, services=library, answerer="fake"))
+    assert isinstance(final, Answer) and "".join(deltas) == final.answer
+    assert final.answer.startswith("Putin proposed storing Iran's enriched uranium in Russia [1]. He also")
+    assert "The reply was cut off: the connection to the model closed before the model finished it." in final.notes

@@ -9,6 +9,7 @@ import pytest
 
 from assistant.answerers import REFUSAL
 from assistant.chain import Answer, answer, stream_answer
+from assistant.citations import UNSUPPORTED_MARK
 from assistant.config import Settings
 from assistant.errors import AnswererError, ConfigError
 from assistant.services import Services
@@ -149,3 +150,25 @@ def test_a_thinking_model_stopped_at_its_length_limit_before_it_answered_shows_n
         *deltas, final = list(stream_answer(URANIUM, services=services))
     assert isinstance(final, Answer) and final.refused and "".join(deltas) == final.answer == REFUSAL
     assert "The model stopped at its length limit while still thinking, before it answered." in final.notes
+
+
+@pytest.mark.parametrize("ends", ["closed", "broken"])  # the openai client just stops / raises APIConnectionError
+def test_a_stream_that_ends_before_the_model_finished_says_the_answer_may_be_cut_off(
+    library_settings: Settings, ends: str
+) -> None:
+    """A proxy or server dropping the connection mid-reply: no finish_reason, no [DONE]."""
+    with openai_server(
+        Reply(GOOD), Reply(f"{GOOD}\nPutin will visit Mars in May [1]. He also offered", ends=ends)
+    ) as llm:
+        services = llm_services(library_settings, llm.base_url)
+        list(stream_answer(URANIUM, services=services))  # its first reply: it answers straight away, and streams
+        *deltas, final = list(stream_answer(URANIUM, services=services))
+    assert isinstance(final, Answer) and not final.refused
+    assert "The reply was cut off: the connection to the model closed before the model finished it." in final.notes
+    # what was shown is the checked answer, sentence by sentence, to its last words
+    assert deltas == [
+        f"{GOOD}\n",
+        f"Putin will visit Mars in May [1] {UNSUPPORTED_MARK}. ",
+        f"He also offered {UNSUPPORTED_MARK}",
+    ]
+    assert "".join(deltas) == final.answer
