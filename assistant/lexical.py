@@ -24,7 +24,7 @@ import numpy as np
 from assistant.filters import SearchFilters
 from assistant.records import Passage
 from assistant.store import ChromaStore
-from assistant.terms import QUESTION_WORDS, terms
+from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from ingest.dates import to_day_number
 
 logger = logging.getLogger(__name__)
@@ -174,9 +174,13 @@ class LexicalIndex:
         df = self._df.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def coverage(self, query: str, passage: Passage) -> float:
-        """The IDF-weighted share of the query's content terms that a passage (or its title) contains."""
+    def coverage(self, query: str, passage: Passage, topic_only: bool = False) -> float:
+        """The IDF-weighted share of the query's content terms that a passage (or its title) contains;
+        ``topic_only`` leaves out verbs that only ask what was done or said (``ASKING_VERBS``) when
+        the question names something else."""
         query_terms = {t for t in terms(query) if t not in QUESTION_WORDS}
+        if topic_only and query_terms - ASKING_TERMS:
+            query_terms -= ASKING_TERMS
         if not query_terms:
             return 0.0
         entry = self._entries.get(passage.chunk_id)

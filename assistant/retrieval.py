@@ -182,7 +182,7 @@ class NewsRetriever(BaseRetriever):
         )
 
     def _coverage(self, query: str, passages: list[Passage]) -> float:
-        return max((self.lexical.coverage(query, p) for p in passages[:3]), default=0.0)
+        return max((self.lexical.coverage(query, p, topic_only=True) for p in passages[:3]), default=0.0)
 
     def _gauge(self, query: str, passages: list[Passage], top: float) -> tuple[float, float]:
         """(coverage, best sentence similarity) of passages whose best similarity is ``top``; the

@@ -27,7 +27,7 @@ from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.guard import looks_like_injection, neutralize_markers
 from assistant.places import places_in
 from assistant.records import Passage
-from assistant.terms import QUESTION_WORDS, terms
+from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from assistant.timeframe import resolve_timeframe
 from ingest.chunking import split_sentences
 
@@ -82,6 +82,13 @@ _REASON = re.compile(
     r"charged)\s+(?:over|for)\b)\b",
     re.I,
 )
+# Words that tell what was decided: what "what did the council decide?" is answered with.
+_DECISION = re.compile(
+    r"\b(?:vot(?:ed|es)|approv(?:ed|es)|agreed|decided|ruled|rejected|chose|adopted|passed|ordered|awarded|"
+    r"convicted|acquitted|sentenced|found (?:\w+ ){0,3}(?:guilty|liable)|backed|endorsed|upheld|overturned|blocked|"
+    r"struck down|dismissed|scrapped|delayed|postponed|cancell?ed|settled)\b",
+    re.I,
+)
 _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -113,6 +120,15 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
+            r"\bwhat (?:did|does|do|will|would|has|have|had) (?:[\w'.-]+ ){1,5}(?:decide|rule|vote|agree|conclude)\b"
+            r"|\bwhat (?:was|is|were|are) the (?:[\w'.-]+ ){0,3}(?:decision|ruling|verdict|outcome|result) of\b"
+            r"|\bhow did (?:[\w'.-]+ ){1,5}(?:decide|rule|vote)\b",
+            re.I,
+        ),
+        "decision",
+    ),
+    (
+        re.compile(
             r"^\s*why\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\bfor what reason\b|\bhow come\b"
             r"|^\s*what (?:forced|caused|led to|prompted|triggered|drove|made)\b",
             re.I,
@@ -139,7 +155,7 @@ def on_topic(candidates: list[Candidate], question: str, context: str) -> list[C
 
 def answer_type(question: str) -> str | None:
     """What kind of thing the question asks for: money, a number, a date, a place (a country or a
-    U.S. state), a title (of a film, a show, a book...), a name, a reason; None when unclear."""
+    U.S. state), a title (of a film, a show, a book...), a name, a decision, a reason; None when unclear."""
     for pattern, kind in _ANSWER_TYPES:
         if pattern.search(question):
             return kind
@@ -156,6 +172,8 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_DATE.search(sentence))
     if kind == "reason":
         return bool(_REASON.search(sentence))
+    if kind == "decision":
+        return bool(_DECISION.search(sentence))
     if kind == "place":
         return bool(places_in(sentence) - _asked_places(question))
     if kind == "title":
@@ -278,6 +296,8 @@ class ExtractiveAnswerer:
         semantic similarity for the ``semantic_pool`` best, which are returned. ``context``: what a
         follow-up borrows from the conversation (names, topic words), counted apart."""
         query_terms = {t for t in terms(without_time_words(question)) if t not in QUESTION_WORDS}
+        if query_terms - ASKING_TERMS:
+            query_terms -= ASKING_TERMS
         idf = {t: self.idf(t) for t in query_terms}
         idf_total = sum(idf.values()) or 1.0
         borrowed = {t: self.idf(t) for t in terms(context) if t not in QUESTION_WORDS and t not in query_terms}

@@ -405,6 +405,37 @@ def test_a_reason_is_a_cause_named_in_the_sentence(sentence: str, gives: bool) -
     assert extractive.has_answer_type(sentence, "reason", "Why was the basin closed?") is gives
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What did the council decide?", "decision"),
+        ("What did the jury decide in the Albin trial?", "decision"),
+        ("How did the senators vote?", "decision"),
+        ("What was the verdict of the jury?", "decision"),
+        ("What did the council decide to spend on roads?", "decision"),
+        ("Who decided to close the bridge?", "name"),
+        ("When will the council decide?", "date"),
+    ],
+)
+def test_questions_asking_what_was_decided_ask_for_a_decision(question: str, kind: str) -> None:
+    assert extractive.answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("The council voted 5 to 2 to pay the ferry a subsidy.", True),
+        ("Jurors convicted him on seven of nine counts.", True),
+        ("The board approved the budget on Monday.", True),
+        ("The judge dismissed the case.", True),
+        ("The trial resumes on Monday with the last witness.", False),
+        ("Councillor Osei spoke for an hour.", False),
+    ],
+)
+def test_a_decision_is_told_in_the_sentence(sentence: str, gives: bool) -> None:
+    assert extractive.has_answer_type(sentence, "decision", "What did the council decide?") is gives
+
+
 TRAM_STORIES = {
     "strike.md": "---\ntitle: Tram Drivers Walk Out Over Pay\npublished: 2025-03-12\n---\nTram drivers in Eastport "
     "began a two-day strike on Wednesday after talks with the operator broke down. The drivers' union is demanding "
@@ -538,3 +569,44 @@ def test_a_short_sentence_that_goes_on_from_a_quoted_one_comes_with_it(services:
     services.ingest([str(tmp_path)])
     result = answer("How many seats does the reading room have?", as_of="2025-03-15", services=services)
     assert "misstated the number of seats in the reading room. It is 80, not 60. [1]" in result.answer, result.answer
+
+
+VOTE = """---
+title: Harwick council backs a ferry subsidy
+published: 2026-08-12
+---
+The Harwick town council voted 5 to 2 on Tuesday to pay the island ferry a subsidy of 80,000 pounds a year.
+Councillor Mina Osei said the island's 300 residents had no other way to reach the mainland.
+Two councillors said the money should go to road repairs instead.
+"""
+TRIAL = """---
+title: Defence rests in the Harwick harbour fraud trial
+published: 2026-08-13
+---
+Lawyers for the former harbour master said on Wednesday that they had not decided whether he would testify.
+The trial resumes on Monday with the prosecution's last witness.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What did the council decide?", "voted 5 to 2"),
+        ("What did the town council decide about the ferry?", "voted 5 to 2"),
+        ("What did Councillor Osei argue?", "no other way to reach the mainland"),
+    ],
+)
+def test_a_question_asking_what_was_decided_or_said_is_answered_from_the_story_it_names(
+    services: Services, tmp_path: Path, question: str, expected: str
+) -> None:
+    """The news says "voted", not "decided": the question names the council, and asks what it did.
+    Its verb is not a topic the passage must share (the gate), nor what a sentence is chosen for
+    (the trial's "had not decided" is no answer); a sentence telling a decision is."""
+    (tmp_path / "vote.md").write_text(VOTE)
+    (tmp_path / "trial.md").write_text(TRIAL)
+    services.ingest([str(tmp_path)])
+    result = answer(question, as_of="2026-08-14", services=services)
+    assert not result.refused
+    assert expected in result.answer.split("[1]", 1)[-1].split("[", 1)[0]  # the first sentence quoted
+    assert answer("What did the parliament decide?", as_of="2026-08-14", services=services).refused
+    assert answer("What did the senator announce?", as_of="2026-08-14", services=services).refused
