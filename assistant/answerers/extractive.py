@@ -406,6 +406,12 @@ class ExtractiveAnswerer:
 
 # A short sentence that only goes on from the one before it: "It is 150, not 140." "That is a record."
 _FOLLOW_ON = re.compile(r"(?:It|This|That|These|Those|They|He|She)\b(?:\s+\S+){1,6}[.!?]$")
+# Words that say who spoke: a sentence holding one is attributed speech.
+_ATTRIBUTION = re.compile(r"\b(?:said|says|say|told|tells|added|asked|wrote|according to)\b", re.I)
+_BY_PRONOUN = re.compile(
+    r"\b(?:he|she|they)\s+(?:said|says|added|told|wrote|asked)\b|\b(?:said|says|added)\s+(?:he|she|they)\b", re.I
+)
+_BARE_QUOTATION = re.compile(r"^[\"“][^\"“”]+[\"”]$|^[\"“][^\"“”]+[.!?][\"”]$")
 
 
 def quote_balance(text: str) -> int:
@@ -421,8 +427,10 @@ def whole_quotation(candidate: Candidate, passage: Passage, most: int = 2) -> Ca
     """``candidate`` with the rest of a quotation it is part of: a sentence that opens a quotation
     the full stop did not end ("Some lost a week of pay. | Many more are retirees," she said.) runs to
     where it closes, and one that closes a quotation begins where it opened; so a quote is never
-    shown cut off from its speaker. A short sentence that only goes on from it ("It is 150, not
-    140.") comes with it too. At most ``most`` sentences are added, all from the passage."""
+    shown cut off from its speaker. A quotation standing alone comes with the sentence before it
+    that says who spoke, and the one before that when it says only "she said". A short sentence
+    that only goes on from it ("It is 150, not 140.") comes with it too. At most ``most`` sentences
+    are added, all from the passage."""
     spans = split_sentences(passage.quote)
     offsets = [(passage.start + s, passage.start + e) for s, e in spans]
     if (candidate.start, candidate.end) not in offsets:
@@ -437,6 +445,21 @@ def whole_quotation(candidate: Candidate, passage: Passage, most: int = 2) -> Ca
         balance += quote_balance(passage.quote[spans[first][0] : spans[first][1]])
     if balance != 0:
         return candidate  # the quotation runs on past what may be added
+    speaker = 0
+    while (
+        speaker < 2
+        and first > 0
+        and last - first < most
+        and (
+            (speaker == 0 and _BARE_QUOTATION.match(passage.quote[spans[first][0] : spans[last][1]].strip()))
+            or (speaker == 1 and _BY_PRONOUN.search(passage.quote[spans[first][0] : spans[first][1]]))
+        )
+    ):
+        before = passage.quote[spans[first - 1][0] : spans[first - 1][1]]
+        if not _ATTRIBUTION.search(before) or quote_balance(before) != 0:
+            break
+        first -= 1
+        speaker += 1
     if last + 1 < len(spans) and last - first < most:
         following = passage.quote[spans[last][1] : spans[last + 1][1]]
         if "\n" not in following and _FOLLOW_ON.match(following.strip()):

@@ -510,6 +510,32 @@ def test_a_quotation_is_quoted_whole_with_its_speaker(services: Services, tmp_pa
     assert quotation in citation.highlights and result.answer.count('"Some of them') == 1  # once, whole
 
 
+CRANES = """---
+title: Harbour Cranes Out of Service Until Spring
+published: 2025-03-18
+source: Eastside Echo
+---
+
+Two of the three container cranes at Eastside harbour will stay out of service until spring after an inspection found corroded cables.
+
+The harbour's director, Lena Okafor, said the repairs would cost about 2 million dollars. "It is a slow job, and a costly one," she said. "We will ask the state to share the bill for the new cables."
+
+Shipping lines have moved some calls to Northport in the meantime.
+"""
+
+
+def test_a_quotation_standing_alone_comes_with_who_said_it(services: Services, tmp_path: Path) -> None:
+    """The quotation that answers has no speaker of its own: the sentences before it that say who
+    spoke come with it ("she said", and the one that names her)."""
+    (tmp_path / "cranes.md").write_text(CRANES)
+    services.ingest([str(tmp_path)])
+    result = answer("Will the state share the bill for the new cables?", as_of="2025-03-21", services=services)
+    assert (
+        "The harbour's director, Lena Okafor, said the repairs would cost about 2 million dollars. "
+        '"It is a slow job, and a costly one," she said. "We will ask the state to share the bill for the new cables." [1]'
+    ) in result.answer
+
+
 MEDIATION = """---
 title: Mediator Brings the Bus Strike Talks Back to the Table
 published: 2025-03-15
