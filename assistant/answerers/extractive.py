@@ -129,6 +129,14 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
+            r"^\s*what (?:did|does|do|has|have|had|will|would) (?:[\w'.-]+ ){1,6}"
+            r"(?:say|tell|write|argue|claim|announce|warn|think|believe|mean|suggest|propose|promise)\b",
+            re.I,
+        ),
+        "speech",
+    ),
+    (
+        re.compile(
             r"^\s*why\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\bfor what reason\b|\bhow come\b"
             r"|^\s*what (?:forced|caused|led to|prompted|triggered|drove|made)\b",
             re.I,
@@ -155,7 +163,8 @@ def on_topic(candidates: list[Candidate], question: str, context: str) -> list[C
 
 def answer_type(question: str) -> str | None:
     """What kind of thing the question asks for: money, a number, a date, a place (a country or a
-    U.S. state), a title (of a film, a show, a book...), a name, a decision, a reason; None when unclear."""
+    U.S. state), a title (of a film, a show, a book...), a name, a decision, what someone said, a
+    reason; None when unclear."""
     for pattern, kind in _ANSWER_TYPES:
         if pattern.search(question):
             return kind
@@ -174,6 +183,8 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_REASON.search(sentence))
     if kind == "decision":
         return bool(_DECISION.search(sentence))
+    if kind == "speech":
+        return bool(_ATTRIBUTION.search(sentence) or quote_balance(sentence) or re.search('["“”]', sentence))
     if kind == "place":
         return bool(places_in(sentence) - _asked_places(question))
     if kind == "title":

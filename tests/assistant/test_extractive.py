@@ -413,11 +413,13 @@ def test_a_reason_is_a_cause_named_in_the_sentence(sentence: str, gives: bool) -
         ("How did the senators vote?", "decision"),
         ("What was the verdict of the jury?", "decision"),
         ("What did the council decide to spend on roads?", "decision"),
+        ("What did the harbour director say about the cranes?", "speech"),
+        ("What does the mayor think of the plan?", "speech"),
         ("Who decided to close the bridge?", "name"),
         ("When will the council decide?", "date"),
     ],
 )
-def test_questions_asking_what_was_decided_ask_for_a_decision(question: str, kind: str) -> None:
+def test_questions_asking_what_was_decided_or_said_ask_for_it(question: str, kind: str) -> None:
     assert extractive.answer_type(question) == kind
 
 
@@ -534,6 +536,21 @@ def test_a_quotation_standing_alone_comes_with_who_said_it(services: Services, t
         "The harbour's director, Lena Okafor, said the repairs would cost about 2 million dollars. "
         '"It is a slow job, and a costly one," she said. "We will ask the state to share the bill for the new cables." [1]'
     ) in result.answer
+
+
+def test_a_question_asking_what_someone_said_is_answered_with_what_they_said(
+    services: Services, tmp_path: Path
+) -> None:
+    (tmp_path / "kestrel.md").write_text(
+        "---\ntitle: Kestrel Foods to cut 300 jobs at its bakeries\npublished: 2025-03-18\n---\n"
+        "Kestrel Foods will cut 300 jobs at its three bakeries by June. Kestrel shares rose 4 percent after the "
+        "job cuts were announced on Monday. The chief executive, Omar Haddad, told staff that the bakeries had "
+        "lost money for two years and that the cuts would keep all three open.\n"
+    )
+    services.ingest([str(tmp_path)])
+    result = answer("What did Kestrel's chief executive say about the job cuts?", as_of="2025-03-21", services=services)
+    first = result.answer.split("[1]", 1)[-1].strip()
+    assert first.startswith("The chief executive, Omar Haddad, told staff")
 
 
 MEDIATION = """---
