@@ -307,9 +307,10 @@ class ExtractiveAnswerer:
         semantic similarity for the ``semantic_pool`` best, which are returned. ``context``: what a
         follow-up borrows from the conversation (names, topic words), counted apart."""
         query_terms = {t for t in terms(without_time_words(question)) if t not in QUESTION_WORDS}
-        if query_terms - ASKING_TERMS:
-            query_terms -= ASKING_TERMS
-        idf = {t: self.idf(t) for t in query_terms}
+        # A verb asking what was done or said ("decide", "argue") counts half: the news may use
+        # another ("voted"), and a sentence sharing only it ("had not decided whether") is no answer.
+        asking = query_terms & ASKING_TERMS if query_terms - ASKING_TERMS else set()
+        idf = {t: self.idf(t) * (0.5 if t in asking else 1.0) for t in query_terms}
         idf_total = sum(idf.values()) or 1.0
         borrowed = {t: self.idf(t) for t in terms(context) if t not in QUESTION_WORDS and t not in query_terms}
         borrowed_total = sum(borrowed.values()) or 1.0

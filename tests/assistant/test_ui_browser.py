@@ -144,7 +144,8 @@ def test_a_question_gets_a_cited_answer_with_its_source(library_url: str, page: 
     marker = answer.locator(
         'a.nd-cite[title="Medvedev Says U.S. Strikes Left Khamenei Stronger — Newsdesk Examples, 2025-06-22"]'
     )
-    expect(marker).to_have_count(2)  # after the article's headline, which opens the answer, and after its quote
+    expect(marker.first).to_be_visible()
+    assert marker.count() >= 2  # after the article's headline, which opens the answer, and after its quotes
     marker = marker.last
     n = marker.inner_text().strip("[]")
     expect(marker).to_have_attribute("href", f"#nd-a0-source-{n}")
@@ -180,10 +181,10 @@ def test_on_a_phone_the_sources_sit_under_the_answer_and_on_a_desktop_beside_it(
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing to scroll sideways
     page.evaluate("window.scrollTo(0, 0)")
     marker = answer.locator("a.nd-cite").last
-    card = page.locator(str(marker.get_attribute("href")))  # "#nd-a0-source-2"
-    expect(card).not_to_be_in_viewport()
+    card = page.locator(str(marker.get_attribute("href")))  # "#nd-a0-source-1"
+    expect(card).not_to_be_in_viewport(ratio=0.95)  # below the answer, at most its top in sight
     marker.click()
-    expect(card).to_be_in_viewport()  # a marker still takes the reader to its source
+    expect(card).to_be_in_viewport(ratio=0.95)  # a marker still takes the reader to its source (whole)
     screenshot(page, "ui-phone.png")
 
     page.set_viewport_size(DESKTOP)
