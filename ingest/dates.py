@@ -1,8 +1,14 @@
-"""Publication dates: from metadata values, or stated in an article's opening lines."""
+"""Publication dates: from metadata values, or stated in an article's opening lines.
+
+Dates with a month's name are read in English and as sites in French, German, Spanish, Portuguese
+and Italian write them ("3 juin 2025", "Dienstag, 3. Juni 2025", "1.º de junio de 2025"), but
+only whole: a day, a month's name and a year ("Mars", "mai", "marzo" are words too).
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 import warnings
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,24 +20,81 @@ _MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+
+
+def _fold(word: str) -> str:
+    """A word as month and weekday names are compared: lower case, accents dropped ("Février" is "fevrier")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word.lower()) if not unicodedata.combining(c))
+
+
+def _alternatives(names: str) -> str:
+    """A regex alternation of the space-separated ``names``, each also without its accents, the longest first."""
+    spellings = {n for name in names.split() for n in (name, _fold(name))}
+    return "|".join(re.escape(n) for n in sorted(spellings, key=lambda n: (-len(n), n)))
+
+
+# Each month's names, in full and as usually shortened, in English, French, German, Spanish,
+# Portuguese and Italian; German's umlaut also as "ae" ("Maerz").
+_MONTH_NAMES = [
+    "january jan janvier janv januar jänner jaenner enero ene janeiro gennaio gen",
+    "february feb février févr fév februar febrero fevereiro fev febbraio",
+    "march mar mars märz maerz mär mrz marzo março",
+    "april apr avril avr abril abr aprile",
+    "may mai mayo maio maggio mag",
+    "june jun juin juni junio junho giugno giu",
+    "july jul juillet juil juli julio julho luglio lug",
+    "august aug août agosto ago",
+    "september sep sept septembre septiembre setiembre set setembro settembre sett",
+    "october oct octobre oktober okt octubre outubro out ottobre ott",
+    "november nov novembre noviembre novembro",
+    "december dec décembre déc dezember dez diciembre dic dezembro dicembre",
+]
+_MONTH_NUMBERS = {_fold(name): number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
+_ANY_MONTH = _alternatives(" ".join(_MONTH_NAMES))
+# German writes the day as an ordinal number, "3. Juni": read so with German names only, for an
+# English sentence may end in a figure ("The vote was 3. May 2025 will tell").
+_GERMAN_MONTH = _alternatives(
+    "januar jänner jaenner jan februar feb märz maerz mär mrz april apr mai juni jun juli jul august aug"
+    " september sep sept oktober okt november nov dezember dez"
+)
+# A date written day first, with its month's name: "3 March 2024", "13th of November, 2026", "1er
+# juin 2025", "3. Juni 2025", "1.º de junio de 2025", "3 de junho de 2025", "3 giugno 2025".
+_DAY_FIRST = (
+    rf"\d{{1,2}}(?:(?:st|nd|rd|th|er|\.?[º°])?\s+(?:(?:of|de)\s+)?(?:{_ANY_MONTH})|\.\s*(?:{_GERMAN_MONTH}))"
+    r"\.?,?\s+(?:(?:de|del)\s+)?\d{4}"
+)
+_DAY_FIRST_DATE = re.compile(_DAY_FIRST, re.I)
 _TEXT_DATES = [
     re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I),
-    re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}\b", re.I),
+    re.compile(rf"\b{_DAY_FIRST}\b", re.I),
     re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
     re.compile(r"\b\d{4}/\d{2}/\d{2}\b"),
 ]
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 # A date written on a line of its own, as a dateline gives it: "Friday, November 13, 2026",
-# "13 Nov 2026, 4:10 PM GMT", "2026-11-13T09:30:00Z". Numeric day/month forms ("11/12/2026")
-# are left out: which is the month cannot be told.
+# "13 Nov 2026, 4:10 PM GMT", "2026-11-13T09:30:00Z", "mardi 3 juin 2025 à 14h30", "Di., 3. Juni
+# 2025, 14:30 Uhr". Numeric day/month forms ("11/12/2026") are left out: which is the month
+# cannot be told.
 _WEEKDAY_NAME = r"(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?"
-_WEEKDAY = rf"{_WEEKDAY_NAME}\.?,?\s+"
-_CLOCK = r"(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?)(?:\s*(?:(?-i:[A-Z]{2,5})|[+-]\d{2}:?\d{2}))?"
+_OTHER_WEEKDAY_NAME = _alternatives(
+    "lundi mardi mercredi jeudi vendredi samedi dimanche lun mar mer jeu ven sam dim"  # French
+    " montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag mo di mi do fr sa so"  # German
+    " lunes martes miércoles jueves viernes sábado domingo mié jue vie sáb dom"  # Spanish
+    " segunda-feira terça-feira quarta-feira quinta-feira sexta-feira segunda terça quarta quinta sexta"
+    " seg ter qua qui sex"  # Portuguese
+    " lunedì martedì mercoledì giovedì venerdì sabato domenica gio sab"  # Italian
+)
+_WEEKDAY = rf"(?:{_WEEKDAY_NAME}|{_OTHER_WEEKDAY_NAME})\.?,?\s+"
+_CLOCK = (
+    r"(?:\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?|\d{1,2}\s?h\s?(?:\d{2})?)(?:\s*uhr)?"
+    r"(?:\s*(?:(?-i:[A-Z]{2,5})|[+-]\d{2}:?\d{2}))?"
+)
+_AT = r"(?:at|à|a\s+las|às|alle|ore|um)"  # "at 9 a.m.", "à 14h30", "a las 10:00", "alle ore 14:30", "um 14:30 Uhr"
 _DATE_LINE = re.compile(
     rf"(?:{_WEEKDAY})?(?P<date>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\.?,?\s+\d{{4}}"
+    rf"|{_DAY_FIRST}"
     r"|\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
-    rf"(?:(?:,?\s+(?:at\s+)?|T){_CLOCK}|T\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?",
+    rf"(?:(?:,?\s+(?:{_AT}\s+){{0,2}}|T){_CLOCK}|T\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?",
     re.I,
 )
 
@@ -41,7 +104,8 @@ def _plausible(value: date) -> date | None:
 
 
 def parse_date(value: Any) -> date | None:
-    """A date from a metadata value: ISO text, RFC 822, '2023/01/05', a datetime, epoch seconds."""
+    """A date from a metadata value: ISO text, RFC 822, '2023/01/05', a datetime, epoch seconds, a
+    date written with its month's name ("June 23, 2025", "3 juin 2025", "martes, 3 de junio de 2025")."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -70,8 +134,23 @@ def parse_date(value: Any) -> date | None:
             warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
             parsed = date_parser.parse(text, default=datetime(2000, 1, 1), fuzzy=False)
     except (ValueError, OverflowError, TypeError):
-        return None
+        written = _DATE_LINE.fullmatch(text)  # "3 juin 2025", "martes, 3 de junio de 2025, 10:00"
+        return _read_day_first(written.group("date")) if written else None
     return _plausible(parsed.date())
+
+
+def _read_day_first(text: str) -> date | None:
+    """The date a day, a month's name and a year written in that order give ("3 juin 2025", "1.º de
+    junio de 2025"), in any of the languages read; None for any other text, or no such day."""
+    if not _DAY_FIRST_DATE.fullmatch(text):
+        return None
+    numbers = re.findall(r"\d+", text)
+    day, year = int(numbers[0]), int(numbers[-1])
+    month = next(_MONTH_NUMBERS[w] for w in map(_fold, re.findall(r"[^\W\d_]+", text)) if w in _MONTH_NUMBERS)
+    try:
+        return _plausible(date(year, month, day))
+    except ValueError:
+        return None  # "31 juin 2025"
 
 
 def find_date_in_opening(text: str, max_chars: int = 400) -> date | None:
@@ -89,7 +168,7 @@ def find_date_in_opening(text: str, max_chars: int = 400) -> date | None:
 
 def read_date_line(text: str) -> date | None:
     """The date a whole line states and nothing else ("Friday, November 13, 2026", "13 Nov 2026,
-    4:10 PM", "27/11/2026"), as a dateline does; None for a line that says anything more, or for a
+    4:10 PM", "27/11/2026", "Dienstag, 3. Juni 2025"), as a dateline does; None for a line that says anything more, or for a
     numeric date whose month cannot be told ("11/12/2026")."""
     match = _DATE_LINE.fullmatch(text.strip())
     if not match:

@@ -82,7 +82,16 @@ def _header_lines(text: str) -> tuple[dict[str, Any], str]:
 
 # The parts of a dateline: "Tech Ledger Wire — November 13, 2026", "By Jane Doe | Harbour Post | 13 Nov 2026".
 _DATELINE_PARTS = re.compile(r"\s+[|•·—–-]\s+|\s*[|•·—–]\s*")
-_DATE_LABEL = re.compile(r"^(?:(?:first\s+|last\s+)?(?:published|updated|posted)(?:\s+on)?\s*:?\s*)", re.I)
+# What says the date is the publication's or an update's: "Published on", and as French, German,
+# Spanish, Portuguese and Italian sites write it ("Publié le", "Aktualisiert am", "Publicado el").
+_DATE_LABEL = re.compile(
+    r"^(?:(?:first\s+|last\s+)?(?:published|updated|posted)(?:\s+on)?"
+    r"|(?:publi[ée]|mis\s+[àa]\s+jour|modifi[ée])(?:\s+le)?"
+    r"|(?:ver[öo]e?ffentlicht|aktualisiert|ge[äa]e?ndert)(?:\s+am)?"
+    r"|(?:publicado|actualizado|atualizado)(?:\s+(?:el|em|a))?"
+    r"|(?:pubblicato|aggiornato)(?:\s+il)?)\s*:?\s*",
+    re.I,
+)
 # A publication's name: a few capitalised words ("Tech Ledger Wire", "The Harbour Post", "BBC News").
 _SOURCE_NAME = re.compile(r"[A-Z0-9][\w.'’&-]*(?:\s+(?:[A-Z0-9&][\w.'’&-]*|of|the|and|on|for|de|la|du)){0,5}")
 _OPENING_LINES = 3  # a dateline sits among the first lines: the headline, a byline, the dateline

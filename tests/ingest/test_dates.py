@@ -1,8 +1,15 @@
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from assistant.config import Settings
+from ingest.articles import Article, prepare_article
 from ingest.dates import find_date_in_opening, from_day_number, parse_date, read_date_line, to_day_number
+from ingest.loaders import load_source
+
+STORY = "Le conseil municipal a voté lundi la hausse des tarifs du port, la première depuis dix ans."
 
 
 @pytest.mark.parametrize(
@@ -69,3 +76,88 @@ def test_day_numbers_round_trip() -> None:
 )
 def test_a_line_that_is_a_date_and_nothing_else(line: str, expected: date | None) -> None:
     assert read_date_line(line) == expected
+
+
+# Dates as sites in French, German, Spanish, Portuguese and Italian write them, and the day each is.
+WRITTEN_ABROAD = [
+    ("3 juin 2025", date(2025, 6, 3)),
+    ("1er février 2025", date(2025, 2, 1)),
+    ("1er fevrier 2025", date(2025, 2, 1)),
+    ("3 déc. 2025", date(2025, 12, 3)),
+    ("mardi 3 juin 2025", date(2025, 6, 3)),
+    ("mardi 3 juin 2025 à 14h30", date(2025, 6, 3)),
+    ("3. Juni 2025", date(2025, 6, 3)),
+    ("3. März 2025", date(2025, 3, 3)),
+    ("3. Maerz 2025", date(2025, 3, 3)),
+    ("Dienstag, 3. Juni 2025", date(2025, 6, 3)),
+    ("Di., 3. Juni 2025, 14:30 Uhr", date(2025, 6, 3)),
+    ("3 de junio de 2025", date(2025, 6, 3)),
+    ("1.º de junio de 2025", date(2025, 6, 1)),
+    ("martes, 3 de junio de 2025", date(2025, 6, 3)),
+    ("miércoles 4 de junio del 2025", date(2025, 6, 4)),
+    ("3 de junho de 2025", date(2025, 6, 3)),
+    ("terça-feira, 3 de junho de 2025", date(2025, 6, 3)),
+    ("3 out. 2025", date(2025, 10, 3)),
+    ("3 giugno 2025", date(2025, 6, 3)),
+    ("martedì 3 giugno 2025 alle 14:30", date(2025, 6, 3)),
+    ("3 MARZO 2025", date(2025, 3, 3)),
+]
+# Words that are months' names in some language, in sentences that give no date.
+NOT_DATES = [
+    "The Mars 2020 rover landed on Mars on 18 February.",
+    "Bruno Mars sold 3 million records in 2025.",
+    "Mars 2025 : la mission prend du retard.",
+    "Mai Nguyen, 34, moved to Hanoi in 2019.",
+    "Prices may rise 5 percent by 2026.",
+    "Im Juni 2025 stiegen die Preise um 3 Prozent.",
+    "Juni 2025",
+    "Il 15 marzo si vota; nel 2025 i seggi erano 400.",
+    "3 marzo sono stati votati nel 2025.",
+    "The score was 3. May 2025 will tell.",
+    "He won 5 out of 2025 votes.",
+    "31 juin 2025",
+]
+
+
+@pytest.mark.parametrize(("written", "expected"), WRITTEN_ABROAD)
+def test_a_date_written_in_another_language_is_read(written: str, expected: date) -> None:
+    assert parse_date(written) == expected
+    assert read_date_line(written) == expected
+    assert find_date_in_opening(f"PARIS — {written}. Le conseil municipal a voté la hausse.") == expected
+
+
+@pytest.mark.parametrize("sentence", NOT_DATES)
+def test_a_months_name_in_a_sentence_is_no_date(sentence: str) -> None:
+    assert (parse_date(sentence), read_date_line(sentence), find_date_in_opening(sentence)) == (None, None, None)
+
+
+# Where an article's date is read, and a file that gives it there ({date} where it stands): front
+# matter, header lines, a JSON field, a feed's entry, a dateline, a byline, the opening words.
+PLACES = {
+    "front matter": ("story.md", "---\ntitle: Tarifs du port\ndate: {date}\n---\n{story}\n"),
+    "header line": ("story.txt", "Title: Tarifs du port\nDate: {date}\n\n{story}\n"),
+    "JSON field": ("story.json", json.dumps({"title": "Tarifs du port", "text": "{story}", "published_at": "{date}"})),
+    "feed entry": (
+        "story.rss",
+        '<rss version="2.0"><channel><title>Le Courrier</title><item><title>Tarifs du port</title>'
+        "<link>https://courrier.example/tarifs</link><pubDate>{date}</pubDate><description>{story}</description>"
+        "</item></channel></rss>",
+    ),
+    "dateline": ("story.md", "# Tarifs du port\n\nPublié le {date}\n\n{story}\n"),
+    "dateline with source": ("story.md", "# Tarifs du port\n\nLe Courrier — {date}\n\n{story}\n"),
+    "byline": ("story.md", "# Tarifs du port\n\nPar Marie Dupont | {date}\n\n{story}\n"),
+    "opening words": ("story.md", "# Tarifs du port\n\nMARSEILLE, {date} — {story}\n"),
+}
+
+
+@pytest.mark.parametrize(("name", "template"), PLACES.values(), ids=list(PLACES))
+@pytest.mark.parametrize("written", ["3 juin 2025", "Dienstag, 3. Juni 2025", "martes, 3 de junio de 2025"])
+def test_a_date_in_another_language_is_read_wherever_a_date_is(
+    tmp_path: Path, settings: Settings, name: str, template: str, written: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(template.replace("{date}", written).replace("{story}", STORY))
+    [article] = [item for item in load_source(str(path), settings) if isinstance(item, Article)]
+    prepared = prepare_article(article, "test")
+    assert (prepared.title, prepared.published) == ("Tarifs du port", date(2025, 6, 3))
+    assert written not in prepared.text or "MARSEILLE" in prepared.text
