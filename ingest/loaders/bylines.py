@@ -298,17 +298,17 @@ def _element_line(element: Any) -> str:
     return re.sub(r"(?:\s*\|)+\s*", " | ", " ".join("".join(parts).split())).strip(" |")
 
 
-def byline_element(root: Any, publishers: Iterable[str | None] = ()) -> list[str]:
-    """The people a page's byline element names (an element whose class or id says "byline" or
-    "author", or whose ``itemprop`` or ``rel`` does), read as a byline whose "By" may be missing;
-    the first that names anyone."""
+def byline_element(root: Any, publishers: Iterable[str | None] = ()) -> Byline | None:
+    """What a page's byline element says (an element whose class or id says "byline" or "author",
+    or whose ``itemprop`` or ``rel`` does), read as a byline whose "By" may be missing: the people
+    it names and the date it gives; the first that names anyone, None when none does."""
     publishers = list(publishers)
     for element in root.iter():
         if _is_byline_element(element):
             found = read_byline(_element_line(element), publishers, marked=True)
             if found is not None and found.authors:
-                return found.authors
-    return []
+                return found
+    return None
 
 
 def json_ld_authors(root: Any, publishers: Iterable[str | None] = ()) -> list[str]:

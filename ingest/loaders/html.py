@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import trafilatura
+from htmldate import find_date
+from trafilatura.settings import set_date_params
 
 from assistant.config import Settings
 from assistant.errors import IngestError
 from ingest.articles import Article, file_identity, is_article_address, not_an_article_address
-from ingest.dates import parse_date
+from ingest.dates import find_date_in_opening, parse_date
 from ingest.decoding import decode_labelled, decode_text
 from ingest.loaders.bylines import byline, byline_element, json_ld_authors, split_authors
 
@@ -82,6 +85,7 @@ def extract_html(html: str, url: str | None = None) -> dict[str, object]:
             include_links=False,
             favor_recall=True,
             deduplicate=False,
+            date_extraction_params=set_date_params(extensive=False),  # the markup's date; see _searched_date
         )
     except Exception as exc:  # trafilatura raises assorted lxml errors on broken markup
         raise IngestError(f"cannot parse HTML: {exc}") from exc
@@ -96,22 +100,37 @@ def extract_html(html: str, url: str | None = None) -> dict[str, object]:
     publishers = [source, document.hostname]
     text = document.text or ""
     authors = [] if isinstance(page, str) else json_ld_authors(page, publishers)
-    if not authors and not isinstance(page, str):
-        authors = byline_element(page, publishers)
+    marked = None if isinstance(page, str) else byline_element(page, publishers)
+    if not authors and marked is not None:
+        authors = marked.authors
     if not authors:  # trafilatura's reading of the metadata; it may take a live blog's update for the page
         authors = split_authors(document.author or "", publishers)
+    stated = marked.published if marked is not None else None
     if not authors:
         found, text = byline(text, publishers)
         authors = found.authors if found else []
+        stated = stated or (found.published if found else None)
+    # The date the page's markup gives, else the one its byline or opening words state, else what
+    # searching the whole page finds (htmldate reads few languages, and takes a lone "2025" for 1 January).
+    published = parse_date(document.date) or stated or find_date_in_opening(text) or _searched_date(page, document.url)
     return {
         "title": document.title or "",
         "text": text,
         "url": page_url or url,
-        "published": parse_date(document.date),
+        "published": published,
         "authors": authors,
         "source": source,
         "warnings": warnings,
     }
+
+
+def _searched_date(page: Any, url: str | None) -> date | None:
+    """The date htmldate finds searching a page's text, as trafilatura would have it search: its last
+    resort, which takes a year alone for its 1 January."""
+    try:
+        return parse_date(find_date(page, url=url, **set_date_params(extensive=True)))
+    except Exception:  # lxml's assorted errors on broken markup: no date, not a failed page
+        return None
 
 
 _SOURCE_BREAK = re.compile(r"[ \t]*[\r\n]+[ \t]*")

@@ -37,6 +37,13 @@ BYLINES = [
     ("Por José Ortega y Gasset", ["José Ortega y Gasset"], None),
     ("Por Ana Souza e Luís Gil, da Redação", ["Ana Souza", "Luís Gil"], None),
     ("Di Giulia Bianchi e Marco Rossi", ["Giulia Bianchi", "Marco Rossi"], None),
+    ("Par Marie Dupont | 3 juin 2025", ["Marie Dupont"], date(2025, 6, 3)),
+    ("Par Marie Dupont, mardi 3 juin 2025", ["Marie Dupont"], date(2025, 6, 3)),
+    ("Par Marie Dupont | Publié le 1er juin 2025 à 14h30", ["Marie Dupont"], date(2025, 6, 1)),
+    ("Von Anna Schmidt | Dienstag, 3. Juni 2025, 14:30 Uhr", ["Anna Schmidt"], date(2025, 6, 3)),
+    ("Por Ana López y Luis Gil | 3 de junio de 2025", ["Ana López", "Luis Gil"], date(2025, 6, 3)),
+    ("Por Ana Souza | Publicado em 3 de junho de 2025", ["Ana Souza"], date(2025, 6, 3)),
+    ("Di Giulia Bianchi | 3 giugno 2025 alle 10:30", ["Giulia Bianchi"], date(2025, 6, 3)),
 ]
 # Lines that start like a byline and are the story's text.
 NOT_BYLINES = [

@@ -131,8 +131,14 @@ def test_a_months_name_in_a_sentence_is_no_date(sentence: str) -> None:
     assert (parse_date(sentence), read_date_line(sentence), find_date_in_opening(sentence)) == (None, None, None)
 
 
+PAGE = (
+    "<html><head><title>Tarifs du port</title>{head}</head><body><article><h1>Tarifs du port</h1>{top}"
+    + "<p>{{story}}</p>" * 3
+    + "</article></body></html>"
+)
 # Where an article's date is read, and a file that gives it there ({date} where it stands): front
-# matter, header lines, a JSON field, a feed's entry, a dateline, a byline, the opening words.
+# matter, header lines, a JSON field, a feed's entry, a dateline, a byline, the opening words, a page's
+# metadata.
 PLACES = {
     "front matter": ("story.md", "---\ntitle: Tarifs du port\ndate: {date}\n---\n{story}\n"),
     "header line": ("story.txt", "Title: Tarifs du port\nDate: {date}\n\n{story}\n"),
@@ -147,6 +153,9 @@ PLACES = {
     "dateline with source": ("story.md", "# Tarifs du port\n\nLe Courrier — {date}\n\n{story}\n"),
     "byline": ("story.md", "# Tarifs du port\n\nPar Marie Dupont | {date}\n\n{story}\n"),
     "opening words": ("story.md", "# Tarifs du port\n\nMARSEILLE, {date} — {story}\n"),
+    "page's meta": ("story.html", PAGE.format(head='<meta name="date" content="{date}">', top="")),
+    "page's byline": ("story.html", PAGE.format(head="", top='<p class="byline">Par Marie Dupont | {date}</p>')),
+    "page's opening words": ("story.html", PAGE.format(head="", top="<p>MARSEILLE, {date} — {story}</p>")),
 }
 
 
