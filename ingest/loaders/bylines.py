@@ -42,6 +42,9 @@ _Y_OR_E = re.compile(r"\s+(y|e)\s+", re.I)
 # A byline's parts: the names, then an outlet, a role or a date ("By Jane Roe | Reuters | June 3, 2025").
 _SEGMENTS = re.compile(r"\s*[|•·]\s*|\s+[—–-]\s+|\s+/\s+")
 _SUFFIX = re.compile(r"(?:jr|sr|ii|iii|iv)\.?", re.I)  # "John Roe, Jr." is one name
+# "et al." after the names stands for others, no one's name: "By Jane Roe et al.", "Jane Roe, et al";
+# "et Al" before a name is French for "and Al" ("Par Marie Dupont et Al Gore").
+_ET_AL = re.compile(r"(?:^|,?\s+)et\.?\s+al(?:ii|ia)?(?:\.|(?=\s*(?:[,;|•·]|[—–-]\s|$)))", re.I)
 # Words that make a name an organisation's, not a person's: a wire, an agency, a newsroom. The
 # agencies' initials count in capitals only ("Rhys ap Gruffydd" is a person).
 _ORGANISATION = re.compile(
@@ -152,11 +155,11 @@ def _is_sentence(part: str) -> bool:
 
 def split_authors(written: str, publishers: Iterable[str | None] = ()) -> list[str]:
     """The people an author field names: split at commas, semicolons, "and", "et", "und", "&" (and
-    "y", "e" between two names), its "By" ("Par", "Von", "Por", "Di") dropped, names in capitals
-    written as names are; organisations (see :func:`is_organisation`), dates, times and, after the
-    first name, roles ("Jane Roe, Correspondent") left out."""
+    "y", "e" between two names), its "By" ("Par", "Von", "Por", "Di") and "et al." dropped, names
+    in capitals written as names are; organisations (see :func:`is_organisation`), dates, times
+    and, after the first name, roles ("Jane Roe, Correspondent") left out."""
     publishers = list(publishers)
-    written = _BY.sub("", written.strip())
+    written = _ET_AL.sub("", _BY.sub("", written.strip()))
     lead = _LEAD.match(written)
     if lead and _is_person((_split_names(_SEPARATORS.split(written[lead.end() :])[0]) or [""])[0]):
         written = written[lead.end() :]  # "Par Marie Dupont"; but "Von Trier", "Di Maio" are names
@@ -181,7 +184,7 @@ def read_byline(line: str, publishers: Iterable[str | None] = (), marked: bool =
     Press", "Par MARIE DUPONT | Le Monde", "By Jane Roe | Updated 3:45 PM ET, Tue June 3, 2025");
     None for any other line ("By Tuesday the river had risen."). A ``marked`` line is known to be a
     byline (a page's byline element): its "By" may be missing."""
-    line = " ".join(line.split()).strip("*_ ")
+    line = _ET_AL.sub("", " ".join(line.split()).strip("*_ "))
     words = line.split()
     if not words or len(words) > _BYLINE_WORDS:
         return None

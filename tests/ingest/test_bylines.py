@@ -44,6 +44,9 @@ BYLINES = [
     ("Por Ana López y Luis Gil | 3 de junio de 2025", ["Ana López", "Luis Gil"], date(2025, 6, 3)),
     ("Por Ana Souza | Publicado em 3 de junho de 2025", ["Ana Souza"], date(2025, 6, 3)),
     ("Di Giulia Bianchi | 3 giugno 2025 alle 10:30", ["Giulia Bianchi"], date(2025, 6, 3)),
+    ("By Jane Roe et al.", ["Jane Roe"], None),
+    ("By JANE ROE, JOHN DOE, ET AL. | June 3, 2025", ["Jane Roe", "John Doe"], date(2025, 6, 3)),
+    ("Par Marie Dupont et Al Gore", ["Marie Dupont", "Al Gore"], None),
 ]
 # Lines that start like a byline and are the story's text.
 NOT_BYLINES = [
@@ -145,6 +148,8 @@ def test_the_example_pages_byline_names_its_desk_not_the_month(settings: Setting
         ({"author": ["Di Maio", "Von Trier", "Ortega y Gasset"]}, ["Di Maio", "Von Trier", "Ortega y Gasset"]),
         ({"byline": "By the end of the meeting, the board had raised fees."}, []),
         ({"author": "A. Writer"}, ["A. Writer"]),
+        ({"author": "Jane Roe et al."}, ["Jane Roe"]),
+        ({"authors": ["Jane Roe", "John Doe", "et al."]}, ["Jane Roe", "John Doe"]),
     ],
 )
 def test_an_author_field_written_as_a_byline_names_the_people(
