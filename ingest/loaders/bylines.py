@@ -104,9 +104,17 @@ def _is_organisation_name(name: str, publishers: list[str | None]) -> bool:
     return 1 <= len(words) <= 6 and all(_is_name_word(w) for w in words) and is_organisation(name, publishers)
 
 
+def _capitalised(word: str) -> str:
+    """A run of letters of a name in capitals, capitalised: "Roe", and "McDonald", for Mc always
+    takes a capital after it. "Mac" is left: "MacDonald" and "Macdonald" are both names, as are "Mack"
+    and "Macy"."""
+    return f"Mc{word[2:].capitalize()}" if len(word) > 2 and word.startswith("mc") else word.capitalize()
+
+
 def _title_case(name: str) -> str:
     """A name written in capitals as it is written otherwise: "ANNA VAN DER BERG" is "Anna van der
-    Berg", "JEAN-PIERRE O'NEILL" is "Jean-Pierre O'Neill"; any other name as it is."""
+    Berg", "JEAN-PIERRE O'NEILL" is "Jean-Pierre O'Neill", "MARY MCDONALD" is "Mary McDonald"; any
+    other name as it is."""
     words = name.split()
     if len(words) < 2 or any(c.islower() for c in name):
         return name
@@ -118,7 +126,7 @@ def _title_case(name: str) -> str:
         elif re.fullmatch(r"i{1,3}|iv", lower):
             cased.append(word)
         else:
-            cased.append(re.sub(r"[^\W\d_]+", lambda m: m.group(0).capitalize(), lower))
+            cased.append(re.sub(r"[^\W\d_]+", lambda m: _capitalised(m.group(0)), lower))
     return " ".join(cased)
 
 

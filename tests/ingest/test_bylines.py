@@ -47,6 +47,11 @@ BYLINES = [
     ("By Jane Roe et al.", ["Jane Roe"], None),
     ("By JANE ROE, JOHN DOE, ET AL. | June 3, 2025", ["Jane Roe", "John Doe"], date(2025, 6, 3)),
     ("Par Marie Dupont et Al Gore", ["Marie Dupont", "Al Gore"], None),
+    ("BY MARY MCDONALD AND SEAN O'BRIEN", ["Mary McDonald", "Sean O'Brien"], None),
+    ("By ANNE MCCARTHY-SMITH | Reuters", ["Anne McCarthy-Smith"], None),
+    # "Mac" is written both ways ("MacDonald", "Macdonald") and begins other names ("Mack", "Macy"):
+    # left as it is capitalised.
+    ("BY ANGUS MACDONALD AND JOHN MACK", ["Angus Macdonald", "John Mack"], None),
 ]
 # Lines that start like a byline and are the story's text.
 NOT_BYLINES = [
@@ -145,6 +150,8 @@ def test_the_example_pages_byline_names_its_desk_not_the_month(settings: Setting
         ({"byline": "Par Marie Dupont et Jean Martin"}, ["Marie Dupont", "Jean Martin"]),
         ({"author": "Por Ana López y Luis Gil"}, ["Ana López", "Luis Gil"]),
         ({"author": "JANE ROE and ANNA VAN DER BERG"}, ["Jane Roe", "Anna van der Berg"]),
+        ({"author": "MARY MCDONALD, SEAN O’BRIEN"}, ["Mary McDonald", "Sean O’Brien"]),
+        ({"author": "Mary Mcdonald"}, ["Mary Mcdonald"]),  # not in capitals: as it is written
         ({"author": ["Di Maio", "Von Trier", "Ortega y Gasset"]}, ["Di Maio", "Von Trier", "Ortega y Gasset"]),
         ({"byline": "By the end of the meeting, the board had raised fees."}, []),
         ({"author": "A. Writer"}, ["A. Writer"]),
