@@ -56,6 +56,15 @@ def newsdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
     return subprocess.run([NEWSDESK, *args], env=env, capture_output=True, text=True, timeout=600)
 
 
+def ingested_corpus(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """Twenty articles (version "v1") ingested into a data folder of ``tmp_path``: the corpus file and the env."""
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(corpus, 20, "v1")
+    env = env_for(tmp_path / "data")
+    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    return corpus, env
+
+
 def crash_at(point: str, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     """``newsdesk args`` run by tests/crashpoint.py, which SIGKILLs it at the named write step."""
     command = [sys.executable, str(ROOT / "tests" / "crashpoint.py"), point, *args]
@@ -169,10 +178,7 @@ def test_crash_at_each_write_step_then_rerun(tmp_path: Path, point: str) -> None
 
 @pytest.mark.slow
 def test_sigkill_during_a_delete_then_delete_again(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus.jsonl"
-    write_corpus(corpus, 20, "v1")
-    env = env_for(tmp_path / "data")
-    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    _, env = ingested_corpus(tmp_path)
     records = json.loads(newsdesk(env, "sources", "list", "--json").stdout)
     target = next(r for r in records if r["title"] == "Ferry report 6")
     assert crash_at("mid-delete", env, "sources", "delete", target["id"]).returncode == -signal.SIGKILL
@@ -224,10 +230,8 @@ def test_two_processes_updating_the_same_articles_at_once_take_turns(tmp_path: P
     """An update paused after its commit, before it deletes the passages it replaced: another
     process's update of the same articles waits for it (it would otherwise write its own version,
     and each would delete the other's passages, leaving the articles with none)."""
-    corpus, later = tmp_path / "corpus.jsonl", tmp_path / "later.jsonl"
-    write_corpus(corpus, 20, "v1")
-    env = env_for(tmp_path / "data")
-    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    corpus, env = ingested_corpus(tmp_path)
+    later = tmp_path / "later.jsonl"
     write_corpus(corpus, 20, "v2")
     write_corpus(later, 20, "v3")  # the same articles (same URLs), a third version
     beside_a_paused_ingest(
@@ -241,10 +245,7 @@ def test_a_repair_waits_for_an_ingest_whose_new_passages_are_not_committed_yet(t
     """An update paused after writing its new passages, before their records: to `doctor --repair`
     they look like passages of no current version, and deleting them would leave the updated
     articles with none once their records land. The repair waits for the ingest instead."""
-    corpus = tmp_path / "corpus.jsonl"
-    write_corpus(corpus, 20, "v1")
-    env = env_for(tmp_path / "data")
-    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    corpus, env = ingested_corpus(tmp_path)
     write_corpus(corpus, 20, "v2")
     beside_a_paused_ingest(
         "pause-before-commit", env, corpus, ["doctor", "--repair"], env, "waiting for another ingest"
@@ -257,10 +258,7 @@ def test_a_delete_waits_for_an_ingest_of_the_same_article(tmp_path: Path) -> Non
     """An update paused after writing its new passages, before their records: deleting one of its
     articles then would take the new passages too, and the record landing after would name
     passages that are gone. The delete waits, then takes the article whole."""
-    corpus = tmp_path / "corpus.jsonl"
-    write_corpus(corpus, 20, "v1")
-    env = env_for(tmp_path / "data")
-    assert newsdesk(env, "ingest", str(corpus)).returncode == 0
+    corpus, env = ingested_corpus(tmp_path)
     records = json.loads(newsdesk(env, "sources", "list", "--json").stdout)
     target = next(r for r in records if r["title"] == "Ferry report 6")
     write_corpus(corpus, 20, "v2")
