@@ -52,6 +52,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     checks: list[SupportCheck] = field(default_factory=list)
     seconds: float = 0.0
+    cut_off: bool = False  # the model's reply ended before it finished (its length limit, a dropped connection)
 
     @property
     def unsupported(self) -> list[SupportCheck]:
@@ -186,6 +187,7 @@ class NewsChain:
             + (self.why_refused(state["filters"]) if draft.refused else searched(state["filters"])),
             checks=checks,
             seconds=time.perf_counter() - state["started"],
+            cut_off=draft.cut_off,
         )
 
     def why_refused(self, filters: SearchFilters) -> list[str]:

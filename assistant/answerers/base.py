@@ -18,7 +18,8 @@ class Draft:
 
     ``text`` carries ``[n]`` markers, ``n`` being the 1-based position of a passage in
     the list the answerer was given. ``highlights`` maps ``n`` to the spans (offsets in
-    the article text) of the sentences the answer rests on.
+    the article text) of the sentences the answer rests on. ``cut_off`` says that the reply
+    ended before the model finished it (its length limit, a dropped connection); a note says so.
     """
 
     text: str
@@ -27,6 +28,7 @@ class Draft:
     check_support: bool = False
     highlights: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    cut_off: bool = False
 
 
 class Answerer(Protocol):

@@ -176,10 +176,11 @@ class ChatModelAnswerer:
     def _finish(self, text: str, passages: Sequence[Passage] = (), finish: str | None = None) -> Draft:
         early = _ENDED_EARLY.get(finish or "")
         if early and self._all_thoughts(text, finish):
-            return Draft(REFUSAL, self.name, refused=True, notes=[early[1]])
+            return Draft(REFUSAL, self.name, refused=True, notes=[early[1]], cut_off=True)
         draft = self._draft_from(text, passages)
         if early and not draft.refused:  # the reply stopped mid-answer
             draft.notes.append(early[0])
+            draft.cut_off = True
         return draft
 
     def _draft_from(self, text: str, passages: Sequence[Passage]) -> Draft:

@@ -10,8 +10,10 @@ history (system messages are ignored). The message content is the answer with it
 ``[n]`` markers; the response also carries ``citations`` (urls, ``[n]`` pointing at
 ``citations[n - 1]``) and ``newsdesk`` (the answer as checked, the
 full citation objects, the answerer, notes). When streaming, those two ride on the
-final chunk. newsdesk's options (``k``, ``since``, ``until``, ``as_of``, ``source``,
-``answerer``) may be sent as extra body fields.
+final chunk. ``finish_reason`` is ``"length"`` when the answer was cut off (the model stopped
+at its length limit, or the connection to it closed before it finished; a note says which), as
+OpenAI clients know a cut-off reply, else ``"stop"``. newsdesk's options (``k``, ``since``,
+``until``, ``as_of``, ``source``, ``answerer``) may be sent as extra body fields.
 """
 
 from __future__ import annotations
@@ -100,6 +102,11 @@ def newsdesk_extra(result: Answer) -> dict[str, Any]:
     }
 
 
+def finish_reason(result: Answer) -> str:
+    """The OpenAI ``finish_reason`` of an answer: ``"length"`` when the model's reply was cut off."""
+    return "length" if result.cut_off else "stop"
+
+
 def _chunk(completion_id: str, created: int, delta: dict[str, Any], finish: str | None, **extra: Any) -> str:
     body = {
         "id": completion_id,
@@ -125,7 +132,7 @@ def completion_chunks(
                     completion_id,
                     created,
                     {},
-                    "stop",
+                    finish_reason(item),
                     citations=cited_urls(item, request),
                     newsdesk=newsdesk_extra(item),
                 )
@@ -199,7 +206,7 @@ def openai_router() -> APIRouter:
                     {
                         "index": 0,
                         "message": {"role": "assistant", "content": result.answer},
-                        "finish_reason": "stop",
+                        "finish_reason": finish_reason(result),
                     }
                 ],
                 "citations": cited_urls(result, request),

@@ -36,7 +36,7 @@ def test_plain_answer(library_settings: Settings) -> None:
         assert services.settings.default_answerer == "openai"
         result = answer(URANIUM, services=services)
     assert result.answerer == "openai"
-    assert result.answer == GOOD and [c.n for c in result.citations] == [1]
+    assert result.answer == GOOD and [c.n for c in result.citations] == [1] and not result.cut_off
     [request] = llm.requests
     body = request["body"]
     assert body["model"] == "test-model" and body.get("temperature") == 0
@@ -118,7 +118,7 @@ def test_a_reply_cut_off_at_the_length_limit_says_so(library_settings: Settings,
         services = llm_services(library_settings, llm.base_url)
         final = list(stream_answer(URANIUM, services=services))[-1] if stream else answer(URANIUM, services=services)
     assert isinstance(final, Answer) and final.answer == GOOD
-    assert "The model stopped at its length limit: the answer may be cut off." in final.notes
+    assert "The model stopped at its length limit: the answer may be cut off." in final.notes and final.cut_off
 
 
 THOUGHTS = "Okay, the user asks what Putin offered. Passage [1] says the uranium could go to Russia. I will cite [1]."
@@ -150,6 +150,7 @@ def test_a_thinking_model_stopped_at_its_length_limit_before_it_answered_shows_n
         *deltas, final = list(stream_answer(URANIUM, services=services))
     assert isinstance(final, Answer) and final.refused and "".join(deltas) == final.answer == REFUSAL
     assert "The model stopped at its length limit while still thinking, before it answered." in final.notes
+    assert final.cut_off
 
 
 @pytest.mark.parametrize("ends", ["closed", "broken"])  # the openai client just stops / raises APIConnectionError
@@ -165,6 +166,7 @@ def test_a_stream_that_ends_before_the_model_finished_says_the_answer_may_be_cut
         *deltas, final = list(stream_answer(URANIUM, services=services))
     assert isinstance(final, Answer) and not final.refused
     assert "The reply was cut off: the connection to the model closed before the model finished it." in final.notes
+    assert final.cut_off
     # what was shown is the checked answer, sentence by sentence, to its last words
     assert deltas == [
         f"{GOOD}\n",

@@ -8,6 +8,7 @@ from typing import Any
 import openai
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_openai import ChatOpenAI
 from openai import OpenAI
 from pydantic import SecretStr
 
@@ -17,6 +18,7 @@ from assistant.serve import create_server_app
 from assistant.services import Services
 from tests.fakes import FailingStreamModel
 from tests.live_server import live_server
+from tests.openai_server import Reply, openai_server
 
 pytestmark = pytest.mark.slow
 
@@ -168,3 +170,52 @@ def test_the_api_key_is_the_openai_key(library_settings: Settings) -> None:
         right = OpenAI(base_url=f"{url}/v1", api_key="k-123", max_retries=0, timeout=120)
         reply = right.chat.completions.create(model="newsdesk", messages=[{"role": "user", "content": MEDVEDEV}])
         assert "Medvedev" in reply.choices[0].message.content
+
+
+URANIUM = "What did Putin offer to do with Iran's uranium?"
+GOOD = "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1]."
+CUT_OFF = {
+    "length": "The model stopped at its length limit: the answer may be cut off.",
+    "closed": "The reply was cut off: the connection to the model closed before the model finished it.",
+}
+
+
+@pytest.mark.parametrize(
+    ("reply", "stream", "note"),
+    [
+        (Reply(GOOD), False, None),
+        (Reply(GOOD), True, None),
+        (Reply(GOOD, finish="length"), False, CUT_OFF["length"]),
+        (Reply(GOOD, finish="length"), True, CUT_OFF["length"]),
+        (Reply(GOOD, ends="closed"), True, CUT_OFF["closed"]),  # no finish_reason, no [DONE]
+        (Reply(GOOD, ends="broken"), True, CUT_OFF["closed"]),  # a chunked body cut short
+    ],
+    ids=["stop", "stop-streamed", "length", "length-streamed", "closed-streamed", "broken-streamed"],
+)
+def test_an_answer_cut_off_ends_with_finish_reason_length(
+    server: tuple[str, Services], client: OpenAI, reply: Reply, stream: bool, note: str | None
+) -> None:
+    """A client that reads only OpenAI's fields learns the answer was cut off, as from any model."""
+    with openai_server(reply) as llm:
+        model = ChatOpenAI(model="test-model", base_url=llm.base_url, api_key=SecretStr("x"), max_retries=0)
+        server[1].add_answerer(ChatModelAnswerer(model, name="upstream", reports_finish=True))
+        options: dict[str, Any] = {
+            "messages": [{"role": "user", "content": URANIUM}],
+            "extra_body": {"answerer": "upstream"},
+        }
+        if stream:
+            chunks = list(client.chat.completions.create(model="newsdesk", stream=True, **options))
+            content = "".join(c.choices[0].delta.content or "" for c in chunks)
+            finishes = [c.choices[0].finish_reason for c in chunks]
+            assert finishes[:-1] == [None] * (len(chunks) - 1)
+            finish, fields = finishes[-1], extra(chunks[-1])
+        else:
+            completion = client.chat.completions.create(model="newsdesk", **options)
+            content, finish, fields = (
+                completion.choices[0].message.content,
+                completion.choices[0].finish_reason,
+                extra(completion),
+            )
+    assert content == fields["newsdesk"]["answer"] == GOOD
+    assert finish == ("length" if note else "stop")
+    assert (note in fields["newsdesk"]["notes"]) if note else not fields["newsdesk"]["notes"]
