@@ -19,7 +19,7 @@ from langchain_core.exceptions import ModelConnectionError, ModelTimeoutError
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answerers.base import REFUSAL, Answerer, Draft
-from assistant.conversation import Condensed, Turn, format_history
+from assistant.conversation import Condensed, Turn, condense_without_llm, format_history
 from assistant.errors import AnswererError
 from assistant.guard import answer_start, echoes_prompt, sanitize_passage, says_not_covered, tidy_reply
 from assistant.records import Passage
@@ -137,7 +137,8 @@ class ChatModelAnswerer:
         return self.prompt.format_messages(passages=format_passages(passages), question=question, refusal=REFUSAL)
 
     def condense(self, question: str, history: Sequence[Turn]) -> Condensed:
-        """Rewrite a follow-up as a standalone question with the model."""
+        """Rewrite a follow-up as a standalone question with the model; without it (as the extractive
+        answerer does) when the model stopped before it finished the rewrite."""
         if not history:
             return Condensed(question, question)
         messages = load_prompt("condense").format_messages(history=format_history(history), question=question)
@@ -147,7 +148,13 @@ class ChatModelAnswerer:
             if self.fallback:
                 return self.fallback().condense(question, history)
             raise AnswererError(describe_llm_error(exc, self.endpoint)) from exc
-        self._learn(reply.text, finished=(reply.response_metadata or {}).get("finish_reason") not in _ENDED_EARLY)
+        finish = (reply.response_metadata or {}).get("finish_reason")
+        self._learn(reply.text, finished=finish not in _ENDED_EARLY)
+        if finish in _ENDED_EARLY:  # part of a question, or a reasoning model's thoughts with no end
+            logger.warning(
+                "the LLM endpoint %s stopped rewriting a follow-up (%s): searching without it", self.endpoint, finish
+            )
+            return condense_without_llm(question, history)
         text = (
             tidy_reply(reply.text).strip('"').strip().split("\n")[0][:1000] or question
         )  # a reasoning model thinks first

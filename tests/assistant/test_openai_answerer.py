@@ -174,3 +174,23 @@ def test_a_stream_that_ends_before_the_model_finished_says_the_answer_may_be_cut
         f"He also offered {UNSUPPORTED_MARK}",
     ]
     assert "".join(deltas) == final.answer
+
+
+def test_a_follow_up_rewrite_stopped_at_the_length_limit_is_not_the_question(library_settings: Settings) -> None:
+    """A reasoning model stopped while still thinking about the rewrite: its thoughts are neither
+    searched with, nor asked of the model, nor shown as the query."""
+    history = [
+        {"role": "user", "content": "Who carried Khamenei's letter to Putin?"},
+        {"role": "assistant", "content": "Abbas Araqchi carried it [1]."},
+    ]
+    rewriting = "Okay, the user follows up about Putin. The conversation was about Khamenei's letter. I should"
+    with openai_server(Reply(rewriting, finish="length"), Reply(GOOD)) as llm:
+        result = answer(
+            "And what did he offer to do with the uranium?",
+            history=history,
+            services=llm_services(library_settings, llm.base_url),
+        )
+    asked = llm.requests[1]["body"]["messages"][-1]["content"].rsplit("Question:", 1)[1]
+    assert "Okay" not in asked and "Okay" not in result.query
+    assert "uranium" in asked and "Putin" in result.query  # the follow-up, with whom the conversation is about
+    assert result.answer == GOOD
