@@ -29,6 +29,7 @@ from assistant.services import Services
 from assistant.ui.examples import example_questions
 from assistant.ui.render import (
     EMPTY_SOURCES,
+    WAITING,
     answer_html,
     article_html,
     error_html,
@@ -105,7 +106,11 @@ class NewsdeskUI:
         if not question:
             yield display, "", history, display, gr.skip(), answers
             return
-        display = [*display, {"role": "user", "content": escape_text(question)}, {"role": "assistant", "content": ""}]
+        display = [
+            *display,
+            {"role": "user", "content": escape_text(question)},
+            {"role": "assistant", "content": WAITING},
+        ]
         yield display, "", history, display, gr.skip(), answers
         streamed, final, n = "", None, len(answers)
         try:

@@ -24,6 +24,8 @@ CONTEXT_CHARS = 320
 FOR_CHARS = 200  # of the question shown over its sources
 
 EMPTY_SOURCES = '<div class="nd-sources nd-empty">The sources of an answer appear here.</div>'
+# in the answer's place until its first words come (an LLM's first reply comes whole, a reasoning model's after its thoughts)
+WAITING = '<span class="nd-waiting">Finding the answer in the articles…</span>'
 
 
 def escape_text(text: str) -> str:
@@ -263,6 +265,9 @@ CSS = """
 .nd-context mark { background: #fde68a; color: #1f2937; }
 .nd-empty { color: var(--body-text-color-subdued); }
 .nd-error { color: var(--error-text-color); }
+.nd-waiting { color: var(--body-text-color); opacity: 0.78; animation: nd-pulse 1.6s ease-in-out infinite; }
+@keyframes nd-pulse { 50% { opacity: 0.55; } }
+@media (prefers-reduced-motion: reduce) { .nd-waiting { animation: none; } }
 .nd-for { color: var(--body-text-color); opacity: 0.78; font-size: 0.9em; margin-bottom: 0.4em; }
 .nd-note { color: var(--body-text-color); opacity: 0.78; font-size: 0.95em; }
 .nd-sources, .nd-for, .nd-context { overflow-wrap: anywhere; }

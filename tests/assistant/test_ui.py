@@ -15,6 +15,7 @@ from assistant.ui.app import NewsdeskUI
 from assistant.ui.examples import example_questions, read_curated
 from assistant.ui.render import (
     EMPTY_SOURCES,
+    WAITING,
     answer_html,
     article_html,
     context_html,
@@ -170,6 +171,15 @@ def test_chat_handler_streams_then_cites_and_keeps_the_history(library: Services
     assert first.startswith(" hidden>") and "For: What did Medvedev argue?" in first
     assert second.startswith(">") and "For: And what did Putin offer?" in second
     assert ui.new_chat() == ([], "", [], [], EMPTY_SOURCES, [])
+
+
+def test_the_answers_place_says_it_is_being_found_until_its_first_words_come(library: Services) -> None:
+    shown = [
+        dict(step[0][-1]) for step in NewsdeskUI(library).respond("What did Medvedev argue?", [], [], [], "", "", [])
+    ]
+    assert shown[0] == {"role": "assistant", "content": WAITING}  # not an empty bubble
+    assert all(WAITING not in message["content"] for message in shown[1:])
+    assert "Finding the answer in the articles" in WAITING
 
 
 def test_the_dates_a_question_meant_show_under_its_answer(library: Services) -> None:

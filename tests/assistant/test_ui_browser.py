@@ -21,6 +21,7 @@ from tests.assistant.test_ui import QUAY_PAGE
 from tests.conftest import ROOT, make_settings
 from tests.httpserver import Route, serve_routes
 from tests.live_server import live_server
+from tests.openai_server import Reply, openai_server
 
 pytestmark = pytest.mark.slow
 
@@ -391,3 +392,21 @@ def test_ingest_tab_fetches_a_url_the_allow_list_lets_through(
         screenshot(page, "ui-ingest-url.png")
         page.close()  # before the server stops: no open event stream to cut
     assert [(r.title, r.url) for r in services.store.list_articles()] == [("Quay Works Begin", f"{base}/quay")]
+
+
+def test_while_a_models_reply_is_awaited_the_answers_place_says_so(library_settings: Settings, page: Page) -> None:
+    """A model's first reply comes whole (a reasoning model's after its thoughts, every time): until
+    then the answer's place says it is being found, not an empty bubble."""
+    good = "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1]."
+    with openai_server(Reply(good, delay=3.0)) as llm:
+        settings = library_settings.model_copy(
+            update={"openai_base_url": llm.base_url, "llm_model": "test-model", "llm_max_retries": 0}
+        )
+        with live_server(create_server_app(Services(settings))) as url:
+            page.goto(url)
+            ask(page, "What did Putin offer to do with Iran's uranium?")
+            answer = bot_messages(page).last
+            expect(answer.locator(".nd-waiting")).to_have_text("Finding the answer in the articles…", timeout=2_500)
+            screenshot(page, "ui-waiting.png")
+            expect(answer).to_contain_text("stored there")
+            expect(answer.locator(".nd-waiting")).to_have_count(0)
