@@ -96,8 +96,9 @@ class ChatModelAnswerer:
     A streamed reply that ends before the model finished it, the stream closing without a
     finish_reason or breaking off (the ``openai`` client stops at a body that just ends and raises
     at a chunked one cut short: the same dropped connection), is the answer so far, checked as any,
-    with a note that says it was cut off, as one stopped at the length limit is. An error the model
-    or its server reports mid-reply is an error.
+    with a note that says it was cut off, as one stopped at the length limit is; one that stopped
+    before its answer began (the model still thinking, its thoughts sent apart or not) is the refusal,
+    with a note saying why. An error the model or its server reports mid-reply is an error.
 
     A reasoning model's thoughts are never shown. Sent apart from the reply (a ``reasoning_content``
     or ``reasoning`` field, a reasoning content block), they are not part of its text. Sent as its
@@ -182,7 +183,8 @@ class ChatModelAnswerer:
 
     def _finish(self, text: str, passages: Sequence[Passage] = (), finish: str | None = None) -> Draft:
         early = _ENDED_EARLY.get(finish or "")
-        if early and self._all_thoughts(text, finish):
+        if early and (self._all_thoughts(text, finish) or not tidy_reply(text).strip()):
+            # stopped before it answered: its thoughts sent apart or in a <think> block, or before its </think>
             return Draft(REFUSAL, self.name, refused=True, notes=[early[1]], cut_off=True)
         draft = self._draft_from(text, passages)
         if early and not draft.refused:  # the reply stopped mid-answer
@@ -257,9 +259,10 @@ class ChatModelAnswerer:
         that block), or the reply ends, unless the model is known to answer straight away. A reply
         cut off by the connection ends here, its ``finish`` set to say so."""
         start = 0 if self.thinks_in_reply is False else None  # where the answer begins, once known
-        begun = broke = False
+        begun = broke = arrived = False
         try:
             for chunk in self.model.stream(messages):
+                arrived = True  # the reply began (thoughts sent apart come as chunks without text)
                 reply.finish = (chunk.response_metadata or {}).get("finish_reason") or reply.finish
                 delta = str(chunk.text)  # its text only: not a reasoning block sent with it
                 if not delta:
@@ -275,7 +278,8 @@ class ChatModelAnswerer:
                     begun = True
                     yield delta
         except Exception as exc:
-            if not (reply.text and lost_connection(exc)):
+            # a connection lost once the reply began cuts it off; before its text, a fallback answers instead
+            if not (lost_connection(exc) and (reply.text or (arrived and self.fallback is None))):
                 raise
             logger.warning("the LLM endpoint %s closed a reply before it was finished: %r", self.endpoint, exc)
             broke = True

@@ -194,3 +194,43 @@ def test_a_follow_up_rewrite_stopped_at_the_length_limit_is_not_the_question(lib
     assert "Okay" not in asked and "Okay" not in result.query
     assert "uranium" in asked and "Putin" in result.query  # the follow-up, with whom the conversation is about
     assert result.answer == GOOD
+
+
+STOPPED_THINKING = "The model stopped at its length limit while still thinking, before it answered."
+CLOSED_THINKING = "The reply was cut off: the connection to the model closed while the model was still thinking."
+
+
+@pytest.mark.parametrize(
+    ("reply", "stream", "note"),
+    [
+        (Reply("", reasoning=THOUGHTS, finish="length"), True, STOPPED_THINKING),  # thoughts sent apart
+        (Reply("", reasoning=THOUGHTS, finish="length"), False, STOPPED_THINKING),
+        (Reply(f"<think>{THOUGHTS}", finish="length"), True, STOPPED_THINKING),  # in a block the model opened
+        (Reply(f"<think>{THOUGHTS}", finish="length"), False, STOPPED_THINKING),
+        (Reply("", reasoning=THOUGHTS, ends="closed"), True, CLOSED_THINKING),
+        (Reply("", reasoning=THOUGHTS, ends="broken"), True, CLOSED_THINKING),  # was "cannot reach the LLM endpoint"
+        (Reply(f"<think>{THOUGHTS}", ends="broken"), True, CLOSED_THINKING),
+    ],
+)
+def test_a_reply_stopped_while_the_model_thought_apart_says_why_it_has_no_answer(
+    library_settings: Settings, reply: Reply, stream: bool, note: str
+) -> None:
+    """Not 'The model returned an empty reply.': it had not finished thinking."""
+    with openai_server(reply) as llm:
+        services = llm_services(library_settings, llm.base_url)
+        if stream:
+            *deltas, final = list(stream_answer(URANIUM, services=services))
+            assert "".join(deltas) == REFUSAL
+        else:
+            final = answer(URANIUM, services=services)
+    assert isinstance(final, Answer) and final.refused and final.answer == REFUSAL
+    assert final.notes == [note] and final.cut_off
+
+
+def test_with_a_fallback_a_connection_lost_before_the_answer_began_is_answered_extractively(
+    library_settings: Settings,
+) -> None:
+    with openai_server(Reply("", reasoning=THOUGHTS, ends="broken")) as llm:
+        services = llm_services(library_settings, llm.base_url, llm_fallback=True)
+        final = list(stream_answer(URANIUM, services=services))[-1]
+    assert isinstance(final, Answer) and final.answerer == "extractive" and not final.refused
