@@ -18,7 +18,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant.store import ChromaStore
+# Run as a script, this folder comes first on the path, and its test package `tests/assistant` would be
+# imported as `assistant` (the real modules then found through the editable install: in a git worktree,
+# another checkout's). The checkout this file is in comes first instead.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from assistant.store import ChromaStore  # noqa: E402
 
 
 def _die() -> None:
