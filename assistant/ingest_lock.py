@@ -35,10 +35,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from assistant.config import Settings
 
@@ -131,28 +131,52 @@ def ingest_lock(settings: Settings, store: ChromaStore | None = None) -> Iterato
 
 @dataclass(frozen=True)
 class Lease:
-    """Who holds the store's lease (the record :meth:`ChromaStore.take_lease` adds), and until when (Unix time)."""
+    """One claim on the store's lease (a record :meth:`ChromaStore.claim_lease` adds): who made it,
+    until when it holds (Unix time), its number (the claim numbered highest is the lease) and
+    whether its holder let it go."""
 
     owner: str
     host: str
     pid: int
     expires: float
+    number: int = 1
+    released: bool = False
 
     @property
     def about(self) -> str:
         """Whom a waiting writer waits for."""
         return f"{self.host} pid {self.pid}"
 
+    def to_metadata(self) -> dict[str, Any]:
+        """The claim's record, as the store keeps it."""
+        return {"kind": "lease", **asdict(self)}
+
+    @classmethod
+    def from_metadata(cls, meta: dict[str, Any]) -> Lease:
+        """A claim from its record."""
+        return cls(
+            str(meta.get("owner", "")),
+            str(meta.get("host", "")),
+            int(meta.get("pid", 0)),
+            float(meta.get("expires", 0.0)),
+            int(meta.get("number", 0)),
+            bool(meta.get("released", False)),
+        )
+
 
 class StoreLease:
-    """The store's lease (:meth:`ChromaStore.take_lease`): held by one writer among every machine on a server.
+    """The store's lease (:meth:`ChromaStore.claim_lease`): held by one writer among every machine on a server.
 
-    Claimed by adding a record that only the first claim creates; held for ``ttl`` seconds and
-    renewed by a background thread every quarter of that while the work goes on; let go at the
-    end. A holder that dies stops renewing, and once its lease has run out the next claimant
-    deletes it (only that holder's, so two claimants cannot delete each other's) and claims
-    again. Expiry is read against each machine's clock: machines sharing a server must keep
-    their clocks within ``ttl`` of each other (NTP does).
+    The lease is a numbered claim: the claim numbered highest holds it. A writer that finds it free
+    (let go, run out, or its holder on this machine dead) claims the next number, by adding a record
+    that only the first claim of that number creates, so that of any number of claimants exactly one
+    wins. Nobody deletes or rewrites a claim it did not make, so that no takeover can undo another's
+    (Chroma finds what a filtered delete matches before it deletes it, and a check-then-write renewal
+    could land over a takeover). Held for ``ttl`` seconds and renewed by a background thread every
+    quarter of that while the work goes on; let go at the end. A holder that dies stops renewing,
+    and once its lease has run out the next claimant takes the next number. Expiry is read against
+    each machine's clock: machines sharing a server must keep their clocks within ``ttl`` of each
+    other (NTP does).
     """
 
     def __init__(self, store: ChromaStore, ttl: float = 60.0, poll: float = 0.5) -> None:
@@ -160,27 +184,32 @@ class StoreLease:
         self.ttl = ttl
         self.poll = poll
         self.owner = uuid.uuid4().hex
+        self.claim: Lease | None = None
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
 
     def __enter__(self) -> StoreLease:
         warned = False
         while True:
-            claim = Lease(self.owner, socket.gethostname(), os.getpid(), time.time() + self.ttl)
-            held = self.store.take_lease(claim)
-            if held is not None and held.owner == self.owner:
-                break
-            if held is not None and (held.expires < time.time() or _died_here(held.host, held.pid)):
-                logger.warning("taking over the ingest lease of %s: that ingest stopped", held.about)
-                self.store.end_lease(held.owner)
-                continue
-            if held is not None and not warned:
+            current = self.store.lease()
+            why = None if current is None or current.released else self._why_free(current)
+            if current is None or current.released or why:
+                number = current.number + 1 if current is not None else 1
+                claim = Lease(self.owner, socket.gethostname(), os.getpid(), time.time() + self.ttl, number)
+                if self.store.claim_lease(claim).owner == self.owner:
+                    if current is not None and why:
+                        logger.warning("took over the ingest lease of %s: %s", current.about, why)
+                    self.claim = claim
+                    break
+                continue  # another writer claimed that number first: wait for it
+            if not warned:
                 logger.warning(
-                    "waiting for another ingest into this store to finish (%s, on the same Chroma server)", held.about
+                    "waiting for another ingest into this store to finish (%s, on the same Chroma server)",
+                    current.about,
                 )
                 warned = True
             time.sleep(self.poll * random.uniform(0.5, 1.5))  # spread out claimants that woke together
-        self._renewer = threading.Thread(target=self._renew, name="newsdesk-lease", daemon=True)
+        self._renewer = threading.Thread(target=self._renew, args=(claim,), name="newsdesk-lease", daemon=True)
         self._renewer.start()
         return self
 
@@ -190,15 +219,26 @@ class StoreLease:
         self._stop.set()
         if self._renewer is not None:
             self._renewer.join()
+        if self.claim is None:
+            return
         try:
-            self.store.end_lease(self.owner)
+            self.store.end_lease(self.claim)
         except Exception as exc:  # the server went away: the lease runs out on its own
             logger.warning("could not let the ingest lease go (%s); it runs out in %.0f s", exc, self.ttl)
 
-    def _renew(self) -> None:
+    @staticmethod
+    def _why_free(held: Lease) -> str | None:
+        """Why a claim someone else holds can be taken over (it ran out, its holder died), or None."""
+        if held.expires < time.time():
+            return f"its lease ran out at {time.strftime('%H:%M:%S', time.localtime(held.expires))}"
+        if _died_here(held.host, held.pid):
+            return "that ingest stopped"
+        return None
+
+    def _renew(self, claim: Lease) -> None:
         while not self._stop.wait(self.ttl / 4):
             try:
-                if not self.store.renew_lease(self.owner, time.time() + self.ttl):
+                if not self.store.renew_lease(claim, time.time() + self.ttl):
                     logger.error(
                         "this ingest's lease on the store ran out and another writer took it; "
                         "an article both wrote may be left incomplete until it is ingested again"

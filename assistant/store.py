@@ -7,7 +7,7 @@ Two collections per store, so every process sharing a Chroma server sees the sam
 - ``<name>_articles``: one entry per article (document = the cleaned article text,
   metadata = the :class:`~assistant.records.ArticleRecord`), plus a revision marker
   that every write changes, so readers know when to refresh what they cache, and the
-  lease of the ingest writing now (:mod:`assistant.ingest_lock`), when one is.
+  claims on the lease of the writer at work (:mod:`assistant.ingest_lock`), when one is.
 
 Writes are ordered so that a crash at any point leaves the last committed state
 readable: new chunks first (their ids carry the content hash, so they never overwrite
@@ -26,7 +26,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
@@ -40,7 +40,7 @@ from assistant.records import ArticleRecord, Passage
 logger = logging.getLogger(__name__)
 
 REVISION_ID = "__revision__"
-LEASE_ID = "__ingest_lease__"
+LEASE_PREFIX = "__ingest_lease__:"
 _PAGE = 2000
 
 _P = ParamSpec("_P")
@@ -364,48 +364,47 @@ class ChromaStore:
 
     # ---- the writers' lease ---------------------------------------------------------
 
-    @_store_call("locking")
-    def take_lease(self, claim: Lease) -> Lease | None:
-        """Claim the store's lease unless someone holds it; returns whoever holds it now (``claim``
-        when it won), or None when it was let go meanwhile (claim again).
+    @_store_call("taking the writers' lease of")
+    def claim_lease(self, claim: Lease) -> Lease:
+        """Add ``claim`` unless a claim of its number exists; returns the lease after it (``claim``
+        when it won).
 
         Chroma's ``add`` leaves an id that exists as it is, and the server applies one write at a
-        time, so of any number of processes claiming at once exactly one finds its own name."""
+        time, so of any number of processes claiming one number exactly one finds its own name.
+        The winner deletes the claims it follows: their holders find they hold the lease no more."""
         self.articles.add(
-            ids=[LEASE_ID],
-            documents=[""],
-            embeddings=[[0.0]],
-            metadatas=[{"kind": "lease", **asdict(claim)}],
+            ids=[lease_id(claim.number)], documents=[""], embeddings=[[0.0]], metadatas=[claim.to_metadata()]
         )
-        return self.lease()
+        claims = self._lease_claims()
+        current = claims[-1]
+        if current.owner == claim.owner and len(claims) > 1:
+            self.articles.delete(ids=[lease_id(c.number) for c in claims[:-1]])
+        return current
 
-    @_store_call("locking")
+    @_store_call("reading the writers' lease of")
     def lease(self) -> Lease | None:
-        """Who holds the store's lease, or None."""
-        got = self.articles.get(ids=[LEASE_ID], include=["metadatas"])
-        if not got["ids"]:
-            return None
-        meta = got["metadatas"][0] or {}
-        return Lease(
-            str(meta.get("owner", "")),
-            str(meta.get("host", "")),
-            int(meta.get("pid", 0)),
-            float(meta.get("expires", 0.0)),
-        )
+        """The store's lease: the claim numbered highest (let go or not), or None when none was made."""
+        claims = self._lease_claims()
+        return claims[-1] if claims else None
 
-    @_store_call("locking")
-    def renew_lease(self, owner: str, expires: float) -> bool:
-        """Push the lease's expiry on while ``owner`` holds it; False when it holds it no more."""
-        held = self.lease()
-        if held is None or held.owner != owner:
+    def _lease_claims(self) -> list[Lease]:
+        got = self.articles.get(where={"kind": "lease"}, include=["metadatas"])
+        return sorted((Lease.from_metadata(meta or {}) for meta in got["metadatas"]), key=lambda c: c.number)
+
+    @_store_call("renewing the writers' lease of")
+    def renew_lease(self, claim: Lease, expires: float) -> bool:
+        """Push ``claim``'s expiry on while it is the lease; False when another claim has taken over.
+        Only that claim's own record is written: a renewal landing after a takeover changes nothing."""
+        current = self.lease()
+        if current is None or current.owner != claim.owner:
             return False
-        self.articles.update(ids=[LEASE_ID], metadatas=[{"kind": "lease", **asdict(replace(held, expires=expires))}])
+        self.articles.update(ids=[lease_id(claim.number)], metadatas=[{"expires": expires}])
         return True
 
-    @_store_call("locking")
-    def end_lease(self, owner: str) -> None:
-        """Let the lease go if ``owner`` holds it (a delete that only matches that owner's lease)."""
-        self.articles.delete(ids=[LEASE_ID], where={"owner": owner})
+    @_store_call("letting go of the writers' lease of")
+    def end_lease(self, claim: Lease) -> None:
+        """Let ``claim`` go: the next writer claims the lease at once (a claim taken over is left as it is)."""
+        self.articles.update(ids=[lease_id(claim.number)], metadatas=[{"released": True}])
 
     # ---- reads ---------------------------------------------------------------------
 
@@ -472,6 +471,11 @@ class ChromaStore:
             if len(ids) < _PAGE:
                 return
             offset += _PAGE
+
+
+def lease_id(number: int) -> str:
+    """The id of the lease's claim numbered ``number``."""
+    return f"{LEASE_PREFIX}{number}"
 
 
 def _batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

@@ -13,7 +13,9 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +29,29 @@ from tests.robust.test_crash_safety import assert_consistent, beside_a_paused_in
 @pytest.fixture
 def settings(chroma_url: str, tmp_path: Path) -> Settings:
     return make_settings(tmp_path / "data", chroma_url=chroma_url)
+
+
+def _next(store: ChromaStore) -> int:
+    """The number a claim made now takes."""
+    current = store.lease()
+    return current.number + 1 if current else 1
+
+
+def waits_for(held: Lease, store: ChromaStore, seconds: float = 1.5) -> bool:
+    """True when a writer on ``store`` has not taken the lease ``held`` after ``seconds``; then ``held``
+    is let go, and the writer takes its turn."""
+    entered = threading.Event()
+
+    def take() -> None:
+        with StoreLease(store, poll=0.05):
+            entered.set()
+
+    writer = threading.Thread(target=take, daemon=True)
+    writer.start()
+    waited = not entered.wait(seconds)
+    store.end_lease(held)
+    writer.join(10)
+    return waited and entered.is_set()
 
 
 def test_one_writer_holds_the_lease_and_the_next_waits_for_it(
@@ -53,27 +78,28 @@ def test_one_writer_holds_the_lease_and_the_next_waits_for_it(
         turns.append("first")
     waiting.join(10)
     assert turns == ["first", "second"]
-    assert here.lease() is None  # let go at the end
+    assert here.lease().released  # type: ignore[union-attr]  # let go at the end
 
 
 def test_a_lease_whose_holder_stopped_is_taken_over(settings: Settings) -> None:
     store = ChromaStore(settings)
     # A writer on another machine that stopped renewing: its lease ran out a second ago.
-    store.take_lease(Lease("elsewhere", "other-host", 4242, time.time() - 1))
+    store.claim_lease(Lease("elsewhere", "other-host", 4242, time.time() - 1))
     with StoreLease(store, poll=0.05) as lease:
         assert store.lease().owner == lease.owner  # type: ignore[union-attr]
     # A writer on this machine that was killed: no need to wait for its lease to run out.
     killed = subprocess.Popen([sys.executable, "-c", "pass"])
     killed.wait()
-    store.take_lease(Lease("killed", socket.gethostname(), killed.pid, time.time() + 600))
+    store.claim_lease(Lease("killed", socket.gethostname(), killed.pid, time.time() + 600, _next(store)))
     started = time.monotonic()
     with StoreLease(store, poll=0.05) as lease:
         assert store.lease().owner == lease.owner  # type: ignore[union-attr]
     assert time.monotonic() - started < 10
     # A live writer elsewhere is waited for, not taken over.
-    live = Lease("alive", "other-host", 4242, time.time() + 600)
-    assert store.take_lease(live) == live
-    assert store.take_lease(Lease("me", socket.gethostname(), 1, time.time() + 600)) == live
+    live = Lease("alive", "other-host", 4242, time.time() + 600, _next(store))
+    assert store.claim_lease(live) == live
+    assert store.claim_lease(replace(live, owner="me", host=socket.gethostname())) == live  # one claim a number
+    assert waits_for(live, store)
 
 
 def test_a_held_lease_is_renewed_and_only_its_holder_lets_it_go(settings: Settings) -> None:
@@ -83,11 +109,12 @@ def test_a_held_lease_is_renewed_and_only_its_holder_lets_it_go(settings: Settin
         time.sleep(0.5)  # two renewals, a quarter of the lease apart
         renewed = store.lease()
         assert first is not None and renewed is not None and renewed.expires > first.expires
-        store.end_lease("someone else")
+        someone_else = replace(renewed, owner="someone else")
+        store.end_lease(replace(someone_else, number=renewed.number - 1))
         assert store.lease() == renewed  # not theirs to let go
-        assert store.renew_lease("someone else", time.time() + 600) is False
+        assert store.renew_lease(someone_else, time.time() + 600) is False
         assert store.lease().owner == lease.owner  # type: ignore[union-attr]
-    assert store.lease() is None
+    assert store.lease().released  # type: ignore[union-attr]
 
 
 def test_ingests_on_two_machines_updating_the_same_articles_take_turns(chroma_url: str, tmp_path: Path) -> None:
@@ -109,3 +136,89 @@ def test_ingests_on_two_machines_updating_the_same_articles_take_turns(chroma_ur
         "pause-before-cleanup", machines[0], corpus, ["ingest", str(later)], machines[1], "on the same Chroma server"
     )
     assert_consistent(machines[1], 20, "v3")  # the later update, whole
+
+
+def _stopped_holder(store: ChromaStore, ttl: float) -> StoreLease:
+    """A writer that took the lease and then stopped renewing it (killed, or stalled): it runs out after ``ttl``."""
+    lease = StoreLease(store, ttl=ttl, poll=0.05)
+    store.renew_lease = lambda *args, **kwargs: True  # type: ignore[method-assign]
+    lease.__enter__()
+    return lease
+
+
+def test_two_writers_taking_over_a_lease_that_ran_out_never_both_hold_it(settings: Settings) -> None:
+    """Chroma deletes by a ``where`` filter in two steps (it finds the matching ids, then deletes those ids),
+    and any write of another client may land between them. Here the other writer's whole takeover lands
+    there, in the first write this writer makes once it has seen the lease ran out: it must still wait
+    for that writer, not take its lease from under it."""
+    stopped, here, there = ChromaStore(settings), ChromaStore(settings), ChromaStore(settings)
+    _stopped_holder(stopped, ttl=0.3)
+    time.sleep(0.5)  # its lease ran out
+    theirs: list[StoreLease] = []
+    seen: list[bool] = []
+
+    def their_takeover() -> None:
+        if seen and not theirs:
+            theirs.append(StoreLease(there, poll=0.05).__enter__())
+
+    real_add, real_delete, real_get = here.articles.add, here.articles.delete, here.articles.get
+
+    def get(*args: Any, **kwargs: Any) -> Any:
+        seen.append(True)
+        return real_get(*args, **kwargs)
+
+    def add(*args: Any, **kwargs: Any) -> Any:
+        their_takeover()
+        return real_add(*args, **kwargs)
+
+    def delete(ids: Any = None, where: Any = None, **kwargs: Any) -> Any:
+        if where is not None:  # as the server does it: the ids first, then the delete
+            ids = real_get(ids=ids, where=where, include=[])["ids"]
+            their_takeover()
+            return real_delete(ids=ids) if ids else None
+        their_takeover()
+        return real_delete(ids=ids, **kwargs)
+
+    here.articles.get = get  # type: ignore[method-assign]
+    here.articles.add, here.articles.delete = add, delete  # type: ignore[method-assign]
+    entered = threading.Event()
+
+    def take_mine() -> None:
+        with StoreLease(here, poll=0.05):
+            entered.set()
+
+    mine = threading.Thread(target=take_mine, daemon=True)
+    mine.start()
+    assert not entered.wait(2), "both writers hold the lease"
+    assert theirs and there.lease().owner == theirs[0].owner  # type: ignore[union-attr]
+    theirs[0].__exit__(None, None, None)
+    assert entered.wait(10)  # and it takes its turn once they let go
+    mine.join(10)
+
+
+def test_a_stalled_writer_renewing_after_its_lease_was_taken_over_does_not_take_it_back(settings: Settings) -> None:
+    """A writer stalled (a paused machine, a long pause of its process) past its lease's end, its renewal
+    read done and its write not yet: another writer takes the lease over meanwhile. The late renewal must
+    not make the lease the stalled writer's again (both would then write)."""
+    stalled, there = ChromaStore(settings), ChromaStore(settings)
+    ttl = 1.0
+    theirs: list[StoreLease] = []
+    real_update = stalled.articles.update
+
+    def update(*args: Any, **kwargs: Any) -> Any:
+        if not theirs:
+            time.sleep(ttl + 0.3)  # stalled: the lease runs out, and another writer takes it over
+            theirs.append(StoreLease(there, poll=0.05).__enter__())
+        return real_update(*args, **kwargs)
+
+    stalled.articles.update = update  # type: ignore[method-assign]
+    late = StoreLease(stalled, ttl=ttl, poll=0.05)
+    late.__enter__()
+    deadline = time.monotonic() + 10
+    while not theirs:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.2)  # the late renewal's write lands
+    assert there.lease().owner == theirs[0].owner  # type: ignore[union-attr]
+    theirs[0].__exit__(None, None, None)
+    late.__exit__(None, None, None)
