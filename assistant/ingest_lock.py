@@ -54,10 +54,17 @@ logger = logging.getLogger(__name__)
 
 
 class IngestLock:
-    """Held by one ingest at a time: a thread lock, then an exclusive ``flock`` on ``path``."""
+    """Held by one ingest at a time: a thread lock, then an exclusive ``flock`` on ``path``.
+
+    The file holds a random name for the machine it is on (made by its first holder), ``machine``
+    while the lock is held: a lease in the store made under the same name was made on this machine,
+    by a writer holding this lock file, so while this process holds it that writer is at work no
+    more. Unlike a host name and pid, it holds for containers with host networking too, which share
+    the host name but neither their pids nor their temporary folder."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.machine: str | None = None
         self._thread = threading.Lock()
         self._file: IO[str] | None = None
 
@@ -76,23 +83,37 @@ class IngestLock:
         if self._file is not None:
             self._file.close()  # closing releases the flock
             self._file = None
+        self.machine = None
         self._thread.release()
 
     def _lock_file(self) -> IO[str] | None:
         if fcntl is None:
             return None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = self.path.open("a")
+        handle = self.path.open("a+")
         try:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 logger.warning("waiting for another ingest into this store to finish (lock file %s)", self.path)
                 fcntl.flock(handle, fcntl.LOCK_EX)
+            self.machine = self._machine_name(handle)
         except BaseException:
             handle.close()
             raise
         return handle
+
+    @staticmethod
+    def _machine_name(handle: IO[str]) -> str:
+        """The machine's name kept in the lock file (under the flock), made if the file has none."""
+        handle.seek(0)
+        name = handle.readline().strip()
+        if not name:
+            name = uuid.uuid4().hex
+            handle.truncate(0)
+            handle.write(f"{name}\n")
+            handle.flush()
+        return name
 
 
 _locks: dict[str, IngestLock] = {}
@@ -121,9 +142,9 @@ def local_lock(settings: Settings) -> IngestLock:
 @contextmanager
 def ingest_lock(settings: Settings, store: ChromaStore | None = None) -> Iterator[None]:
     """Hold the store's writer lock: this machine's, then (with a Chroma server) the store's lease."""
-    with local_lock(settings):
+    with local_lock(settings) as lock:
         if settings.chroma_url and store is not None:
-            with StoreLease(store):
+            with StoreLease(store, machine=lock.machine):
                 yield
         else:
             yield
@@ -141,6 +162,7 @@ class Lease:
     expires: float
     number: int = 1
     released: bool = False
+    machine: str = ""
 
     @property
     def about(self) -> str:
@@ -161,6 +183,7 @@ class Lease:
             float(meta.get("expires", 0.0)),
             int(meta.get("number", 0)),
             bool(meta.get("released", False)),
+            str(meta.get("machine", "")),
         )
 
 
@@ -179,10 +202,11 @@ class StoreLease:
     other (NTP does).
     """
 
-    def __init__(self, store: ChromaStore, ttl: float = 60.0, poll: float = 0.5) -> None:
+    def __init__(self, store: ChromaStore, ttl: float = 60.0, poll: float = 0.5, machine: str | None = None) -> None:
         self.store = store
         self.ttl = ttl
         self.poll = poll
+        self.machine = machine
         self.owner = uuid.uuid4().hex
         self.claim: Lease | None = None
         self._stop = threading.Event()
@@ -195,7 +219,15 @@ class StoreLease:
             why = None if current is None or current.released else self._why_free(current)
             if current is None or current.released or why:
                 number = current.number + 1 if current is not None else 1
-                claim = Lease(self.owner, socket.gethostname(), os.getpid(), time.time() + self.ttl, number)
+                claim = Lease(
+                    self.owner,
+                    socket.gethostname(),
+                    os.getpid(),
+                    time.time() + self.ttl,
+                    number,
+                    False,
+                    self.machine or "",
+                )
                 if self.store.claim_lease(claim).owner == self.owner:
                     if current is not None and why:
                         logger.warning("took over the ingest lease of %s: %s", current.about, why)
@@ -226,13 +258,12 @@ class StoreLease:
         except Exception as exc:  # the server went away: the lease runs out on its own
             logger.warning("could not let the ingest lease go (%s); it runs out in %.0f s", exc, self.ttl)
 
-    @staticmethod
-    def _why_free(held: Lease) -> str | None:
-        """Why a claim someone else holds can be taken over (it ran out, its holder died), or None."""
+    def _why_free(self, held: Lease) -> str | None:
+        """Why a claim someone else holds can be taken over (it ran out, its holder here stopped), or None."""
         if held.expires < time.time():
             return f"its lease ran out at {time.strftime('%H:%M:%S', time.localtime(held.expires))}"
-        if _died_here(held.host, held.pid):
-            return "that ingest stopped"
+        if self.machine and held.machine == self.machine:
+            return "it was made on this machine by a writer that holds this machine's lock file no more (it stopped)"
         return None
 
     def _renew(self, claim: Lease) -> None:
@@ -246,16 +277,3 @@ class StoreLease:
                     return
             except Exception as exc:  # a passing server error: try again at the next beat
                 logger.warning("could not renew the ingest lease: %s", exc)
-
-
-def _died_here(host: str, pid: int) -> bool:
-    """True when ``host`` is this machine and no process ``pid`` runs on it (a killed ingest's lease)."""
-    if host != socket.gethostname() or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # it runs, as another user
-        return False
-    return False

@@ -16,13 +16,15 @@ import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from unittest.mock import Mock
 
 import pytest
 
 from assistant.config import Settings
-from assistant.ingest_lock import Lease, StoreLease
+from assistant.errors import StoreError
+from assistant.ingest_lock import Lease, StoreLease, ingest_lock
 from assistant.store import ChromaStore
-from tests.conftest import make_settings
+from tests.conftest import ROOT, make_settings
 from tests.robust.test_crash_safety import assert_consistent, beside_a_paused_ingest, env_for, newsdesk, write_corpus
 
 
@@ -87,14 +89,6 @@ def test_a_lease_whose_holder_stopped_is_taken_over(settings: Settings) -> None:
     store.claim_lease(Lease("elsewhere", "other-host", 4242, time.time() - 1))
     with StoreLease(store, poll=0.05) as lease:
         assert store.lease().owner == lease.owner  # type: ignore[union-attr]
-    # A writer on this machine that was killed: no need to wait for its lease to run out.
-    killed = subprocess.Popen([sys.executable, "-c", "pass"])
-    killed.wait()
-    store.claim_lease(Lease("killed", socket.gethostname(), killed.pid, time.time() + 600, _next(store)))
-    started = time.monotonic()
-    with StoreLease(store, poll=0.05) as lease:
-        assert store.lease().owner == lease.owner  # type: ignore[union-attr]
-    assert time.monotonic() - started < 10
     # A live writer elsewhere is waited for, not taken over.
     live = Lease("alive", "other-host", 4242, time.time() + 600, _next(store))
     assert store.claim_lease(live) == live
@@ -222,3 +216,92 @@ def test_a_stalled_writer_renewing_after_its_lease_was_taken_over_does_not_take_
     assert there.lease().owner == theirs[0].owner  # type: ignore[union-attr]
     theirs[0].__exit__(None, None, None)
     late.__exit__(None, None, None)
+
+
+def dead_pid() -> int:
+    """The pid of a process that has ended."""
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    return ended.pid
+
+
+def ingest_lock_waits_for(held: Lease, settings: Settings, store: ChromaStore, seconds: float = 3.0) -> bool:
+    """True when a writer taking ``ingest_lock`` has not got it after ``seconds``; then ``held`` is let
+    go, and the writer takes its turn."""
+    entered = threading.Event()
+
+    def take() -> None:
+        with ingest_lock(settings, store):
+            entered.set()
+
+    writer = threading.Thread(target=take, daemon=True)
+    writer.start()
+    waited = not entered.wait(seconds)
+    store.end_lease(held)
+    writer.join(10)
+    return waited and entered.is_set()
+
+
+def test_a_live_writer_with_this_host_name_on_another_lock_file_is_waited_for(settings: Settings) -> None:
+    """Containers with host networking (docker --network host, a Kubernetes hostNetwork pod) share the
+    machine's host name, but not its pids or its temporary folder. A writer in one, alive, has a pid that
+    names no process in another: its lease must be waited for, not taken over as a dead writer's."""
+    store = ChromaStore(settings)
+    live = Lease("container", socket.gethostname(), dead_pid(), time.time() + 600, _next(store))
+    assert store.claim_lease(live) == live
+    assert ingest_lock_waits_for(live, settings, store)
+
+
+HOLD = """
+import sys, time
+from assistant.config import Settings
+from assistant.ingest_lock import ingest_lock
+from assistant.store import ChromaStore
+settings = Settings(_env_file=None, chroma_url=sys.argv[1], collection=sys.argv[2], data_dir=sys.argv[3])
+with ingest_lock(settings, ChromaStore(settings)):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_writer_killed_on_this_machine_is_taken_over_at_once(settings: Settings, tmp_path: Path) -> None:
+    store = ChromaStore(settings)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, settings.chroma_url or "", settings.collection, str(tmp_path / "other")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder.kill()  # SIGKILL: its lease stays in the store, its lock file is let go
+    holder.wait()
+    held = store.lease()
+    assert held is not None and not held.released and held.pid == holder.pid
+    started = time.monotonic()
+    with ingest_lock(settings, store):
+        assert store.lease().owner != held.owner  # type: ignore[union-attr]
+    assert time.monotonic() - started < 10  # not the minute its lease had left
+
+
+def test_a_lease_this_process_could_not_let_go_does_not_hold_up_its_next_ingest(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Chroma server restarted while an ingest of `newsdesk serve` held the lease: the ingest failed,
+    and so did letting the lease go. The next ingest of that server must not wait a minute for it."""
+    store = ChromaStore(settings)
+    with monkeypatch.context() as patch:
+        patch.setattr(store, "end_lease", Mock(side_effect=StoreError("cannot reach the Chroma server")))
+        with ingest_lock(settings, store):
+            pass
+    left = store.lease()
+    assert left is not None and not left.released and left.pid == os.getpid()
+    entered = threading.Event()
+
+    def take() -> None:
+        with ingest_lock(settings, store):
+            entered.set()
+
+    writer = threading.Thread(target=take, daemon=True)
+    writer.start()
+    assert entered.wait(5), "the next ingest waits for the lease its own process left"
+    writer.join(10)
