@@ -29,6 +29,7 @@ import logging
 import os
 import random
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -56,11 +57,12 @@ logger = logging.getLogger(__name__)
 class IngestLock:
     """Held by one ingest at a time: a thread lock, then an exclusive ``flock`` on ``path``.
 
-    The file holds a random name for the machine it is on (made by its first holder), ``machine``
-    while the lock is held: a lease in the store made under the same name was made on this machine,
-    by a writer holding this lock file, so while this process holds it that writer is at work no
-    more. Unlike a host name and pid, it holds for containers with host networking too, which share
-    the host name but neither their pids nor their temporary folder."""
+    Its holder writes itself into the file (its pid and program), for a writer that waits to say
+    whom it waits for. The file also keeps a random name for the machine it is on (made by its
+    first holder), ``machine`` while the lock is held: a lease in the store made under that name
+    was made on this machine by a writer holding this lock file, so while this process holds it,
+    that writer is at work no more. Unlike a host name and pid, this holds for containers with host
+    networking too, which share the host name but neither their pids nor their temporary folder."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -95,25 +97,36 @@ class IngestLock:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                logger.warning("waiting for another ingest into this store to finish (lock file %s)", self.path)
+                logger.warning(
+                    "waiting for another ingest into this store to finish (%s; lock file %s)",
+                    self._holder(handle),
+                    self.path,
+                )
                 fcntl.flock(handle, fcntl.LOCK_EX)
-            self.machine = self._machine_name(handle)
+            self.machine = self._take(handle)
         except BaseException:
             handle.close()
             raise
         return handle
 
     @staticmethod
-    def _machine_name(handle: IO[str]) -> str:
-        """The machine's name kept in the lock file (under the flock), made if the file has none."""
+    def _take(handle: IO[str]) -> str:
+        """Write this process in as the holder (under the flock); the machine's name, made if the file has none."""
         handle.seek(0)
-        name = handle.readline().strip()
-        if not name:
-            name = uuid.uuid4().hex
-            handle.truncate(0)
-            handle.write(f"{name}\n")
-            handle.flush()
+        name = handle.readline().strip() or uuid.uuid4().hex
+        program = [Path(sys.argv[0]).name] if sys.argv and sys.argv[0] else []
+        command = " ".join(program + [arg for arg in sys.argv[1:2] if arg.isalpha()]) or "python"  # no paths or URLs
+        handle.truncate(0)
+        handle.write(f"{name}\n{command}, pid {os.getpid()} on this machine\n")
+        handle.flush()
         return name
+
+    @staticmethod
+    def _holder(handle: IO[str]) -> str:
+        """Who holds the lock file, as its holder wrote it in."""
+        handle.seek(0)
+        lines = handle.read(1000).splitlines()
+        return lines[1].strip() if len(lines) > 1 and lines[1].strip() else "another process on this machine"
 
 
 _locks: dict[str, IngestLock] = {}
