@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("newsdesk", appauthor=False)))
     chroma_url: str | None = None
     collection: str = "newsdesk"
+    # With a Chroma server: how long a writer's lease holds unless renewed (renewed every quarter of it),
+    # so how long the writers on other machines wait for one that died.
+    lease_seconds: float = Field(default=60.0, ge=1, le=3600)
 
     # Embeddings and chunking.
     embedding_model: str = DEFAULT_EMBEDDING_MODEL

@@ -157,7 +157,7 @@ def ingest_lock(settings: Settings, store: ChromaStore | None = None) -> Iterato
     """Hold the store's writer lock: this machine's, then (with a Chroma server) the store's lease."""
     with local_lock(settings) as lock:
         if settings.chroma_url and store is not None:
-            with StoreLease(store, machine=lock.machine):
+            with StoreLease(store, ttl=settings.lease_seconds, machine=lock.machine):
                 yield
         else:
             yield

@@ -283,6 +283,31 @@ def test_a_writer_killed_on_this_machine_is_taken_over_at_once(settings: Setting
     assert time.monotonic() - started < 10  # not the minute its lease had left
 
 
+def test_a_writer_killed_on_another_machine_is_taken_over_once_its_lease_runs_out(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The machine stood in for by a temporary folder of its own; its lease lasts NEWSDESK_LEASE_SECONDS."""
+    caplog.set_level(logging.WARNING, logger="assistant.ingest_lock")
+    settings = settings.model_copy(update={"lease_seconds": 3.0})
+    store = ChromaStore(settings)
+    (tmp_path / "elsewhere").mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, settings.chroma_url or "", settings.collection, str(tmp_path / "other")],
+        cwd=ROOT,
+        env={**os.environ, "TMPDIR": str(tmp_path / "elsewhere"), "NEWSDESK_LEASE_SECONDS": "3"},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    holder.kill()
+    holder.wait()
+    started = time.monotonic()
+    with ingest_lock(settings, store):
+        waited = time.monotonic() - started
+    assert 1.0 < waited < 10, waited  # the three seconds the lease had left, at most
+    assert f"pid {holder.pid}: its lease ran out at" in caplog.text
+
+
 def test_a_lease_this_process_could_not_let_go_does_not_hold_up_its_next_ingest(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
