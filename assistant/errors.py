@@ -4,7 +4,8 @@
     ├── ConfigError               a setting is missing or invalid
     ├── UnknownBackendError       a registry has no entry by that name
     ├── StoreError                Chroma cannot be reached or used
-    │   └── EmbeddingModelMismatch  the collection was built with another model
+    │   ├── EmbeddingModelMismatch  the collection was built with another model
+    │   └── WriterLeaseLost         another writer took this one's lease over: it writes no more
     ├── IngestError               one source could not be ingested (lands in `failed`)
     │   └── FetchError            a URL could not be fetched, or is not allowed
     ├── NotFoundError             no article with that id
@@ -40,6 +41,10 @@ class StoreError(NewsdeskError):
 
 class EmbeddingModelMismatch(StoreError):
     """The collection holds vectors from another embedding model."""
+
+
+class WriterLeaseLost(StoreError):
+    """This writer's lease on a Chroma server ran out and may be another's: it stopped before its next write."""
 
 
 class IngestError(NewsdeskError):

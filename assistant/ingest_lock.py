@@ -42,6 +42,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 from assistant.config import Settings
+from assistant.errors import WriterLeaseLost
 
 if TYPE_CHECKING:
     from assistant.store import ChromaStore
@@ -222,6 +223,7 @@ class StoreLease:
         self.machine = machine
         self.owner = uuid.uuid4().hex
         self.claim: Lease | None = None
+        self._lost: str | None = None  # why this writer holds the lease no more
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
 
@@ -245,6 +247,7 @@ class StoreLease:
                     if current is not None and why:
                         logger.warning("took over the ingest lease of %s: %s", current.about, why)
                     self.claim = claim
+                    self.store.writer = self
                     break
                 continue  # another writer claimed that number first: wait for it
             if not warned:
@@ -264,7 +267,9 @@ class StoreLease:
         self._stop.set()
         if self._renewer is not None:
             self._renewer.join()
-        if self.claim is None:
+        if self.store.writer is self:
+            self.store.writer = None
+        if self.claim is None or self._lost is not None:
             return
         try:
             self.store.end_lease(self.claim)
@@ -279,14 +284,36 @@ class StoreLease:
             return "it was made on this machine by a writer that holds this machine's lock file no more (it stopped)"
         return None
 
+    def check(self) -> None:
+        """Before a write: raise :class:`WriterLeaseLost` unless this writer still holds the lease, for a
+        while yet (renewing it now if its renewals are late), so that a writer stalled past its lease (a
+        machine paused, the server out of its reach) never writes over the writer that took it over."""
+        if self._lost is None and self.claim is not None:
+            current = self.store.lease()
+            now = time.time()
+            if current is None or current.owner != self.owner:
+                self._lose(current)
+            elif current.expires <= now:
+                self._lose(None)
+            elif current.expires - now < self.ttl / 2 and not self.store.renew_lease(self.claim, now + self.ttl):
+                self._lose(self.store.lease())
+        if self._lost is not None:
+            raise WriterLeaseLost(self._lost)
+
+    def _lose(self, holder: Lease | None) -> None:
+        taken = f" and {holder.about} took the lease over" if holder is not None and holder.owner != self.owner else ""
+        self._lost = (
+            f"this writer's lease on the store ran out{taken}: it was not renewed for {self.ttl:.0f} s (the Chroma "
+            "server out of its reach, or this process stalled); it stopped before its next write, so what it "
+            "committed stands and no other writer's work is undone; run it again"
+        )
+        logger.error("%s", self._lost)
+
     def _renew(self, claim: Lease) -> None:
         while not self._stop.wait(self.ttl / 4):
             try:
                 if not self.store.renew_lease(claim, time.time() + self.ttl):
-                    logger.error(
-                        "this ingest's lease on the store ran out and another writer took it; "
-                        "an article both wrote may be left incomplete until it is ingested again"
-                    )
+                    self._lose(self.store.lease())
                     return
             except Exception as exc:  # a passing server error: try again at the next beat
                 logger.warning("could not renew the ingest lease: %s", exc)

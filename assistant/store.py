@@ -34,7 +34,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, EmbeddingModelMismatch, NewsdeskError, NotFoundError, StoreError
-from assistant.ingest_lock import Lease, ingest_lock
+from assistant.ingest_lock import Lease, StoreLease, ingest_lock
 from assistant.records import ArticleRecord, Passage
 
 logger = logging.getLogger(__name__)
@@ -135,6 +135,7 @@ class ChromaStore:
         self.embedding_model = settings.embedding_model
         self._client = client if client is not None else open_client(settings)
         self._lock = threading.RLock()
+        self.writer: StoreLease | None = None  # this process's writer while it holds the store's lease
         self._open_collections()
         # An embedded client keeps its vector index in memory and never re-reads what other
         # processes write: this is the revision its index reflects (see revision()).
@@ -290,6 +291,7 @@ class ChromaStore:
                 if recorded_dim is None:
                     self.chunks.modify(metadata={**(self.chunks.metadata or {}), "embedding_dim": dim})
             try:
+                self._check_writer()
                 for batch in _batched(chunks, self.max_batch):
                     self.chunks.upsert(
                         ids=[c.id for c in batch],
@@ -297,6 +299,7 @@ class ChromaStore:
                         embeddings=np.stack([c.vector for c in batch]),
                         metadatas=[c.metadata for c in batch],
                     )
+                self._check_writer()
                 for wbatch in _batched(list(writes), self.max_batch):
                     self.articles.upsert(
                         ids=[w.record.id for w in wbatch],
@@ -314,6 +317,7 @@ class ChromaStore:
 
     def _delete_stale(self, live: dict[str, str]) -> None:
         """Delete chunks of these articles whose hash is not the committed one."""
+        self._check_writer()
         items = list(live.items())
         for batch in _batched(items, 200):
             clauses = [{"$and": [{"article_id": a}, {"content_hash": {"$ne": h}}]} for a, h in batch]
@@ -332,6 +336,7 @@ class ChromaStore:
             ]
             if not has_record and not chunk_ids:
                 raise NotFoundError(f"no article with id {article_id!r}")
+            self._check_writer()
             if has_record:
                 self.articles.delete(ids=[article_id])  # the commit: from here on it is gone
             for batch in _batched(chunk_ids, self.max_batch):
@@ -344,10 +349,16 @@ class ChromaStore:
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         """Delete passages by id (used to remove orphans)."""
         with self._lock:
+            self._check_writer()
             for batch in _batched(list(chunk_ids), self.max_batch):
                 self.chunks.delete(ids=batch)
             if chunk_ids:
                 self._bump_revision()
+
+    def _check_writer(self) -> None:
+        """Before a write: stop (:class:`WriterLeaseLost`) if this process's writer lost the store's lease."""
+        if self.writer is not None:
+            self.writer.check()
 
     def _bump_revision(self) -> None:
         revision = uuid.uuid4().hex

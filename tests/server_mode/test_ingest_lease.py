@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -130,6 +131,56 @@ def test_ingests_on_two_machines_updating_the_same_articles_take_turns(chroma_ur
         "pause-before-cleanup", machines[0], corpus, ["ingest", str(later)], machines[1], "on the same Chroma server"
     )
     assert_consistent(machines[1], 20, "v3")  # the later update, whole
+
+
+def machines_on(chroma_url: str, tmp_path: Path, **settings: str) -> list[dict[str, str]]:
+    """The environments of two machines on one Chroma server and collection: a temporary folder each,
+    so that their lock files differ, as on two machines."""
+    env = {**env_for(tmp_path / "data"), "NEWSDESK_CHROMA_URL": chroma_url, **settings}
+    env.setdefault("NEWSDESK_COLLECTION", "lease" + os.urandom(3).hex())
+    machines = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        machines.append({**env, "TMPDIR": str(tmp_path / name)})
+    return machines
+
+
+def test_a_writer_stalled_past_its_lease_stops_before_its_next_write(chroma_url: str, tmp_path: Path) -> None:
+    """An update paused after its commit, before it deletes the passages it replaced, is stalled there
+    (SIGSTOP: a machine paused or suspended) until its lease runs out; another machine's update of the
+    same articles takes the lease over and finishes. The stalled one, resumed, must not go on to delete
+    that update's passages as stale ones of its own update (the articles would be left with none): it
+    stops before writing, and says why."""
+    corpus, later = tmp_path / "corpus.jsonl", tmp_path / "later.jsonl"
+    write_corpus(corpus, 20, "v1")
+    one, two = machines_on(chroma_url, tmp_path, NEWSDESK_LEASE_SECONDS="4")
+    assert newsdesk(one, "ingest", str(corpus)).returncode == 0
+    write_corpus(corpus, 20, "v2")
+    write_corpus(later, 20, "v3")  # the same articles (same URLs), a third version
+    pause = tmp_path / "pause"
+    stalled = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "crashpoint.py"), "pause-before-cleanup", "ingest", str(corpus)],
+        env={**one, "NEWSDESK_TEST_PAUSE": str(pause)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not Path(f"{pause}.paused").exists():
+            assert stalled.poll() is None and time.monotonic() < deadline, "the first ingest never paused"
+            time.sleep(0.1)
+        stalled.send_signal(signal.SIGSTOP)
+        time.sleep(5)  # its lease ran out
+        took_over = newsdesk(two, "ingest", str(later))
+        assert took_over.returncode == 0 and "took over the ingest lease" in took_over.stderr, took_over.stderr
+    finally:
+        stalled.send_signal(signal.SIGCONT)
+        Path(f"{pause}.go").touch()
+        stalled.wait(timeout=300)
+    said = stalled.stderr.read() if stalled.stderr else ""
+    assert stalled.returncode == 2, said
+    assert "took the lease over" in said and "run it again" in said, said
+    assert_consistent(two, 20, "v3")  # the later update, whole
 
 
 def _stopped_holder(store: ChromaStore, ttl: float) -> StoreLease:
