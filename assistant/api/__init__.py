@@ -26,7 +26,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException
 
-from assistant.api.articles import articles_router, follow_router
+from assistant.api.articles import articles_router, follow_router, writer_threads
 from assistant.api.ask import ask_router
 from assistant.api.errors import document_errors, install_error_handlers
 from assistant.api.health import Readiness, health_router
@@ -78,6 +78,7 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     app.state.readiness = readiness
     app.state.follower = follower
+    app.state.writers = writer_threads()
     install_error_handlers(app)
     app.include_router(health_router())
     app.add_middleware(InFlightLimitMiddleware, limit=in_flight_limit(services.settings))

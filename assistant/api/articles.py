@@ -1,13 +1,21 @@
-"""``/v1/articles``: add (records, a URL or uploaded files), list, show and delete stored articles."""
+"""``/v1/articles``: add (records, a URL or uploaded files), list, show and delete stored articles.
+
+Adding and deleting write to the store, one writer at a time, and may wait for another writer (on
+this machine or, through the lease, on another). They run on threads of their own (:func:`in_writer`),
+so that writes waiting for their turn never take the threads that asks, searches, the library and the
+readiness check are answered on: those go on being answered while any number of writes wait.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
@@ -19,6 +27,20 @@ from assistant.uploads import ingest_records, ingest_uploads, ingest_urls, summa
 from ingest.pipeline import IngestSummary
 
 logger = logging.getLogger(__name__)
+
+WRITER_THREADS = 4  # writes at work (reading what they add, or waiting for their turn) at once; the rest queue
+_T = TypeVar("_T")
+
+
+def writer_threads() -> ThreadPoolExecutor:
+    """The threads an app's writes run on (:func:`in_writer`)."""
+    return ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="newsdesk-writer")
+
+
+async def in_writer(request: Request, work: Callable[..., _T], *args: Any) -> _T:
+    """Run a store write on the app's writer threads, and wait for it without holding a thread."""
+    return await asyncio.wrap_future(request.app.state.writers.submit(work, *args))
+
 
 MAX_FORM_FILES = 100
 HOW_TO_ADD = (
@@ -90,8 +112,8 @@ async def _ingest_json(request: Request, services: Services) -> IngestSummary:
         reason = str(exc).split(":", 1)[0] if not isinstance(exc, json.JSONDecodeError) else str(exc)
         raise InvalidRequestError(f"the request body is not valid JSON: {reason}") from None
     if _is_url_request(value):
-        return await run_in_threadpool(ingest_urls, services, _urls_of(value))
-    return await run_in_threadpool(ingest_records, services, value)
+        return await in_writer(request, ingest_urls, services, _urls_of(value))
+    return await in_writer(request, ingest_records, services, value)
 
 
 async def _ingest_form(request: Request, services: Services) -> IngestSummary:
@@ -108,7 +130,7 @@ async def _ingest_form(request: Request, services: Services) -> IngestSummary:
         await form.close()
     if not files and not urls:
         raise InvalidRequestError(f"the form holds no file and no URL: {HOW_TO_ADD}")
-    return await run_in_threadpool(ingest_uploads, services, files, urls)
+    return await in_writer(request, ingest_uploads, services, files, urls)
 
 
 def articles_router() -> APIRouter:
@@ -157,9 +179,11 @@ def articles_router() -> APIRouter:
         return {**record.to_dict(), "text": services.store.get_article_text(article_id)}
 
     @router.delete("/{article_id}", summary="Delete an article and its passages")
-    def delete_article(article_id: str, services: Services = Depends(current_services)) -> dict[str, Any]:
+    async def delete_article(
+        article_id: str, request: Request, services: Services = Depends(current_services)
+    ) -> dict[str, Any]:
         """``{"deleted": id, "chunks": n}``; 404 if unknown."""
-        removed = services.store.delete_article(article_id)
+        removed = await in_writer(request, services.store.delete_article, article_id)
         return {"deleted": article_id, "chunks": removed}
 
     return router
@@ -187,7 +211,7 @@ def follow_router() -> APIRouter:
     async def follow_check(request: Request) -> dict[str, Any]:
         """Ingest the followed sources now (as the schedule does), and return this check."""
         follower = follower_of(request)
-        check = await run_in_threadpool(follower.check)
+        check = await in_writer(request, follower.check)
         result: dict[str, Any] = check.to_dict()
         return result
 

@@ -10,6 +10,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 
 from assistant.api import create_app
 from assistant.chain import answer
+from assistant.ingest_lock import IngestLock, lock_path
 from assistant.services import Services
 from tests.conftest import EXAMPLES, make_settings
 from tests.live_server import live_server
@@ -303,3 +305,29 @@ def test_two_services_of_one_process_on_one_store_both_see_each_others_writes(
     for handle in (services, other):
         assert "45,000 dollars" in answer("How much do the longer library hours cost?", services=handle).answer
         assert "320,000 dollars" in answer("How much did the dog park cost?", services=handle).answer
+
+
+@pytest.mark.timeout(600)
+def test_the_server_keeps_answering_while_its_ingests_wait_for_another_writer(served: tuple[str, Services]) -> None:
+    """Ingests sent while another writer holds the store (a `newsdesk ingest` beside the server, here its
+    lock file; another machine's, through the lease) wait their turn. Sixty of them waiting must not
+    leave the server unable to answer an ask, its library or its readiness check: a writer waiting
+    must not hold one of the threads those are worked on in."""
+    url, services = served
+    pool = ThreadPoolExecutor(60)
+    with IngestLock(lock_path(services.settings)):  # another process's hold, over the same file
+        posts = [
+            pool.submit(httpx.post, f"{url}/v1/articles", json=synthetic_article(n), timeout=300) for n in range(60)
+        ]
+        time.sleep(3)  # all sent, and waiting
+        started = time.monotonic()
+        with httpx.Client(base_url=url, timeout=60) as client:
+            assert client.get("/readyz").status_code == 200
+            assert client.get("/v1/articles", params={"limit": 1}).status_code == 200
+            assert client.post("/v1/ask", json={"question": MEDVEDEV}).status_code == 200
+        answered_in = time.monotonic() - started
+        assert not any(post.done() for post in posts)  # the ingests were still waiting
+    pool.shutdown(wait=True)
+    assert answered_in < 10, f"the server answered only after {answered_in:.0f} s, once the writer let go"
+    assert [post.result().status_code for post in posts] == [200] * 60
+    assert services.store.count_articles() == 8 + 60
