@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # With a Chroma server: how long a writer's lease holds unless renewed (renewed every quarter of it),
     # so how long the writers on other machines wait for one that died.
     lease_seconds: float = Field(default=60.0, ge=1, le=3600)
+    # How long an ingest or deletion sent through the API or the UI waits for another writer before it
+    # is refused (503 store_busy); the CLI and followed sources wait as long as it takes.
+    write_wait: float = Field(default=30.0, ge=0)
 
     # Embeddings and chunking.
     embedding_model: str = DEFAULT_EMBEDDING_MODEL

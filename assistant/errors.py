@@ -5,7 +5,8 @@
     ├── UnknownBackendError       a registry has no entry by that name
     ├── StoreError                Chroma cannot be reached or used
     │   ├── EmbeddingModelMismatch  the collection was built with another model
-    │   └── WriterLeaseLost         another writer took this one's lease over: it writes no more
+    │   ├── WriterLeaseLost         another writer took this one's lease over: it writes no more
+    │   └── StoreBusy               another writer held the store longer than this write waits
     ├── IngestError               one source could not be ingested (lands in `failed`)
     │   └── FetchError            a URL could not be fetched, or is not allowed
     ├── NotFoundError             no article with that id
@@ -45,6 +46,10 @@ class EmbeddingModelMismatch(StoreError):
 
 class WriterLeaseLost(StoreError):
     """This writer's lease on a Chroma server ran out and may be another's: it stopped before its next write."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store longer than this write waits for its turn (an API or UI write)."""
 
 
 class IngestError(NewsdeskError):

@@ -34,7 +34,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -42,7 +42,7 @@ from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 from assistant.config import Settings
-from assistant.errors import WriterLeaseLost
+from assistant.errors import StoreBusy, WriterLeaseLost
 
 if TYPE_CHECKING:
     from assistant.store import ChromaStore
@@ -53,6 +53,46 @@ except ImportError:  # not on Windows: threads only
     fcntl = None  # type: ignore[assignment]
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WriterWait:
+    """How long a writer waits for its turn at the store, and whom it tells that it waits.
+
+    ``deadline`` is a :func:`time.monotonic` time after which a writer that finds the store busy gives
+    up (:class:`StoreBusy`, naming the writer it waited for); None waits as long as it takes, as the
+    CLI does. ``on_wait`` hears, once, whom it waits for (the UI shows it)."""
+
+    deadline: float | None = None
+    seconds: float | None = None
+    on_wait: Callable[[str], None] | None = None
+
+    @classmethod
+    def up_to(cls, seconds: float, on_wait: Callable[[str], None] | None = None) -> WriterWait:
+        """Wait at most ``seconds`` from now."""
+        return cls(time.monotonic() + seconds, seconds, on_wait)
+
+    def waiting(self, whom: str) -> None:
+        """Say that this writer waits, and for whom."""
+        message = f"waiting for another ingest into this store to finish ({whom})"
+        logger.warning("%s", message)
+        if self.on_wait is not None:
+            self.on_wait(message)
+
+    def timeout(self) -> float:
+        """Seconds left to wait (-1: no end, as :meth:`threading.Lock.acquire` takes it)."""
+        return -1 if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+    def over(self) -> bool:
+        """True once the wait has run out."""
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def give_up(self, whom: str) -> StoreBusy:
+        """The error of a wait that ran out."""
+        return StoreBusy(
+            f"the store is busy: another ingest into it ({whom}) did not finish within the {self.seconds or 0:.0f} s "
+            "a write through the API or the UI waits for its turn (NEWSDESK_WRITE_WAIT); try again when it is done"
+        )
 
 
 class IngestLock:
@@ -72,24 +112,42 @@ class IngestLock:
         self._file: IO[str] | None = None
 
     def __enter__(self) -> IngestLock:
-        self._thread.acquire()
-        try:
-            self._file = self._lock_file()
-        except BaseException:
-            self._thread.release()
-            raise
+        self._take(WriterWait())
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
+        self._let_go()
+
+    @contextmanager
+    def held(self, wait: WriterWait) -> Iterator[IngestLock]:
+        """Hold the lock, waiting for it as ``wait`` says."""
+        self._take(wait)
+        try:
+            yield self
+        finally:
+            self._let_go()
+
+    def _take(self, wait: WriterWait) -> None:
+        if not self._thread.acquire(blocking=False):
+            wait.waiting("another ingest of this process")
+            if not self._thread.acquire(timeout=wait.timeout()):
+                raise wait.give_up("another ingest of this process")
+        try:
+            self._file = self._lock_file(wait)
+        except BaseException:
+            self._thread.release()
+            raise
+
+    def _let_go(self) -> None:
         if self._file is not None:
             self._file.close()  # closing releases the flock
             self._file = None
         self.machine = None
         self._thread.release()
 
-    def _lock_file(self) -> IO[str] | None:
+    def _lock_file(self, wait: WriterWait) -> IO[str] | None:
         if fcntl is None:
             return None
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -98,20 +156,29 @@ class IngestLock:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                logger.warning(
-                    "waiting for another ingest into this store to finish (%s; lock file %s)",
-                    self._holder(handle),
-                    self.path,
-                )
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            self.machine = self._take(handle)
+                wait.waiting(f"{self._holder(handle)}; lock file {self.path}")
+                self._wait_for_file(handle, wait)
+            self.machine = self._write_holder(handle)
         except BaseException:
             handle.close()
             raise
         return handle
 
+    def _wait_for_file(self, handle: IO[str], wait: WriterWait) -> None:
+        if wait.deadline is None:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            return
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if wait.over():
+                    raise wait.give_up(self._holder(handle)) from None
+                time.sleep(0.1)
+
     @staticmethod
-    def _take(handle: IO[str]) -> str:
+    def _write_holder(handle: IO[str]) -> str:
         """Write this process in as the holder (under the flock); the machine's name, made if the file has none."""
         handle.seek(0)
         name = handle.readline().strip() or uuid.uuid4().hex
@@ -154,11 +221,13 @@ def local_lock(settings: Settings) -> IngestLock:
 
 
 @contextmanager
-def ingest_lock(settings: Settings, store: ChromaStore | None = None) -> Iterator[None]:
-    """Hold the store's writer lock: this machine's, then (with a Chroma server) the store's lease."""
-    with local_lock(settings) as lock:
+def ingest_lock(settings: Settings, store: ChromaStore | None = None, wait: WriterWait | None = None) -> Iterator[None]:
+    """Hold the store's writer lock: this machine's, then (with a Chroma server) the store's lease;
+    waiting for them as ``wait`` says (by default, as long as it takes)."""
+    wait = wait or WriterWait()
+    with local_lock(settings).held(wait) as lock:
         if settings.chroma_url and store is not None:
-            with StoreLease(store, ttl=settings.lease_seconds, machine=lock.machine):
+            with StoreLease(store, ttl=settings.lease_seconds, machine=lock.machine, wait=wait):
                 yield
         else:
             yield
@@ -216,11 +285,19 @@ class StoreLease:
     other (NTP does).
     """
 
-    def __init__(self, store: ChromaStore, ttl: float = 60.0, poll: float = 0.5, machine: str | None = None) -> None:
+    def __init__(
+        self,
+        store: ChromaStore,
+        ttl: float = 60.0,
+        poll: float = 0.5,
+        machine: str | None = None,
+        wait: WriterWait | None = None,
+    ) -> None:
         self.store = store
         self.ttl = ttl
         self.poll = poll
         self.machine = machine
+        self.wait = wait or WriterWait()
         self.owner = uuid.uuid4().hex
         self.claim: Lease | None = None
         self._lost: str | None = None  # why this writer holds the lease no more
@@ -250,12 +327,12 @@ class StoreLease:
                     self.store.writer = self
                     break
                 continue  # another writer claimed that number first: wait for it
+            whom = f"{current.about}, on the same Chroma server"
             if not warned:
-                logger.warning(
-                    "waiting for another ingest into this store to finish (%s, on the same Chroma server)",
-                    current.about,
-                )
+                self.wait.waiting(whom)
                 warned = True
+            if self.wait.over():
+                raise self.wait.give_up(whom)
             time.sleep(self.poll * random.uniform(0.5, 1.5))  # spread out claimants that woke together
         self._renewer = threading.Thread(target=self._renew, args=(claim,), name="newsdesk-lease", daemon=True)
         self._renewer.start()

@@ -34,7 +34,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, EmbeddingModelMismatch, NewsdeskError, NotFoundError, StoreError
-from assistant.ingest_lock import Lease, StoreLease, ingest_lock
+from assistant.ingest_lock import Lease, StoreLease, WriterWait, ingest_lock
 from assistant.records import ArticleRecord, Passage
 
 logger = logging.getLogger(__name__)
@@ -325,10 +325,11 @@ class ChromaStore:
             self.chunks.delete(where=where)
 
     @_store_call("deleting from")
-    def delete_article(self, article_id: str) -> int:
+    def delete_article(self, article_id: str, wait: WriterWait | None = None) -> int:
         """Remove an article and its passages; returns how many passages went (under the writers'
-        lock, so that an ingest of the same article does not write around it)."""
-        with ingest_lock(self.settings, self), self._lock:
+        lock, so that an ingest of the same article does not write around it; waiting for it as
+        ``wait`` says)."""
+        with ingest_lock(self.settings, self, wait), self._lock:
             existing = self.articles.get(ids=[article_id], include=["metadatas"])
             has_record = bool(existing["ids"]) and (existing["metadatas"][0] or {}).get("kind") == "article"
             chunk_ids = [

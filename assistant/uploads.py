@@ -19,6 +19,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import IngestError
+from assistant.ingest_lock import WriterWait
 from assistant.services import Services
 from ingest.articles import UPLOAD_PREFIX, Article, LoadFailure
 from ingest.loaders import kind_for_name, load_bytes
@@ -84,16 +85,21 @@ def load_urls(urls: Iterable[str], settings: Settings) -> Iterator[LoadItem]:
         yield from load_url(url, settings)
 
 
-def ingest_items(services: Services, items: Iterable[LoadItem], progress: Progress | None = None) -> IngestSummary:
-    """Run loaded items through the ingest pipeline into the services' store."""
-    summary = Ingestor(services.store, services.embeddings, services.settings).ingest(items, progress)
+def ingest_items(
+    services: Services, items: Iterable[LoadItem], progress: Progress | None = None, wait: WriterWait | None = None
+) -> IngestSummary:
+    """Run loaded items through the ingest pipeline into the services' store, waiting for another
+    writer as ``wait`` says (by default as long as it takes)."""
+    summary = Ingestor(services.store, services.embeddings, services.settings).ingest(items, progress, wait)
     logger.info("ingested from memory: %s", summary.to_dict())
     return summary
 
 
-def ingest_records(services: Services, records: Any, progress: Progress | None = None) -> IngestSummary:
+def ingest_records(
+    services: Services, records: Any, progress: Progress | None = None, wait: WriterWait | None = None
+) -> IngestSummary:
     """Ingest decoded JSON article records."""
-    return ingest_items(services, load_records(records, "request", services.settings), progress)
+    return ingest_items(services, load_records(records, "request", services.settings), progress, wait)
 
 
 def ingest_uploads(
@@ -101,16 +107,19 @@ def ingest_uploads(
     files: Iterable[tuple[str | None, bytes]],
     urls: Iterable[str] = (),
     progress: Progress | None = None,
+    wait: WriterWait | None = None,
 ) -> IngestSummary:
     """Ingest uploaded files, given as ``(file name, content)`` pairs, and web URLs, in one run."""
     items = [item for name, data in files for item in load_upload(data, name, services.settings)]
     items += load_urls(urls, services.settings)
-    return ingest_items(services, items, progress)
+    return ingest_items(services, items, progress, wait)
 
 
-def ingest_urls(services: Services, urls: Iterable[str], progress: Progress | None = None) -> IngestSummary:
+def ingest_urls(
+    services: Services, urls: Iterable[str], progress: Progress | None = None, wait: WriterWait | None = None
+) -> IngestSummary:
     """Fetch and ingest web pages or feeds."""
-    return ingest_items(services, load_urls(urls, services.settings), progress)
+    return ingest_items(services, load_urls(urls, services.settings), progress, wait)
 
 
 def summary_dict(summary: IngestSummary) -> dict[str, Any]:

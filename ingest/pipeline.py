@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 
 from assistant.config import Settings
 from assistant.embeddings import SentenceTransformerEmbeddings
-from assistant.ingest_lock import ingest_lock
+from assistant.ingest_lock import WriterWait, ingest_lock
 from assistant.records import ArticleRecord
 from assistant.store import ArticleWrite, ChromaStore, ChunkWrite
 from ingest.articles import (
@@ -148,11 +148,14 @@ class Ingestor:
         self.settings = settings
         self.batch_chunks = max(64, settings.embedding_batch_size * 4)
 
-    def ingest(self, items: Iterable[Article | LoadFailure], progress: Progress | None = None) -> IngestSummary:
-        """Ingest loaded items; failures are collected, never raised, except a store failure."""
+    def ingest(
+        self, items: Iterable[Article | LoadFailure], progress: Progress | None = None, wait: WriterWait | None = None
+    ) -> IngestSummary:
+        """Ingest loaded items; failures are collected, never raised, except a store failure (and
+        :class:`StoreBusy` when another writer holds the store longer than ``wait`` allows)."""
         started = time.perf_counter()
         loaded = list(items)  # fetched and read before the lock: another ingest may be writing
-        with ingest_lock(self.settings, self.store):
+        with ingest_lock(self.settings, self.store, wait):
             summary = self._ingest(loaded, progress)
         summary.seconds = time.perf_counter() - started
         logger.info("ingest: %s", summary.to_dict())

@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -22,6 +23,7 @@ from starlette.datastructures import UploadFile
 from assistant.api.errors import error_response
 from assistant.api.security import current_services
 from assistant.errors import InvalidRequestError, NotFoundError
+from assistant.ingest_lock import WriterWait
 from assistant.services import Services
 from assistant.uploads import ingest_records, ingest_uploads, ingest_urls, summary_dict
 from ingest.pipeline import IngestSummary
@@ -37,9 +39,9 @@ def writer_threads() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="newsdesk-writer")
 
 
-async def in_writer(request: Request, work: Callable[..., _T], *args: Any) -> _T:
+async def in_writer(request: Request, work: Callable[[], _T]) -> _T:
     """Run a store write on the app's writer threads, and wait for it without holding a thread."""
-    return await asyncio.wrap_future(request.app.state.writers.submit(work, *args))
+    return await asyncio.wrap_future(request.app.state.writers.submit(work))
 
 
 MAX_FORM_FILES = 100
@@ -100,7 +102,7 @@ def _urls_of(value: dict[str, Any]) -> list[str]:
     return urls
 
 
-async def _ingest_json(request: Request, services: Services) -> IngestSummary:
+async def _ingest_json(request: Request, services: Services, wait: WriterWait) -> IngestSummary:
     raw = await request.body()
     if not raw.strip():
         raise InvalidRequestError(f"the request body is empty: {HOW_TO_ADD}")
@@ -112,11 +114,11 @@ async def _ingest_json(request: Request, services: Services) -> IngestSummary:
         reason = str(exc).split(":", 1)[0] if not isinstance(exc, json.JSONDecodeError) else str(exc)
         raise InvalidRequestError(f"the request body is not valid JSON: {reason}") from None
     if _is_url_request(value):
-        return await in_writer(request, ingest_urls, services, _urls_of(value))
-    return await in_writer(request, ingest_records, services, value)
+        return await in_writer(request, partial(ingest_urls, services, _urls_of(value), wait=wait))
+    return await in_writer(request, partial(ingest_records, services, value, wait=wait))
 
 
-async def _ingest_form(request: Request, services: Services) -> IngestSummary:
+async def _ingest_form(request: Request, services: Services, wait: WriterWait) -> IngestSummary:
     form = await request.form(max_files=MAX_FORM_FILES, max_fields=MAX_FORM_FILES)
     try:
         files: list[tuple[str | None, bytes]] = []
@@ -130,7 +132,7 @@ async def _ingest_form(request: Request, services: Services) -> IngestSummary:
         await form.close()
     if not files and not urls:
         raise InvalidRequestError(f"the form holds no file and no URL: {HOW_TO_ADD}")
-    return await in_writer(request, ingest_uploads, services, files, urls)
+    return await in_writer(request, partial(ingest_uploads, services, files, urls, wait=wait))
 
 
 def articles_router() -> APIRouter:
@@ -145,12 +147,14 @@ def articles_router() -> APIRouter:
     async def add_articles(request: Request, services: Services = Depends(current_services)) -> JSONResponse:
         """The ingest summary (added, updated, unchanged, failed, chunks, seconds, articles).
 
-        422 when nothing could be ingested, with each failure's reason."""
+        422 when nothing could be ingested, with each failure's reason; 503 ``store_busy`` when
+        another writer held the store for longer than ``NEWSDESK_WRITE_WAIT``."""
+        wait = WriterWait.up_to(services.settings.write_wait)
         content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if content_type == "application/json" or content_type.endswith("+json"):
-            summary = await _ingest_json(request, services)
+            summary = await _ingest_json(request, services, wait)
         elif content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            summary = await _ingest_form(request, services)
+            summary = await _ingest_form(request, services, wait)
         else:
             return error_response(
                 415, "unsupported_media_type", f"unsupported content type {content_type or '(none)'!r}: {HOW_TO_ADD}"
@@ -182,8 +186,10 @@ def articles_router() -> APIRouter:
     async def delete_article(
         article_id: str, request: Request, services: Services = Depends(current_services)
     ) -> dict[str, Any]:
-        """``{"deleted": id, "chunks": n}``; 404 if unknown."""
-        removed = await in_writer(request, services.store.delete_article, article_id)
+        """``{"deleted": id, "chunks": n}``; 404 if unknown; 503 ``store_busy`` when another writer
+        held the store for longer than ``NEWSDESK_WRITE_WAIT``."""
+        wait = WriterWait.up_to(services.settings.write_wait)
+        removed = await in_writer(request, partial(services.store.delete_article, article_id, wait=wait))
         return {"deleted": article_id, "chunks": removed}
 
     return router
@@ -211,7 +217,7 @@ def follow_router() -> APIRouter:
     async def follow_check(request: Request) -> dict[str, Any]:
         """Ingest the followed sources now (as the schedule does), and return this check."""
         follower = follower_of(request)
-        check = await in_writer(request, follower.check)
+        check = await in_writer(request, follower.check)  # waits as long as a scheduled check does
         result: dict[str, Any] = check.to_dict()
         return result
 

@@ -26,6 +26,7 @@ from assistant.errors import (
     InvalidRequestError,
     NewsdeskError,
     NotFoundError,
+    StoreBusy,
     StoreError,
 )
 
@@ -38,8 +39,11 @@ STATUS_BY_ERROR: list[tuple[type[NewsdeskError], int, str]] = [
     (NotFoundError, 404, "not_found"),
     (IngestError, 422, "ingest_failed"),
     (AnswererError, 502, "answerer_failed"),
+    (StoreBusy, 503, "store_busy"),
     (StoreError, 503, "store_unavailable"),
 ]
+
+RETRY_BUSY_AFTER = 10  # seconds, in the Retry-After of a store_busy answer
 
 _TYPE_BY_STATUS = {
     400: "invalid_request",
@@ -109,7 +113,10 @@ def install_error_handlers(app: FastAPI) -> None:
         status, error_type = status_for(exc)
         if status >= 500:
             logger.warning("%s %s: %s", request.method, request.url.path, exc)
-        return error_response(status, error_type, str(exc))
+        response = error_response(status, error_type, str(exc))
+        if isinstance(exc, StoreBusy):
+            response.headers["Retry-After"] = str(RETRY_BUSY_AFTER)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -161,7 +168,7 @@ _ERROR_SCHEMA = {
                 "type": {
                     "type": "string",
                     "description": "invalid_request, unauthorized, not_found, method_not_allowed, too_large, "
-                    "unsupported_media_type, ingest_failed, answerer_failed, store_unavailable, internal_error",
+                    "unsupported_media_type, ingest_failed, answerer_failed, store_unavailable, store_busy, internal_error",
                 },
                 "message": {"type": "string", "description": "What went wrong and how to put it right."},
             },
@@ -177,7 +184,9 @@ _ERRORS_BY_STATUS = {
     "422": "invalid_request: JSON of the wrong shape (fields named); ingest_failed: nothing could be ingested",
     "500": "internal_error: a bug; the server log has the details",
     "502": "answerer_failed: the LLM endpoint failed",
-    "503": "store_unavailable: the Chroma store cannot be reached",
+    "503": "store_unavailable: the Chroma store cannot be reached; store_busy: an ingest or deletion waited "
+    "NEWSDESK_WRITE_WAIT seconds for another writer (named in the message) and gave up (Retry-After says when "
+    "to try again)",
 }
 
 

@@ -23,6 +23,7 @@ import gradio as gr
 from assistant.chain import MAX_QUESTION_CHARS, Answer, stream_answer
 from assistant.errors import NewsdeskError, NotFoundError
 from assistant.follow import Follower, describe
+from assistant.ingest_lock import WriterWait
 from assistant.records import ArticleRecord, counted
 from assistant.retrieval import parse_filters
 from assistant.services import Services
@@ -179,12 +180,18 @@ class NewsdeskUI:
         if not uploads and not url_list:
             return '<div class="nd-summary nd-empty">Choose files or paste URLs first.</div>', gr.skip(), gr.skip()
         progress(0, desc="Ingesting")
+        # While another writer holds the store, the progress line says whom this ingest waits for.
+        wait = WriterWait.up_to(
+            self.services.settings.write_wait,
+            on_wait=lambda message: progress(0, desc=message[:1].upper() + message[1:]),
+        )
         try:
             summary = ingest_uploads(
                 self.services,
                 uploads,
                 url_list,
                 progress=lambda done, total: progress((done, total), desc="Ingesting", unit="articles"),
+                wait=wait,
             )
         except NewsdeskError as exc:
             return error_html(str(exc)), gr.skip(), gr.skip()
@@ -218,7 +225,9 @@ class NewsdeskUI:
             return '<div class="nd-empty">Choose an article first.</div>', gr.Button(visible=False)
         try:
             record = self.services.store.get_article(article_id)
-            removed = self.services.store.delete_article(article_id)
+            removed = self.services.store.delete_article(
+                article_id, wait=WriterWait.up_to(self.services.settings.write_wait)
+            )
         except NewsdeskError as exc:
             return error_html(str(exc)), gr.Button(visible=False)
         deleted = f"Deleted “{escape_text(record.title)}” ({counted(removed, 'passage')})."

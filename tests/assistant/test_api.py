@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +19,7 @@ from assistant.answerers.chat import ChatModelAnswerer
 from assistant.api import create_app
 from assistant.chain import answer
 from assistant.config import Settings
+from assistant.ingest_lock import IngestLock, lock_path
 from assistant.services import Services
 from tests.conftest import EXAMPLES, make_settings
 from tests.fakes import FailingStreamModel, ScriptedChatModel
@@ -464,3 +467,43 @@ def test_records_in_any_shape_a_json_file_may_hold_are_accepted(services: Servic
     again = client.post("/v1/articles", json={"version": "https://jsonfeed.org/version/1.1", "items": [record]})
     assert added.status_code == 200, added.text
     assert (added.json()["added"], again.json()["unchanged"]) == (1, 1)
+
+
+# ---- writers taking turns ----------------------------------------------------------------
+
+FERRY = {
+    "title": "Ferry Fares Rise in July",
+    "url": "https://example.com/harbour/ferry-fares",
+    "source": "Harbour Post",
+    "published_at": "2025-06-20",
+    "text": "Ferry fares on the island route rise by a tenth in July, the operator said on Friday.",
+}
+
+
+def test_a_write_kept_waiting_by_another_writer_is_refused_after_the_write_wait(tmp_path: Path) -> None:
+    """An ingest or a deletion sent while another writer holds the store (here a process on this machine,
+    through the lock file; another machine's through the lease) waits NEWSDESK_WRITE_WAIT for its turn,
+    then is refused with a 503 that names the writer it waited for and says when to try again, rather
+    than hanging, silent, for as long as the other writer works."""
+    services = Services(make_settings(tmp_path / "data", write_wait=1.0))
+    client = TestClient(create_app(services))
+    added = client.post("/v1/articles", json=FERRY)
+    assert added.status_code == 200, added.text
+    article_id = added.json()["articles"][0]["id"]
+    answers: dict[str, Any] = {}
+
+    def write() -> None:
+        answers["add"] = client.post("/v1/articles", json={**FERRY, "text": FERRY["text"] + " Season tickets too."})
+        answers["delete"] = client.delete(f"/v1/articles/{article_id}")
+
+    with IngestLock(lock_path(services.settings)):  # another process's hold, over the same file
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        writer.join(20)
+        answered_while_held = not writer.is_alive()
+    writer.join(60)
+    assert answered_while_held, "the writes waited for as long as the other writer held the store"
+    for name in ("add", "delete"):
+        error = assert_error(answers[name], 503, f"pid {os.getpid()} on this machine", "NEWSDESK_WRITE_WAIT")
+        assert error["type"] == "store_busy" and answers[name].headers["retry-after"] == "10", (name, error)
+    assert client.delete(f"/v1/articles/{article_id}").status_code == 200  # its turn, once the other let go

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
 
 from assistant.chain import Answer, answer
 from assistant.citations import Citation
+from assistant.ingest_lock import IngestLock, lock_path
 from assistant.records import ArticleRecord, Passage
 from assistant.services import Services
 from assistant.ui.app import NewsdeskUI
@@ -261,6 +264,30 @@ def test_ingest_tab_reports_progress_article_by_article(services: Services, tmp_
     assert counts and all(isinstance(c, tuple) and c[1] == 5 for c in counts)
     done = [c[0] for c in counts]  # type: ignore[index]
     assert done == sorted(done) and done[-1] == 5
+
+
+def test_an_ingest_kept_waiting_by_another_writer_says_whom_it_waits_for_then_gives_up(tmp_path: Path) -> None:
+    """While another writer holds the store, the Ingest tab's progress line says whom the ingest waits
+    for; after NEWSDESK_WRITE_WAIT it stops waiting and says why, rather than spinning on 'Ingesting'."""
+    services = Services(make_settings(tmp_path / "data", write_wait=1.0))
+    story = tmp_path / "story.md"
+    story.write_text("---\ntitle: Ferry Fares Rise\n---\n\nFerry fares rise by a tenth in July, the operator said.")
+    progress = RecordedProgress()
+    results: list[tuple[object, ...]] = []
+    with IngestLock(lock_path(services.settings)):  # another process's hold, over the same file
+        ingest = threading.Thread(
+            target=lambda: results.append(NewsdeskUI(services).ingest([str(story)], "", progress=progress)),  # type: ignore[arg-type]
+            daemon=True,
+        )
+        ingest.start()
+        ingest.join(20)
+        answered_while_held = not ingest.is_alive()
+    ingest.join(60)
+    assert answered_while_held, "the ingest waited for as long as the other writer held the store"
+    summary = str(results[0][0])
+    assert "the store is busy" in summary and "WRITE" in summary, summary
+    waits = [desc for _, desc in progress.calls if desc and desc.startswith("Waiting for another ingest")]
+    assert waits and f"pid {os.getpid()} on this machine" in waits[0], progress.calls
 
 
 def test_records_ingested_through_the_helper_are_answerable(services: Services) -> None:

@@ -20,10 +20,13 @@ from typing import Any
 from unittest.mock import Mock
 
 import pytest
+from fastapi.testclient import TestClient
 
+from assistant.api import create_app
 from assistant.config import Settings
 from assistant.errors import StoreError
 from assistant.ingest_lock import Lease, StoreLease, ingest_lock
+from assistant.services import Services
 from assistant.store import ChromaStore
 from tests.conftest import ROOT, make_settings
 from tests.robust.test_crash_safety import assert_consistent, beside_a_paused_ingest, env_for, newsdesk, write_corpus
@@ -32,6 +35,14 @@ from tests.robust.test_crash_safety import assert_consistent, beside_a_paused_in
 @pytest.fixture
 def settings(chroma_url: str, tmp_path: Path) -> Settings:
     return make_settings(tmp_path / "data", chroma_url=chroma_url)
+
+
+STORY = {
+    "title": "Ferry Fares Rise in July",
+    "source": "Harbour Post",
+    "published_at": "2025-06-20",
+    "text": "Ferry fares on the island route rise by a tenth in July, the operator said on Friday.",
+}
 
 
 def _next(store: ChromaStore) -> int:
@@ -110,6 +121,26 @@ def test_a_held_lease_is_renewed_and_only_its_holder_lets_it_go(settings: Settin
         assert store.renew_lease(someone_else, time.time() + 600) is False
         assert store.lease().owner == lease.owner  # type: ignore[union-attr]
     assert store.lease().released  # type: ignore[union-attr]
+
+
+def test_an_api_ingest_kept_waiting_by_another_machine_is_refused_and_says_by_whom(settings: Settings) -> None:
+    """Another machine's writer holds the lease (for 15 s more): an ingest sent to this machine's API
+    waits NEWSDESK_WRITE_WAIT, then answers 503 store_busy naming that writer; once it let go, the
+    ingest goes through."""
+    services = Services(settings.model_copy(update={"write_wait": 1.0}))
+    store = services.store
+    elsewhere = Lease("elsewhere", "other-host", 4242, time.time() + 15, _next(store))
+    assert store.claim_lease(elsewhere) == elsewhere
+    client = TestClient(create_app(services))
+    started = time.monotonic()
+    busy = client.post("/v1/articles", json=STORY)
+    assert time.monotonic() - started < 10, "the ingest waited for the other machine's lease to run out"
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "10", busy.text
+    error = busy.json()["error"]
+    assert error["type"] == "store_busy" and "other-host pid 4242, on the same Chroma server" in error["message"]
+    store.end_lease(elsewhere)
+    added = client.post("/v1/articles", json=STORY)
+    assert added.status_code == 200 and added.json()["added"] == 1, added.text
 
 
 def test_ingests_on_two_machines_updating_the_same_articles_take_turns(chroma_url: str, tmp_path: Path) -> None:
@@ -305,8 +336,10 @@ def test_a_live_writer_with_this_host_name_on_another_lock_file_is_waited_for(se
 
 HOLD = """
 import sys, time
+from assistant.api import create_app
 from assistant.config import Settings
 from assistant.ingest_lock import ingest_lock
+from assistant.services import Services
 from assistant.store import ChromaStore
 settings = Settings(_env_file=None, chroma_url=sys.argv[1], collection=sys.argv[2], data_dir=sys.argv[3])
 with ingest_lock(settings, ChromaStore(settings)):
