@@ -184,7 +184,7 @@ class ChromaStore:
         """What to tell the user when Chroma fails at ``action``."""
         if self.settings.chroma_url and _is_connection_error(exc):
             return (
-                f"{action}: cannot reach the Chroma server at {self.settings.chroma_url!r} ({exc}); "
+                f"{action} collection {self.name!r}: cannot reach the Chroma server at {self.settings.chroma_url!r} ({exc}); "
                 "is it running? (`chroma run --path DIR --host 127.0.0.1 --port N`)"
             )
         return f"{action} collection {self.name!r} failed: {exc}"

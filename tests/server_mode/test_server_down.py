@@ -45,4 +45,6 @@ def test_every_route_says_the_store_is_unreachable_when_the_chroma_server_stops(
         error = response.json()["error"]
         assert error["type"] == "store_unavailable", (name, error)
         assert "cannot reach the Chroma server" in error["message"], (name, error)
+        # what it was doing, in words: "writing to collection 'x': ...", not "writing to: ..."
+        assert f"collection {services.settings.collection!r}: cannot reach" in error["message"], (name, error)
     client.close()
