@@ -327,7 +327,10 @@ class StoreLease:
                     self.store.writer = self
                     break
                 continue  # another writer claimed that number first: wait for it
-            whom = f"{current.about}, on the same Chroma server"
+            runs_out = _clock(current.expires)
+            whom = (
+                f"{current.about}, on the same Chroma server; should it have stopped, its lease runs out at {runs_out}"
+            )
             if not warned:
                 self.wait.waiting(whom)
                 warned = True
@@ -356,9 +359,9 @@ class StoreLease:
     def _why_free(self, held: Lease) -> str | None:
         """Why a claim someone else holds can be taken over (it ran out, its holder here stopped), or None."""
         if held.expires < time.time():
-            return f"its lease ran out at {time.strftime('%H:%M:%S', time.localtime(held.expires))}"
+            return f"its lease ran out at {_clock(held.expires)}"
         if self.machine and held.machine == self.machine:
-            return "it was made on this machine by a writer that holds this machine's lock file no more (it stopped)"
+            return "its writer, on this machine, is at work no more (it stopped, or could not let the lease go)"
         return None
 
     def check(self) -> None:
@@ -394,3 +397,8 @@ class StoreLease:
                     return
             except Exception as exc:  # a passing server error: try again at the next beat
                 logger.warning("could not renew the ingest lease: %s", exc)
+
+
+def _clock(when: float) -> str:
+    """A Unix time as this machine's time of day."""
+    return time.strftime("%H:%M:%S", time.localtime(when))

@@ -138,6 +138,8 @@ def test_an_api_ingest_kept_waiting_by_another_machine_is_refused_and_says_by_wh
     assert busy.status_code == 503 and busy.headers["retry-after"] == "10", busy.text
     error = busy.json()["error"]
     assert error["type"] == "store_busy" and "other-host pid 4242, on the same Chroma server" in error["message"]
+    runs_out = time.strftime("%H:%M:%S", time.localtime(elsewhere.expires))
+    assert f"should it have stopped, its lease runs out at {runs_out}" in error["message"], error["message"]
     store.end_lease(elsewhere)
     added = client.post("/v1/articles", json=STORY)
     assert added.status_code == 200 and added.json()["added"] == 1, added.text
