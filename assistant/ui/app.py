@@ -194,7 +194,7 @@ class NewsdeskUI:
                 wait=wait,
             )
         except NewsdeskError as exc:
-            return error_html(str(exc)), gr.skip(), gr.skip()
+            return error_html(str(exc), "Could not ingest"), gr.skip(), gr.skip()
         return summary_html(summary_dict(summary)), None, ""
 
     def show(self, article_id: str | None) -> str:
@@ -206,7 +206,7 @@ class NewsdeskUI:
                 self.services.store.get_article(article_id), self.services.store.get_article_text(article_id)
             )
         except NewsdeskError as exc:
-            return error_html(str(exc))
+            return error_html(str(exc), "Could not show the article")
 
     def confirm_delete(self, article_id: str | None) -> tuple[Any, ...]:
         """The first step of a delete: (status line asking to confirm, the confirm button shown)."""
@@ -215,7 +215,7 @@ class NewsdeskUI:
         try:
             record = self.services.store.get_article(article_id)
         except NewsdeskError as exc:
-            return error_html(str(exc)), gr.Button(visible=False)
+            return error_html(str(exc), "Could not delete"), gr.Button(visible=False)
         question = f"Delete “{escape_text(record.title)}” and its {counted(record.chunk_count, 'passage')}? This cannot be undone."
         return f'<div class="nd-confirm">{question}</div>', gr.Button(visible=True)
 
@@ -229,7 +229,7 @@ class NewsdeskUI:
                 article_id, wait=WriterWait.up_to(self.services.settings.write_wait)
             )
         except NewsdeskError as exc:
-            return error_html(str(exc)), gr.Button(visible=False)
+            return error_html(str(exc), "Could not delete"), gr.Button(visible=False)
         deleted = f"Deleted “{escape_text(record.title)}” ({counted(removed, 'passage')})."
         return f'<div class="nd-deleted">{deleted}</div>', gr.Button(visible=False)
 

@@ -78,9 +78,9 @@ def answer_html(text: str, citations: Sequence[Citation] = (), answer: int = 0, 
     return "".join(out)
 
 
-def error_html(message: str) -> str:
-    """An error shown in place of an answer."""
-    return f'<span class="nd-error">Could not answer: {escape_text(message)}</span>'
+def error_html(message: str, failed: str = "Could not answer") -> str:
+    """An error shown in place of an answer (or of what ``failed`` says could not be done)."""
+    return f'<span class="nd-error">{escape_text(failed)}: {escape_text(message)}</span>'
 
 
 def _merge(spans: Sequence[Sequence[int]], low: int, high: int) -> list[tuple[int, int]]:

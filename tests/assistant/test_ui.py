@@ -235,7 +235,9 @@ def test_ingest_show_and_delete_handlers(services: Services, tmp_path: Path) -> 
     deleted, confirm = ui.delete(article_id)
     assert "Deleted “Ferry Timetable Approved” (1 passage)" in deleted and confirm.visible is False
     assert services.store.count_articles() == 0
-    assert "no article with id" in ui.delete(article_id)[0] and "no article with id" in ui.confirm_delete(article_id)[0]
+    assert "Could not delete: no article with id" in ui.delete(article_id)[0]
+    assert "Could not delete: no article with id" in ui.confirm_delete(article_id)[0]
+    assert "Could not show the article: no article with id" in ui.show(article_id)
     assert "Choose an article first" in ui.confirm_delete(None)[0]
     assert "Choose files or paste URLs first" in ui.ingest([], "")[0]
 
@@ -285,7 +287,7 @@ def test_an_ingest_kept_waiting_by_another_writer_says_whom_it_waits_for_then_gi
     ingest.join(60)
     assert answered_while_held, "the ingest waited for as long as the other writer held the store"
     summary = str(results[0][0])
-    assert "the store is busy" in summary and "WRITE" in summary, summary
+    assert "Could not ingest: the store is busy" in summary and "WRITE" in summary, summary
     waits = [desc for _, desc in progress.calls if desc and desc.startswith("Waiting for another ingest")]
     assert waits and f"pid {os.getpid()} on this machine" in waits[0], progress.calls
 
