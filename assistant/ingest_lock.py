@@ -387,13 +387,13 @@ class StoreLease:
             "server out of its reach, or this process stalled); it stopped before its next write, so what it "
             "committed stands and no other writer's work is undone; run it again"
         )
-        logger.error("%s", self._lost)
 
     def _renew(self, claim: Lease) -> None:
         while not self._stop.wait(self.ttl / 4):
             try:
                 if not self.store.renew_lease(claim, time.time() + self.ttl):
                     self._lose(self.store.lease())
+                    logger.error("%s", self._lost)  # said here, as it happens; the next write raises it
                     return
             except Exception as exc:  # a passing server error: try again at the next beat
                 logger.warning("could not renew the ingest lease: %s", exc)
