@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,3 +104,11 @@ def library(library_settings: Settings) -> Services:
     """Services over the shared, already ingested library (read-only: do not write to it)."""
 
     return Services(library_settings)
+
+
+def until_logged(caplog: pytest.LogCaptureFixture, text: str, failure: str, timeout: float = 10) -> None:
+    """Wait until ``text`` is logged; fail with ``failure`` if it is not within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while text not in caplog.text:
+        assert time.monotonic() < deadline, failure
+        time.sleep(0.02)

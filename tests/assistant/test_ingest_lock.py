@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from assistant.ingest_lock import IngestLock
+from tests.conftest import until_logged
 
 
 def test_a_writer_waiting_for_the_lock_file_says_which_process_holds_it(
@@ -29,10 +29,7 @@ def test_a_writer_waiting_for_the_lock_file_says_which_process_holds_it(
         first_machine = first.machine
         waiting = threading.Thread(target=second)
         waiting.start()
-        deadline = time.monotonic() + 10
-        while "waiting for another ingest" not in caplog.text:
-            assert time.monotonic() < deadline, "the second writer did not wait"
-            time.sleep(0.02)
+        until_logged(caplog, "waiting for another ingest", "the second writer did not wait")
         assert f"pid {os.getpid()} on this machine" in caplog.text, caplog.text
         order.append("first")
     waiting.join(10)

@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,21 +30,14 @@ from assistant.errors import StoreError
 from assistant.ingest_lock import Lease, StoreLease, ingest_lock
 from assistant.services import Services
 from assistant.store import ChromaStore
-from tests.conftest import ROOT, make_settings
+from tests.conftest import ROOT, make_settings, until_logged
 from tests.robust.test_crash_safety import assert_consistent, beside_a_paused_ingest, env_for, newsdesk, write_corpus
+from tests.server_mode.test_server_down import STORY
 
 
 @pytest.fixture
 def settings(chroma_url: str, tmp_path: Path) -> Settings:
     return make_settings(tmp_path / "data", chroma_url=chroma_url)
-
-
-STORY = {
-    "title": "Ferry Fares Rise in July",
-    "source": "Harbour Post",
-    "published_at": "2025-06-20",
-    "text": "Ferry fares on the island route rise by a tenth in July, the operator said on Friday.",
-}
 
 
 def _next(store: ChromaStore) -> int:
@@ -51,17 +46,28 @@ def _next(store: ChromaStore) -> int:
     return current.number + 1 if current else 1
 
 
-def waits_for(held: Lease, store: ChromaStore, seconds: float = 1.5) -> bool:
-    """True when a writer on ``store`` has not taken the lease ``held`` after ``seconds``; then ``held``
-    is let go, and the writer takes its turn."""
+def start_writer(hold: Callable[[], AbstractContextManager[object]]) -> tuple[threading.Thread, threading.Event]:
+    """A writer in a thread of its own, taking its turn with ``hold()``, and the event it sets once it has it."""
     entered = threading.Event()
 
     def take() -> None:
-        with StoreLease(store, poll=0.05):
+        with hold():
             entered.set()
 
     writer = threading.Thread(target=take, daemon=True)
     writer.start()
+    return writer, entered
+
+
+def waits_for(
+    held: Lease,
+    store: ChromaStore,
+    seconds: float = 1.5,
+    hold: Callable[[], AbstractContextManager[object]] | None = None,
+) -> bool:
+    """True when a writer on ``store`` (taking ``hold()``, by default the lease alone) has not got its turn
+    after ``seconds``; then ``held`` is let go, and the writer takes its turn."""
+    writer, entered = start_writer(hold or (lambda: StoreLease(store, poll=0.05)))
     waited = not entered.wait(seconds)
     store.end_lease(held)
     writer.join(10)
@@ -84,10 +90,7 @@ def test_one_writer_holds_the_lease_and_the_next_waits_for_it(
 
         waiting = threading.Thread(target=second)
         waiting.start()
-        deadline = time.monotonic() + 10
-        while "waiting for another ingest" not in caplog.text:
-            assert time.monotonic() < deadline, "the second writer did not wait"
-            time.sleep(0.02)
+        until_logged(caplog, "waiting for another ingest", "the second writer did not wait")
         assert f"{socket.gethostname()} pid" in caplog.text  # it says whom it waits for
         turns.append("first")
     waiting.join(10)
@@ -259,14 +262,7 @@ def test_two_writers_taking_over_a_lease_that_ran_out_never_both_hold_it(setting
 
     here.articles.get = get  # type: ignore[method-assign]
     here.articles.add, here.articles.delete = add, delete  # type: ignore[method-assign]
-    entered = threading.Event()
-
-    def take_mine() -> None:
-        with StoreLease(here, poll=0.05):
-            entered.set()
-
-    mine = threading.Thread(target=take_mine, daemon=True)
-    mine.start()
+    mine, entered = start_writer(lambda: StoreLease(here, poll=0.05))
     assert not entered.wait(2), "both writers hold the lease"
     assert theirs and there.lease().owner == theirs[0].owner  # type: ignore[union-attr]
     theirs[0].__exit__(None, None, None)
@@ -309,23 +305,6 @@ def dead_pid() -> int:
     return ended.pid
 
 
-def ingest_lock_waits_for(held: Lease, settings: Settings, store: ChromaStore, seconds: float = 3.0) -> bool:
-    """True when a writer taking ``ingest_lock`` has not got it after ``seconds``; then ``held`` is let
-    go, and the writer takes its turn."""
-    entered = threading.Event()
-
-    def take() -> None:
-        with ingest_lock(settings, store):
-            entered.set()
-
-    writer = threading.Thread(target=take, daemon=True)
-    writer.start()
-    waited = not entered.wait(seconds)
-    store.end_lease(held)
-    writer.join(10)
-    return waited and entered.is_set()
-
-
 def test_a_live_writer_with_this_host_name_on_another_lock_file_is_waited_for(settings: Settings) -> None:
     """Containers with host networking (docker --network host, a Kubernetes hostNetwork pod) share the
     machine's host name, but not its pids or its temporary folder. A writer in one, alive, has a pid that
@@ -333,7 +312,7 @@ def test_a_live_writer_with_this_host_name_on_another_lock_file_is_waited_for(se
     store = ChromaStore(settings)
     live = Lease("container", socket.gethostname(), dead_pid(), time.time() + 600, _next(store))
     assert store.claim_lease(live).owner == live.owner
-    assert ingest_lock_waits_for(live, settings, store)
+    assert waits_for(live, store, 3.0, lambda: ingest_lock(settings, store))
 
 
 HOLD = """
@@ -406,13 +385,6 @@ def test_a_lease_this_process_could_not_let_go_does_not_hold_up_its_next_ingest(
             pass
     left = store.lease()
     assert left is not None and not left.released and left.pid == os.getpid()
-    entered = threading.Event()
-
-    def take() -> None:
-        with ingest_lock(settings, store):
-            entered.set()
-
-    writer = threading.Thread(target=take, daemon=True)
-    writer.start()
+    writer, entered = start_writer(lambda: ingest_lock(settings, store))
     assert entered.wait(5), "the next ingest waits for the lease its own process left"
     writer.join(10)
