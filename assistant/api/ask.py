@@ -12,7 +12,8 @@ it answers with server-sent events::
 The text deltas come as the answer is written; the one ``answer`` event at the end
 carries the checked answer (which may differ slightly from the deltas joined), its
 citations and the passages. An error after the stream started is an ``error`` event
-with the usual error body.
+with the usual error body. While the answer is slow to come (a reasoning model thinking),
+the stream carries a ``: waiting`` comment every 15 seconds (:mod:`assistant.api.keepalive`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 import logging
 from collections.abc import Iterator
 from datetime import date
+from itertools import chain
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends
@@ -28,6 +30,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from assistant.api.errors import error_body, status_for
+from assistant.api.keepalive import COMMENT, Quiet, Relay
 from assistant.api.security import current_services
 from assistant.chain import Answer, answer, search, stream_answer
 from assistant.errors import NewsdeskError
@@ -119,16 +122,17 @@ def sse_event(event: str, data: Any) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def answer_events(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str]:
-    """The SSE stream of one answer: deltas, then the final answer (or an error event)."""
-    item: str | Answer | None = first
+def answer_events(relay: Relay[str | Answer], first: str | Answer | Quiet | None) -> Iterator[str]:
+    """The SSE stream of one answer: deltas, then the final answer (or an error event); a comment
+    while nothing comes."""
     try:
-        while item is not None:
-            if isinstance(item, Answer):
+        for item in chain([first], relay):
+            if isinstance(item, Quiet):
+                yield COMMENT
+            elif isinstance(item, Answer):
                 yield sse_event("answer", item.to_dict())
             elif item:
                 yield sse_event("delta", {"text": item})
-            item = next(rest, None)
     except NewsdeskError as exc:
         _, error_type = status_for(exc)
         logger.warning("stream failed: %s", exc)
@@ -148,9 +152,9 @@ def ask_router() -> APIRouter:
         """The ``newsdesk ask --json`` object, or server-sent events when ``stream`` is true."""
         if not body.stream:
             return JSONResponse(answer(body.question, services=services, **body.options()).to_dict())
-        events = stream_answer(body.question, services=services, **body.options())
-        first = next(events)  # a bad request or a store failure raises here, before any byte is sent
-        return StreamingResponse(answer_events(first, events), media_type="text/event-stream", headers=SSE_HEADERS)
+        relay = Relay(stream_answer(body.question, services=services, **body.options()))
+        first = relay.first()  # what fails at once (a bad request, the store) raises here, before any byte is sent
+        return StreamingResponse(answer_events(relay, first), media_type="text/event-stream", headers=SSE_HEADERS)
 
     @router.post("/search", summary="The passages that best match a query, ranked")
     def search_passages(body: SearchBody, services: Services = Depends(current_services)) -> dict[str, Any]:

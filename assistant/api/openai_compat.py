@@ -13,7 +13,9 @@ full citation objects, the answerer, notes). When streaming, those two ride on t
 final chunk. ``finish_reason`` is ``"length"`` when the answer was cut off (the model stopped
 at its length limit, or the connection to it closed before it finished; a note says which), as
 OpenAI clients know a cut-off reply, else ``"stop"``. newsdesk's options (``k``, ``since``,
-``until``, ``as_of``, ``source``, ``answerer``) may be sent as extra body fields.
+``until``, ``as_of``, ``source``, ``answerer``) may be sent as extra body fields. While a streamed
+answer is slow to come, the stream carries a ``: waiting`` comment every 15 seconds, which
+OpenAI's clients skip.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -31,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.api.ask import SSE_HEADERS, AsOf
 from assistant.api.errors import error_body, status_for
+from assistant.api.keepalive import COMMENT, Quiet, Relay
 from assistant.api.security import current_services
 from assistant.chain import Answer, answer, stream_answer
 from assistant.errors import InvalidRequestError, NewsdeskError, NotFoundError
@@ -120,14 +124,16 @@ def _chunk(completion_id: str, created: int, delta: dict[str, Any], finish: str 
 
 
 def completion_chunks(
-    first: str | Answer, rest: Iterator[str | Answer], request: Request, completion_id: str, created: int
+    relay: Relay[str | Answer], first: str | Answer | Quiet | None, request: Request, completion_id: str, created: int
 ) -> Iterator[str]:
-    """OpenAI's streaming format: a role chunk, content deltas, a final chunk with the citations, [DONE]."""
+    """OpenAI's streaming format: a role chunk, content deltas, a final chunk with the citations, [DONE];
+    a comment while nothing comes."""
     yield _chunk(completion_id, created, {"role": "assistant", "content": ""}, None)
-    item: str | Answer | None = first
     try:
-        while item is not None:
-            if isinstance(item, Answer):
+        for item in chain([first], relay):
+            if isinstance(item, Quiet):
+                yield COMMENT
+            elif isinstance(item, Answer):
                 yield _chunk(
                     completion_id,
                     created,
@@ -138,7 +144,6 @@ def completion_chunks(
                 )
             elif item:
                 yield _chunk(completion_id, created, {"content": item}, None)
-            item = next(rest, None)
     except NewsdeskError as exc:
         _, error_type = status_for(exc)
         logger.warning("chat completion stream failed: %s", exc)
@@ -188,10 +193,10 @@ def openai_router() -> APIRouter:
         }
         completion_id, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
         if body.stream:
-            events = stream_answer(question, **options)
-            first = next(events)  # request and store errors raise here, as a plain error response
+            relay = Relay(stream_answer(question, **options))
+            first = relay.first()  # request and store errors raise here, as a plain error response
             return StreamingResponse(
-                completion_chunks(first, events, request, completion_id, created),
+                completion_chunks(relay, first, request, completion_id, created),
                 media_type="text/event-stream",
                 headers=SSE_HEADERS,
             )

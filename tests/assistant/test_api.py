@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from assistant.answerers.chat import ChatModelAnswerer
-from assistant.api import create_app
+from assistant.api import create_app, keepalive
 from assistant.chain import answer
 from assistant.config import Settings
 from assistant.ingest_lock import IngestLock, lock_path
@@ -43,6 +43,8 @@ def sse_events(text: str) -> list[tuple[str, Any]]:
     """(event, decoded data) for each server-sent event in a stream body."""
     events = []
     for block in text.strip().split("\n\n"):
+        if block.startswith(":"):
+            continue  # a comment: the stream is waiting for the answer
         fields = dict(line.split(": ", 1) for line in block.splitlines())
         events.append((fields.get("event", "message"), json.loads(fields["data"])))
     return events
@@ -179,6 +181,30 @@ def test_stream_failure_after_start_is_an_error_event(library: Services) -> None
     name, data = events[-1]
     assert name == "error" and data["error"]["type"] == "answerer_failed"
     assert "mid-answer" in data["error"]["message"]
+
+
+def test_a_slow_answer_starts_the_stream_with_comments_a_proxy_does_not_time_out(
+    library: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the answer's first text comes after FIRST_WAIT: the response starts anyway, and says it is
+    # waiting every TICK, before the deltas and the answer come as usual
+    monkeypatch.setattr(keepalive, "FIRST_WAIT", 0.05)
+    monkeypatch.setattr(keepalive, "TICK", 0.1)
+    reply = "Putin proposed storing Iran's enriched uranium in Russia [1]."
+    use_llm(library, ScriptedChatModel(reply=lambda prompt: time.sleep(0.5) or reply))
+    client = TestClient(create_app(library))
+    question = "What did Putin offer to do with Iran's uranium?"
+    response = client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True})
+    assert response.status_code == 200
+    blocks = response.text.split("\n\n")
+    assert blocks[0] == ": waiting" and blocks.count(": waiting") >= 3, blocks
+    events = sse_events(response.text)
+    assert [name for name, _ in events][-1] == "answer" and events[-1][1]["answer"] == reply
+
+    # an endpoint that fails only after the response started: the error comes as the stream's error event
+    use_llm(library, ScriptedChatModel(reply=lambda prompt: time.sleep(0.3) or failing_reply(prompt)))
+    events = sse_events(client.post("/v1/ask", json={"question": question, "answerer": "fake", "stream": True}).text)
+    assert [name for name, _ in events] == ["error"] and events[0][1]["error"]["type"] == "answerer_failed"
 
 
 def test_llm_endpoint_failure_is_502(library: Services) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import openai
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -13,10 +15,11 @@ from openai import OpenAI
 from pydantic import SecretStr
 
 from assistant.answerers.chat import ChatModelAnswerer
+from assistant.api import keepalive
 from assistant.config import Settings
 from assistant.serve import create_server_app
 from assistant.services import Services
-from tests.fakes import FailingStreamModel
+from tests.fakes import FailingStreamModel, ScriptedChatModel
 from tests.live_server import live_server
 from tests.openai_server import Reply, openai_server
 
@@ -146,6 +149,29 @@ def test_a_failure_mid_stream_reaches_the_client_as_an_error(server: tuple[str, 
             received.append(chunk.choices[0].delta.content or "")
     shown = "".join(received)  # the finished sentence, checked; none of the one being written
     assert shown.startswith("Putin proposed storing Iran's enriched uranium in Russia [1]") and "also" not in shown
+
+
+def test_a_slow_streamed_answer_waits_with_comments_the_client_skips(
+    server: tuple[str, Services], client: OpenAI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(keepalive, "FIRST_WAIT", 0.05)
+    monkeypatch.setattr(keepalive, "TICK", 0.1)
+    reply = "Putin proposed storing Iran's enriched uranium in Russia [1]."
+    slow = ChatModelAnswerer(ScriptedChatModel(reply=lambda prompt: time.sleep(0.5) or reply), name="slow")
+    slow.thinks_in_reply = False
+    server[1].add_answerer(slow)
+    question = [{"role": "user", "content": "What did Putin offer to do with Iran's uranium?"}]
+    body = {"model": "newsdesk", "messages": question, "stream": True, "answerer": "slow"}
+    with httpx.stream("POST", f"{server[0]}/v1/chat/completions", json=body, timeout=60) as raw:
+        lines = [line for line in raw.iter_lines() if line]
+    assert lines[1] == ": waiting", lines[:3]  # after the role chunk, before any content
+    stream = client.chat.completions.create(
+        model="newsdesk",
+        messages=question,
+        stream=True,
+        extra_body={"answerer": "slow"},  # type: ignore[arg-type]
+    )
+    assert "".join(chunk.choices[0].delta.content or "" for chunk in stream) == reply
 
 
 def test_streamed_content_is_cleaned_as_the_answer_is(server: tuple[str, Services], client: OpenAI) -> None:
