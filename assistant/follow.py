@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from assistant.errors import ConfigError, NewsdeskError
+from assistant.errors import ConfigError, NewsdeskError, StoreBusy
+from assistant.ingest_lock import WriterWait
 from assistant.records import counted
 from assistant.services import Services
 
@@ -85,13 +86,17 @@ class Follower:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def check(self) -> FollowCheck:
-        """Ingest the sources once, now. A failure is recorded, never raised: the next check retries."""
+    def check(self, wait: WriterWait | None = None) -> FollowCheck:
+        """Ingest the sources once, now. A failure is recorded, never raised: the next check retries.
+        With a ``wait`` (a check asked for through the API), a store that another writer holds for
+        longer than it allows raises :class:`StoreBusy`, and no check is recorded."""
         started = datetime.now(UTC)
         clock = time.monotonic()
         try:
-            summary = self.services.ingest(self.sources)
+            summary = self.services.ingest(self.sources, wait=wait)
             result = FollowCheck(started, time.monotonic() - clock, summary=summary.to_dict())
+        except StoreBusy:  # only with a wait: the caller says so (503 store_busy), nothing was checked
+            raise
         except NewsdeskError as exc:
             result = FollowCheck(started, time.monotonic() - clock, error=str(exc))
         except Exception as exc:  # a bug in one check must not end the following

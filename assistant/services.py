@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from assistant.config import Settings, get_settings
 from assistant.embeddings import SentenceTransformerEmbeddings, get_embeddings
+from assistant.ingest_lock import WriterWait
 from assistant.lexical import LexicalIndex
 from assistant.store import ChromaStore
 from ingest.pipeline import IngestSummary, Progress, ingest_sources
@@ -80,10 +81,15 @@ class Services:
             self._answerers[answerer.name] = answerer
 
     def ingest(
-        self, specs: Iterable[str], progress: Progress | None = None, stdin: BinaryIO | None = None
+        self,
+        specs: Iterable[str],
+        progress: Progress | None = None,
+        stdin: BinaryIO | None = None,
+        wait: WriterWait | None = None,
     ) -> IngestSummary:
-        """Ingest files, folders, URLs or standard input into the store."""
-        return ingest_sources(specs, self.store, self.embeddings, self.settings, progress, stdin)
+        """Ingest files, folders, URLs or standard input into the store, waiting for another writer
+        as ``wait`` says (by default as long as it takes)."""
+        return ingest_sources(specs, self.store, self.embeddings, self.settings, progress, stdin, wait)
 
 
 @lru_cache(maxsize=1)

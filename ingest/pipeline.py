@@ -381,6 +381,8 @@ def ingest_sources(
     settings: Settings,
     progress: Progress | None = None,
     stdin: BinaryIO | None = None,
+    wait: WriterWait | None = None,
 ) -> IngestSummary:
-    """Ingest files, folders, URLs or ``-`` (standard input)."""
-    return Ingestor(store, embeddings, settings).ingest(load_sources(specs, settings, stdin), progress)
+    """Ingest files, folders, URLs or ``-`` (standard input), waiting for another writer as
+    ``wait`` says (by default as long as it takes)."""
+    return Ingestor(store, embeddings, settings).ingest(load_sources(specs, settings, stdin), progress, wait)

@@ -214,10 +214,13 @@ def follow_router() -> APIRouter:
         return status
 
     @router.post("/check", summary="Check the followed sources now")
-    async def follow_check(request: Request) -> dict[str, Any]:
-        """Ingest the followed sources now (as the schedule does), and return this check."""
+    async def follow_check(request: Request, services: Services = Depends(current_services)) -> dict[str, Any]:
+        """Ingest the followed sources now (as the schedule does), and return this check; 503
+        ``store_busy`` when another writer (a scheduled check, an upload, another process) held the
+        store for longer than ``NEWSDESK_WRITE_WAIT``."""
         follower = follower_of(request)
-        check = await in_writer(request, follower.check)  # waits as long as a scheduled check does
+        wait = WriterWait.up_to(services.settings.write_wait)
+        check = await in_writer(request, partial(follower.check, wait=wait))
         result: dict[str, Any] = check.to_dict()
         return result
 

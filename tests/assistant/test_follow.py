@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from assistant.api import create_app
 from assistant.errors import ConfigError
 from assistant.follow import Follower, parse_interval
+from assistant.ingest_lock import IngestLock, lock_path
 from assistant.services import Services
 from tests.conftest import ROOT, make_settings
 from tests.httpserver import Route, serve_routes
@@ -96,6 +97,31 @@ def test_the_api_follows_what_the_settings_name_and_reports_it(tmp_path: Path) -
     with TestClient(create_app(Services(make_settings(tmp_path / "other")))) as client:
         missing = client.get("/v1/follow")
     assert missing.status_code == 404 and "NEWSDESK_FOLLOW" in missing.json()["error"]["message"]
+
+
+def test_a_check_asked_for_while_another_writer_holds_the_store_is_refused_after_the_write_wait(
+    tmp_path: Path,
+) -> None:
+    """POST /v1/follow/check waits NEWSDESK_WRITE_WAIT for its turn, as an upload does, then answers
+    503 store_busy; the refused check is not counted as one."""
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    (folder / "ferry.md").write_text("---\ntitle: Fares Rise\n---\n" + STORY)
+    settings = make_settings(tmp_path / "data", follow=str(folder), follow_every="1h", write_wait=1.0)
+    with TestClient(create_app(Services(settings))) as client:
+        deadline = time.monotonic() + 60
+        while client.get("/v1/follow").json()["checks"] < 1 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with IngestLock(lock_path(settings)):  # another process's ingest, over the same file
+            started = time.monotonic()
+            refused = client.post("/v1/follow/check")
+            waited = time.monotonic() - started
+        status = client.get("/v1/follow").json()
+        again = client.post("/v1/follow/check")
+    assert refused.status_code == 503 and refused.json()["error"]["type"] == "store_busy", refused.text
+    assert refused.headers["retry-after"] and waited < 20
+    assert status["checks"] == 1 and status["last_check"]["summary"]["added"] == 1
+    assert again.status_code == 200 and again.json()["summary"]["unchanged"] == 1
 
 
 def test_ingest_every_prints_a_check_then_stops_on_ctrl_c(tmp_path: Path) -> None:
