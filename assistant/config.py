@@ -162,7 +162,14 @@ def get_settings() -> Settings:
 
 
 def prepare_environment() -> None:
-    """Keep Hugging Face libraries offline unless the user says otherwise."""
+    """Keep Hugging Face libraries offline, and numpy's BLAS on one thread, unless the user says otherwise.
+
+    numpy's OpenBLAS threads spin for a while after each product, on the cores torch then needs
+    to embed the next question or sentences: with them, a warm ask's p50 on the dev set was about
+    twice as long (BENCHMARKS.md, Latency). The products numpy does here are small (a question
+    against the stored vectors, a handful of sentences), and one thread does them in a millisecond.
+    Set before numpy is first imported, which the ``assistant`` package does first."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -1,10 +1,10 @@
-"""Search filters: a date range, sources, article ids; as a Chroma ``where`` and as a test on a passage."""
+"""Search filters: a date range, sources, article ids; as a test on a passage (the in-memory indexes,
+:mod:`assistant.lexical`, hold each passage's fields as arrays and apply the same tests to them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from ingest.dates import to_day_number
 
@@ -28,26 +28,6 @@ class SearchFilters:
     def with_dates(self, since: date | None, until: date | None) -> SearchFilters:
         """The same filters with another date range."""
         return SearchFilters(since, until, self.sources, self.article_ids, self.known_by)
-
-    def known(self, published_at: str | None) -> bool:
-        """Whether an article dated ``published_at`` (ISO, or None) was out by ``known_by``."""
-        return not (self.known_by and published_at and published_at > self.known_by.isoformat())
-
-    def to_where(self) -> dict[str, Any] | None:
-        """The Chroma metadata filter, or None (``known_by`` is not in it: undated passages pass it,
-        which a ``where`` cannot say; see :meth:`known`)."""
-        clauses: list[dict[str, Any]] = []
-        if self.since:
-            clauses.append({"published_day": {"$gte": to_day_number(self.since)}})
-        if self.until:
-            clauses.append({"published_day": {"$lte": to_day_number(self.until)}})
-        if self.sources:
-            clauses.append({"source": {"$in": list(self.sources)}})
-        if self.article_ids:
-            clauses.append({"article_id": {"$in": list(self.article_ids)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def accepts(self, published_day: int | None, source: str | None, article_id: str) -> bool:
         """True when a passage with these fields passes the filters."""

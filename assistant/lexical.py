@@ -1,4 +1,4 @@
-"""BM25 over the stored passages (bm25s), kept in step with the store.
+"""BM25 over the stored passages (bm25s), and their vectors, kept in step with the store.
 
 The local Chroma engine offers no ranked full-text search (its ``Search`` API is
 Chroma Cloud only; ``$contains`` filters but does not rank), so the lexical side of
@@ -6,6 +6,12 @@ hybrid retrieval is a bm25s index built from the passages in Chroma. Before each
 search the store's revision marker is read (one small ``get``); when any process has
 written since, only the articles that changed are re-read and the index rebuilt
 from cached tokens.
+
+The dense side searches the same passages' vectors, read from Chroma with them, exactly
+(one matrix product: under a millisecond for 10,000 passages). Chroma's own HNSW search is
+approximate, and not the same from one process to the next: over the 180 dev questions, 7
+to 10 top-200 lists lost a passage another process found (once at rank 33), so the same
+question could get another answer after a restart (BENCHMARKS.md, Retrieval levers).
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ import logging
 import math
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 import bm25s
@@ -28,6 +35,7 @@ from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from ingest.dates import to_day_number
 
 logger = logging.getLogger(__name__)
+_UNDATED = -(10**9)  # the day number of an undated passage: before any date range
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
 
@@ -36,6 +44,7 @@ class _Entry:
     passage: Passage
     tokens: list[str]
     published_day: int | None
+    vector: np.ndarray
 
 
 class LexicalIndex:
@@ -54,6 +63,7 @@ class LexicalIndex:
         self._days = np.zeros(0, dtype=np.int64)
         self._sources: np.ndarray = np.zeros(0, dtype=object)
         self._articles: np.ndarray = np.zeros(0, dtype=object)
+        self._vectors: np.ndarray = np.zeros((0, 0), dtype=np.float32)
 
     @property
     def live_hashes(self) -> dict[str, str]:
@@ -95,20 +105,28 @@ class LexicalIndex:
         wanted = set(article_ids)
         for batch in batches:
             where = None if batch is None else {"article_id": {"$in": batch}}
-            for passage in self.store.iter_chunks(where):
+            for passage, vector in self.store.iter_chunk_vectors(where):
                 if passage.article_id in wanted and hashes.get(passage.article_id) == passage.content_hash:
                     self._entries[passage.chunk_id] = _Entry(
-                        passage, index_terms(passage.title + "\n" + passage.quote), _day(passage)
+                        passage, index_terms(passage.title + "\n" + passage.quote), _day(passage), vector
                     )
 
     def _rebuild(self) -> None:
-        self._order = list(self._entries)
+        # Passages and words in a fixed order (not the order articles were loaded in, nor that of a
+        # set of words, which changes from process to process): passages that score the same keep
+        # the same rank, and the same question gets the same answer in every process.
+        self._order = sorted(self._entries)
         entries = [self._entries[c] for c in self._order]
         self._days = np.array(
-            [e.published_day if e.published_day is not None else -(10**9) for e in entries], dtype=np.int64
+            [e.published_day if e.published_day is not None else _UNDATED for e in entries], dtype=np.int64
         )
         self._sources = np.array([e.passage.source or "" for e in entries], dtype=object)
         self._articles = np.array([e.passage.article_id for e in entries], dtype=object)
+        if entries:
+            vectors = np.vstack([e.vector for e in entries]).astype(np.float32)
+            self._vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        else:
+            self._vectors = np.zeros((0, 0), dtype=np.float32)
         corpus = [e.tokens or ["\u2205"] for e in entries]
         df: dict[str, int] = {}
         for tokens in corpus:
@@ -119,8 +137,9 @@ class LexicalIndex:
         if not corpus:
             self._bm25 = None
             return
+        vocabulary = {token: i for i, token in enumerate(sorted(df))}
         model = bm25s.BM25()
-        model.index(corpus, show_progress=False)
+        model.index(([[vocabulary[t] for t in tokens] for tokens in corpus], vocabulary), show_progress=False)
         self._bm25 = model
 
     def _mask(self, filters: SearchFilters) -> np.ndarray | None:
@@ -131,8 +150,8 @@ class LexicalIndex:
         mask = np.ones(len(self._order), dtype=bool)
         if filters.since:
             mask &= self._days >= to_day_number(filters.since)
-        if filters.until:
-            mask &= self._days <= to_day_number(filters.until)
+        if filters.until:  # an undated passage is in no date range (SearchFilters.accepts)
+            mask &= (self._days <= to_day_number(filters.until)) & (self._days != _UNDATED)
         if filters.known_by:
             mask &= self._days <= to_day_number(filters.known_by)  # undated passages are far below
         if filters.sources:
@@ -168,6 +187,25 @@ class LexicalIndex:
             out.append(passage)
         return out
 
+    def nearest(self, vector: Sequence[float], n: int, filters: SearchFilters | None = None) -> list[Passage]:
+        """The ``n`` passages nearest to ``vector`` (score = cosine similarity), best first; equal
+        scores in index order."""
+        self.refresh()
+        with self._lock:  # the passages and the vectors of one rebuild
+            order, entries, vectors = self._order, self._entries, self._vectors
+            mask = self._mask(filters or SearchFilters())
+        if not order or n <= 0:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        similarity = vectors @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        allowed = np.arange(len(order)) if mask is None else np.flatnonzero(mask)
+        if not len(allowed):
+            return []
+        n = min(n, len(allowed))
+        head = allowed[np.argpartition(-similarity[allowed], n - 1)[:n]] if n < len(allowed) else allowed
+        ranked = head[np.lexsort((head, -similarity[head]))]
+        return [replace(entries[order[i]].passage, score=float(similarity[i]), signals={}) for i in ranked.tolist()]
+
     def idf(self, term: str) -> float:
         """Inverse document frequency of a term over the live passages (BM25's formula)."""
         n = len(self._order)
@@ -186,8 +224,8 @@ class LexicalIndex:
         entry = self._entries.get(passage.chunk_id)
         present = set(entry.tokens) if entry else set(terms(passage.title + "\n" + passage.quote))
         weights = {t: self.idf(t) for t in query_terms}
-        total = sum(weights.values()) or 1.0
-        return sum(w for t, w in weights.items() if t in present) / total
+        total = math.fsum(weights.values()) or 1.0  # fsum: exact, whatever order the set of terms gives
+        return math.fsum(w for t, w in weights.items() if t in present) / total
 
     def passages(self) -> list[Passage]:
         """Every live passage, in index order (after a refresh)."""

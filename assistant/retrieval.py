@@ -222,13 +222,7 @@ class NewsRetriever(BaseRetriever):
             return [], 0.0
         settings = self.settings
         candidates = max(settings.candidates, k)
-        vector = self.embeddings.embed_query(query)
-        where = filters.to_where()
-        dense = []
-        for chunk_id, similarity in self.store.nearest(vector, candidates, where):
-            passage = self.lexical.passage(chunk_id)  # None for a passage not (yet) committed: an orphan
-            if passage is not None and filters.known(passage.published_at):
-                dense.append(replace(passage, score=similarity, signals={}))
+        dense = self.lexical.nearest(self.embeddings.embed_query(query), candidates, filters)
         lexical = self.lexical.search(query, candidates, filters)
         fused = fuse([dense, lexical], [settings.dense_weight, settings.lexical_weight], settings.rrf_k)
         if as_of is not None and settings.recency_weight > 0:

@@ -438,15 +438,6 @@ class ChromaStore:
             out.append(passage)
         return out
 
-    @_store_call("searching")
-    def nearest(self, vector: Sequence[float], n: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
-        """``(chunk id, cosine similarity)`` of the ``n`` nearest passages, best first: ids only, no documents
-        (cheaper, for callers that hold the passages already)."""
-        got = self.chunks.query(
-            query_embeddings=[list(vector)], n_results=max(1, min(n, 1000)), where=where or None, include=["distances"]
-        )
-        return [(cid, 1.0 - float(dist)) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=False)]
-
     def iter_chunks(self, where: dict[str, Any] | None = None, with_text: bool = True) -> Iterator[Passage]:
         """Every stored passage (optionally filtered), page by page."""
         include = ["documents", "metadatas"] if with_text else ["metadatas"]
@@ -465,22 +456,37 @@ class ChromaStore:
         }
         return [found[c] for c in chunk_ids if c in found]
 
+    def iter_chunk_vectors(self, where: dict[str, Any] | None = None) -> Iterator[tuple[Passage, np.ndarray]]:
+        """Every stored passage (optionally filtered) with its vector, page by page."""
+        for got in self._pages(self.chunks, where, ["documents", "metadatas", "embeddings"]):
+            ids = got["ids"]
+            metas = got.get("metadatas") or [None] * len(ids)
+            docs = got.get("documents") or [None] * len(ids)
+            vectors = np.asarray(got["embeddings"], dtype=np.float32)
+            for i, cid in enumerate(ids):
+                yield Passage.from_chroma(cid, docs[i], metas[i]), vectors[i]
+
     def _paged_get(
         self, collection: Any, where: dict[str, Any] | None, include: list[str]
     ) -> Iterator[tuple[str, dict[str, Any] | None, str | None]]:
         """``(id, metadata, document)`` for every match, fetched a page at a time."""
+        for got in self._pages(collection, where, include):
+            ids = got["ids"]
+            metas = got.get("metadatas") or [None] * len(ids)
+            docs = got.get("documents") or [None] * len(ids)
+            for i, rid in enumerate(ids):
+                yield rid, metas[i], docs[i]
+
+    def _pages(self, collection: Any, where: dict[str, Any] | None, include: list[str]) -> Iterator[dict[str, Any]]:
+        """Chroma's ``get`` for every match, a page at a time."""
         offset = 0
         while True:
             try:
                 got = collection.get(where=where or None, include=include, limit=_PAGE, offset=offset)
             except Exception as exc:
                 raise StoreError(self.failure("reading", exc)) from exc
-            ids = got["ids"]
-            metas = got.get("metadatas") or [None] * len(ids)
-            docs = got.get("documents") or [None] * len(ids)
-            for i, rid in enumerate(ids):
-                yield rid, metas[i], docs[i]
-            if len(ids) < _PAGE:
+            yield got
+            if len(got["ids"]) < _PAGE:
                 return
             offset += _PAGE
 

@@ -262,7 +262,7 @@ class ExtractiveAnswerer:
         weights: SentenceWeights = SentenceWeights(),
         keep_ratio: float = 0.8,
         min_score: float = 0.25,
-        semantic_pool: int = 10,
+        semantic_pool: int = 6,
     ) -> None:
         self.embeddings = embeddings
         self.idf = idf
@@ -311,22 +311,22 @@ class ExtractiveAnswerer:
         # another ("voted"), and a sentence sharing only it ("had not decided whether") is no answer.
         asking = query_terms & ASKING_TERMS if query_terms - ASKING_TERMS else set()
         idf = {t: self.idf(t) * (0.5 if t in asking else 1.0) for t in query_terms}
-        idf_total = sum(idf.values()) or 1.0
+        idf_total = math.fsum(idf.values()) or 1.0
         borrowed = {t: self.idf(t) for t in terms(context) if t not in QUESTION_WORDS and t not in query_terms}
-        borrowed_total = sum(borrowed.values()) or 1.0
+        borrowed_total = math.fsum(borrowed.values()) or 1.0
         w = self.weights
         kind = answer_type(question)
-        for c in candidates:
+        for c in candidates:  # (sums over sets of words are fsum's: exact, whatever order a set gives)
             # A sentence is read under its article's headline: the title's words count as its own.
-            own = sum(idf[t] for t in c.terms & query_terms)
-            headline = sum(idf[t] for t in (c.title_terms - c.terms) & query_terms)
+            own = math.fsum(idf[t] for t in c.terms & query_terms)
+            headline = math.fsum(idf[t] for t in (c.title_terms - c.terms) & query_terms)
             in_sentence = (own + w.title * headline) / idf_total
             typed = w.answer_type if kind and has_answer_type(c.text, kind, question) else 0.0
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + w.freshness * c.freshness + typed
             if borrowed:
                 c.score += (
                     w.context
-                    * sum(v for t, v in borrowed.items() if t in c.terms or t in c.title_terms)
+                    * math.fsum(v for t, v in borrowed.items() if t in c.terms or t in c.title_terms)
                     / borrowed_total
                 )
             if len(c.terms - query_terms) < 3 and not typed:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from assistant.config import Settings
 from assistant.errors import InvalidRequestError
 from assistant.filters import SearchFilters
 from assistant.records import Passage
 from assistant.retrieval import boost_recent, fuse, parse_filters
 from assistant.services import Services
+from tests.conftest import ROOT
 
 
 def titles(passages: list[Passage]) -> list[str]:
@@ -144,6 +149,82 @@ def test_lexical_index_follows_writes_from_another_process(services: Services, t
     assert services.lexical.search("ferry crews", 5) == []
     assert services.lexical.passages() == []
     assert services.retriever.retrieve("ferry crews pay").passages == []
+
+
+def test_the_dense_side_is_exact_and_filtered_as_the_lexical_side(services: Services, tmp_path: Path) -> None:
+    """The nearest passages are every passage's true cosine similarity, best first (not Chroma's
+    approximate search, which differs from process to process); date filters leave out undated
+    passages, "as of a day" keeps them, as BM25's filters do."""
+    stories = [
+        ("Ferry Fares Rise", "2025-06-02", "Ferry fares on the island route rise by a tenth in July."),
+        ("Pier Reopens", "2025-06-09", "The old pier reopened to walkers after two years of repairs."),
+        ("Storm Closes Schools", "2025-06-20", "A storm closed schools along the coast on Friday."),
+        ("Harbour History", None, "The harbour was dug by hand two centuries ago, the museum says."),
+    ]
+    path = tmp_path / "stories.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"title": t, "url": f"https://e.com/{i}", "published_at": d, "text": x}) + "\n"
+            for i, (t, d, x) in enumerate(stories)
+        )
+    )
+    services.ingest([str(path)])
+    vector = services.embeddings().embed_query("island ferry prices")
+    stored = list(services.store.iter_chunk_vectors())
+    exact = sorted(
+        ((float(np.dot(v, vector) / np.linalg.norm(v) / np.linalg.norm(vector)), p.title) for p, v in stored),
+        reverse=True,
+    )
+    nearest = services.lexical.nearest(vector, 10)
+    assert [(pytest.approx(p.score, abs=1e-5), p.title) for p in nearest] == exact
+    assert nearest[0].title == "Ferry Fares Rise"
+    assert titles(services.lexical.nearest(vector, 2)) == [title for _, title in exact[:2]]
+
+    june = SearchFilters(since=date(2025, 6, 1), until=date(2025, 6, 10))
+    assert titles(services.lexical.nearest(vector, 10, june)) == ["Ferry Fares Rise", "Pier Reopens"]
+    assert sorted(titles(services.lexical.search("ferry pier harbour storm", 10, june))) == [
+        "Ferry Fares Rise",
+        "Pier Reopens",
+    ]
+    as_of = SearchFilters(known_by=date(2025, 6, 10))  # what was out by then, and the undated
+    assert sorted(titles(services.lexical.nearest(vector, 10, as_of))) == [
+        "Ferry Fares Rise",
+        "Harbour History",
+        "Pier Reopens",
+    ]
+    assert services.lexical.nearest(vector, 10, SearchFilters(sources=("No Such Paper",))) == []
+
+
+def test_the_same_question_gets_the_same_answer_in_every_process(library_settings: Settings) -> None:
+    """Python orders sets of words differently in each process (PYTHONHASHSEED): nothing in the
+    ranking or the answer may depend on that order."""
+    env = {
+        **os.environ,  # with NEWSDESK_CHROMA_URL when the run is in server mode
+        "NEWSDESK_DATA_DIR": str(library_settings.data_dir),
+        "NEWSDESK_COLLECTION": library_settings.collection,
+    }
+    script = (
+        "import json\n"
+        "from assistant.chain import answer\n"
+        "for q in ['What did Medvedev argue?', 'What happened with the tram?', 'Who won the rowing title?']:\n"
+        "    a = answer(q, k=10)\n"
+        "    print(json.dumps([a.answer, [(p.chunk_id, p.score) for p in a.passages]]))\n"
+    )
+
+    def asked(seed: str) -> list[object]:
+        done = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "python"), "-c", script],
+            env={**env, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+        return [json.loads(line) for line in done.stdout.splitlines()]
+
+    first = asked("1")
+    assert len(first) == 3 and all(passages for _, passages in first)
+    assert asked("2") == first
 
 
 def test_orphan_chunks_are_invisible(services: Services, tmp_path: Path) -> None:
