@@ -130,14 +130,14 @@ class LexicalIndex:
         corpus = [e.tokens or ["\u2205"] for e in entries]
         df: dict[str, int] = {}
         for tokens in corpus:
-            for token in set(tokens):
+            for token in dict.fromkeys(tokens):  # in the order first written, not a set's (see vocabulary)
                 df[token] = df.get(token, 0) + 1
         self._df = df
         self._vocab = set(df)
         if not corpus:
             self._bm25 = None
             return
-        vocabulary = {token: i for i, token in enumerate(sorted(df))}
+        vocabulary = {token: i for i, token in enumerate(df)}  # first seen in passage order: the same everywhere
         model = bm25s.BM25()
         model.index(([[vocabulary[t] for t in tokens] for tokens in corpus], vocabulary), show_progress=False)
         self._bm25 = model
