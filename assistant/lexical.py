@@ -35,8 +35,9 @@ from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from ingest.dates import to_day_number
 
 logger = logging.getLogger(__name__)
-_UNDATED = -(10**9)  # the day number of an undated passage: before any date range
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+
+_UNDATED = -(10**9)  # the day number of an undated passage: before any date range
 
 
 @dataclass
@@ -189,8 +190,8 @@ class LexicalIndex:
 
     def nearest(self, vector: Sequence[float], n: int, filters: SearchFilters | None = None) -> list[Passage]:
         """The ``n`` passages nearest to ``vector`` (score = cosine similarity), best first; equal
-        scores in index order."""
-        self.refresh()
+        scores in index order. Over the index as of the last :meth:`refresh`, as :meth:`passage` is
+        (retrieval refreshes once per search)."""
         with self._lock:  # the passages and the vectors of one rebuild
             order, entries, vectors = self._order, self._entries, self._vectors
             mask = self._mask(filters or SearchFilters())

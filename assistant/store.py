@@ -459,23 +459,16 @@ class ChromaStore:
     def iter_chunk_vectors(self, where: dict[str, Any] | None = None) -> Iterator[tuple[Passage, np.ndarray]]:
         """Every stored passage (optionally filtered) with its vector, page by page."""
         for got in self._pages(self.chunks, where, ["documents", "metadatas", "embeddings"]):
-            ids = got["ids"]
-            metas = got.get("metadatas") or [None] * len(ids)
-            docs = got.get("documents") or [None] * len(ids)
             vectors = np.asarray(got["embeddings"], dtype=np.float32)
-            for i, cid in enumerate(ids):
-                yield Passage.from_chroma(cid, docs[i], metas[i]), vectors[i]
+            for i, (cid, meta, doc) in enumerate(_rows(got)):
+                yield Passage.from_chroma(cid, doc, meta), vectors[i]
 
     def _paged_get(
         self, collection: Any, where: dict[str, Any] | None, include: list[str]
     ) -> Iterator[tuple[str, dict[str, Any] | None, str | None]]:
         """``(id, metadata, document)`` for every match, fetched a page at a time."""
         for got in self._pages(collection, where, include):
-            ids = got["ids"]
-            metas = got.get("metadatas") or [None] * len(ids)
-            docs = got.get("documents") or [None] * len(ids)
-            for i, rid in enumerate(ids):
-                yield rid, metas[i], docs[i]
+            yield from _rows(got)
 
     def _pages(self, collection: Any, where: dict[str, Any] | None, include: list[str]) -> Iterator[dict[str, Any]]:
         """Chroma's ``get`` for every match, a page at a time."""
@@ -489,6 +482,14 @@ class ChromaStore:
             if len(got["ids"]) < _PAGE:
                 return
             offset += _PAGE
+
+
+def _rows(got: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any] | None, str | None]]:
+    """``(id, metadata, document)`` of each record of one Chroma ``get`` (None where not included)."""
+    ids = got["ids"]
+    metas = got.get("metadatas") or [None] * len(ids)
+    docs = got.get("documents") or [None] * len(ids)
+    yield from zip(ids, metas, docs, strict=True)
 
 
 def lease_id(number: int) -> str:

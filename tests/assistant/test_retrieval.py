@@ -169,6 +169,7 @@ def test_the_dense_side_is_exact_and_filtered_as_the_lexical_side(services: Serv
         )
     )
     services.ingest([str(path)])
+    services.lexical.refresh()
     vector = services.embeddings().embed_query("island ferry prices")
     stored = list(services.store.iter_chunk_vectors())
     exact = sorted(
