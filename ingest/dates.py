@@ -71,6 +71,8 @@ _TEXT_DATES = [
     re.compile(r"\b\d{4}/\d{2}/\d{2}\b"),
 ]
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
+# A date in numbers, day and month in either order: "03/04/2025", "3.4.25", "03-04-2025 10:00".
+_NUMERIC_DATE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?!\d)")
 # A date written on a line of its own, as a dateline gives it: "Friday, November 13, 2026",
 # "13 Nov 2026, 4:10 PM GMT", "2026-11-13T09:30:00Z", "mardi 3 juin 2025 à 14h30", "Di., 3. Juni
 # 2025, 14:30 Uhr". Numeric day/month forms ("11/12/2026") are left out: which is the month
@@ -103,9 +105,14 @@ def _plausible(value: date) -> date | None:
     return value if _MIN_YEAR <= value.year <= _MAX_YEAR else None
 
 
-def parse_date(value: Any) -> date | None:
+def parse_date(value: Any, day_first: bool = False) -> date | None:
     """A date from a metadata value: ISO text, RFC 822, '2023/01/05', a datetime, epoch seconds, a
-    date written with its month's name ("June 23, 2025", "3 juin 2025", "martes, 3 de junio de 2025")."""
+    date written with its month's name ("June 23, 2025", "3 juin 2025", "martes, 3 de junio de 2025").
+
+    A numeric date whose month cannot be told from its numbers ("03/04/2025") is read day first
+    when ``day_first`` says its writers put the day first (see :func:`writes_day_first`), else
+    month first, as American exports write it; one with dots ("03.04.2025") is always read day
+    first, as every language that writes dates so does."""
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -129,14 +136,27 @@ def parse_date(value: Any) -> date | None:
         return _plausible(date.fromisoformat(text[:10]))
     except ValueError:
         pass
+    numeric = _NUMERIC_DATE.match(text)
+    if numeric:
+        day_first = day_first or numeric.group(2) == "."
     try:
         with warnings.catch_warnings():  # "EST": a zone it does not know; the date as written is what is kept
             warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
-            parsed = date_parser.parse(text, default=datetime(2000, 1, 1), fuzzy=False)
+            parsed = date_parser.parse(text, default=datetime(2000, 1, 1), fuzzy=False, dayfirst=day_first)
     except (ValueError, OverflowError, TypeError):
         written = _DATE_LINE.fullmatch(text)  # "3 juin 2025", "martes, 3 de junio de 2025, 10:00"
         return _read_day_first(written.group("date")) if written else None
     return _plausible(parsed.date())
+
+
+def writes_day_first(language: Any) -> bool:
+    """Whether text in ``language`` (a tag such as "fr", "en-GB", "de_DE") writes a numeric date
+    day first: every language but American English (and English with no region said, which news
+    exports mostly are) does."""
+    if not isinstance(language, str) or not language.strip():
+        return False
+    primary, _, region = language.strip().replace("_", "-").lower().partition("-")
+    return not (primary == "en" and region.split("-")[0] in ("", "us", "ph"))
 
 
 def _read_day_first(text: str) -> date | None:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ingest.articles import is_article_address, not_an_article_address
-from ingest.dates import parse_date
+from ingest.dates import parse_date, writes_day_first
 from ingest.loaders.bylines import split_authors
 
 TITLE_KEYS = ("title", "headline", "name")
@@ -36,6 +36,7 @@ DATE_KEYS = (
     "created_at",
 )
 AUTHOR_KEYS = ("authors", "author", "byline", "creator")
+LANGUAGE_KEYS = ("language", "lang", "locale", "inLanguage", "language_code")
 SOURCE_KEYS = ("source", "site", "publisher", "site_name", "outlet")
 
 
@@ -76,9 +77,10 @@ def as_authors(value: Any, publishers: Iterable[str | None] = ()) -> list[str]:
 
 def metadata_from(record: dict[str, Any]) -> dict[str, Any]:
     """Title, url, published date, authors and source from a loose record, and a warning for a
-    date given but not understood (the article is stored undated, which date filters leave out)."""
+    date given but not understood (the article is stored undated, which date filters leave out).
+    A numeric date is read day first when the record's language writes it so ("fr", "en-GB")."""
     given = first_value(record, DATE_KEYS)
-    published = parse_date(given)
+    published = parse_date(given, day_first=writes_day_first(as_text(first_value(record, LANGUAGE_KEYS))))
     warnings = []
     if given is not None and published is None:
         shown = given if isinstance(given, (int, float)) else repr(str(given)[:60])

@@ -6,7 +6,14 @@ import pytest
 
 from assistant.config import Settings
 from ingest.articles import Article, prepare_article
-from ingest.dates import find_date_in_opening, from_day_number, parse_date, read_date_line, to_day_number
+from ingest.dates import (
+    find_date_in_opening,
+    from_day_number,
+    parse_date,
+    read_date_line,
+    to_day_number,
+    writes_day_first,
+)
 from ingest.loaders import load_source
 
 STORY = "Le conseil municipal a voté lundi la hausse des tarifs du port, la première depuis dix ans."
@@ -170,3 +177,67 @@ def test_a_date_in_another_language_is_read_wherever_a_date_is(
     prepared = prepare_article(article, "test")
     assert (prepared.title, prepared.published) == ("Tarifs du port", date(2025, 6, 3))
     assert written not in prepared.text or "MARSEILLE" in prepared.text
+
+
+@pytest.mark.parametrize(
+    ("written", "day_first", "expected"),
+    [
+        ("03/06/2025", False, date(2025, 3, 6)),  # as American exports write it
+        ("03/06/2025", True, date(2025, 6, 3)),
+        ("03-06-2025 14:30", True, date(2025, 6, 3)),
+        ("03.06.2025", False, date(2025, 6, 3)),  # dots: day first in every language that uses them
+        ("3.6.25", False, date(2025, 6, 3)),
+        ("13/06/2025", False, date(2025, 6, 13)),  # the day can't be the month
+        ("06/13/2025", True, date(2025, 6, 13)),
+        ("2025-06-03", True, date(2025, 6, 3)),
+        ("Tue, 03 Jun 2025 10:00:00 GMT", True, date(2025, 6, 3)),
+    ],
+)
+def test_a_numeric_date_is_read_in_the_order_its_writers_use(written: str, day_first: bool, expected: date) -> None:
+    assert parse_date(written, day_first=day_first) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "day_first"),
+    [
+        ("fr", True),
+        ("de-DE", True),
+        ("pt_BR", True),
+        ("en-GB", True),
+        ("en-au", True),
+        ("en", False),
+        ("en-US", False),
+        ("EN_us", False),
+        ("", False),
+        (None, False),
+        (7, False),
+    ],
+)
+def test_which_languages_write_the_day_first(language: object, day_first: bool) -> None:
+    assert writes_day_first(language) is day_first
+
+
+@pytest.mark.parametrize(
+    ("name", "template"),
+    [
+        ("story.json", json.dumps({"title": "Tarifs du port", "text": STORY, "date": "03/06/2025", "{key}": "{lang}"})),
+        ("story.md", "---\ntitle: Tarifs du port\ndate: 03/06/2025\n{key}: {lang}\n---\n" + STORY + "\n"),
+    ],
+    ids=["JSON record", "front matter"],
+)
+@pytest.mark.parametrize(
+    ("key", "lang", "expected"),
+    [
+        ("language", "fr", date(2025, 6, 3)),
+        ("inLanguage", "en-GB", date(2025, 6, 3)),
+        ("lang", "en-US", date(2025, 3, 6)),
+        ("note", "none given", date(2025, 3, 6)),
+    ],
+)
+def test_a_records_language_says_which_number_is_the_day(
+    tmp_path: Path, settings: Settings, name: str, template: str, key: str, lang: str, expected: date
+) -> None:
+    path = tmp_path / name
+    path.write_text(template.replace("{key}", key).replace("{lang}", lang))
+    [article] = [item for item in load_source(str(path), settings) if isinstance(item, Article)]
+    assert prepare_article(article, "test").published == expected
