@@ -145,6 +145,26 @@ def answer_start(text: str) -> int | None:
     return 0 if opening else None
 
 
+# How a reasoning model's thoughts read, and an answer about the news does not: a plan in the first
+# person ("Okay, the user asks...", "Let me check", "I need to"), or talk of the task itself.
+_PLANNING_OPENING = re.compile(
+    r"(?i)\s*(?:<think(?:ing)?>\s*)?(?:okay|ok|alright|all right|hmm+|well|so)\b[,.!]?\s+(?:so\s+)?"
+    r"(?:i\b|i'|let\b|let's|the user|we\b|first\b|looking\b)"
+    r"|\s*(?:let me|let's|i need to|i should|i have to|i must|i'll|i will|first, i|we need to|we are asked)\b"
+)
+_TASK_TALK = re.compile(
+    r"(?i)\bthe user(?:'s)?\b|\b(?:the|these|those) (?:provided |given )?passages\b|\bpassage \[?\d"
+    r"|\bthe (?:system )?instructions\b|\bmy (?:final )?answer\b|\bthe question (?:asks|is asking)\b"
+)
+
+
+def reads_as_thinking(text: str) -> bool:
+    """Whether ``text`` reads as a reasoning model's thoughts rather than an answer: it plans in the
+    first person ("Okay, the user asks...", "Let me check"), or talks of the user, the passages or
+    the question. For a reply that stopped before any tag told thoughts from the answer."""
+    return bool(_PLANNING_OPENING.match(text) or _TASK_TALK.search(text))
+
+
 def tidy_reply(text: str, sources: str = "") -> str:
     """A model's reply as an answer: its thinking dropped, its markers written ``[n]`` (``【1】``,
     ``[^1]``, ``(Passage 1)``, a bare ``(1)`` where a marker goes), links and web

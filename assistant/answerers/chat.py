@@ -21,7 +21,14 @@ from langchain_core.language_models import BaseChatModel
 from assistant.answerers.base import REFUSAL, Answerer, Draft
 from assistant.conversation import Condensed, Turn, condense_without_llm, format_history
 from assistant.errors import AnswererError
-from assistant.guard import answer_start, echoes_prompt, sanitize_passage, says_not_covered, tidy_reply
+from assistant.guard import (
+    answer_start,
+    echoes_prompt,
+    reads_as_thinking,
+    sanitize_passage,
+    says_not_covered,
+    tidy_reply,
+)
 from assistant.records import Passage
 from prompts import load_prompt, read_prompt
 
@@ -111,7 +118,10 @@ class ChatModelAnswerer:
     until its tag every time. Holding the first reply costs its first-text latency once per model;
     holding a thinking model's reply costs nothing, its answer begins at the tag. Guessing from the
     opening words instead (a cited sentence) would show thoughts that cite, and a setting would
-    leave it to each user to know what their server does.
+    leave it to each user to know what their server does. Only a first reply stopped before either
+    tag came (a length limit, a dropped connection) is judged by how it reads: thoughts plan in the
+    first person and speak of the user and the passages ("Okay, the user asks... Passage [1]
+    says"), an answer about the news does not; such a reply is the refusal with its note.
     """
 
     check_support = True  # what the model writes is checked against the passages, sentence by sentence
@@ -178,8 +188,12 @@ class ChatModelAnswerer:
             self.thinks_in_reply = False
 
     def _all_thoughts(self, text: str, finish: str | None) -> bool:
-        """Whether ``text`` is thoughts only: a model known to think first was stopped before it ended them."""
-        return bool(self.thinks_in_reply) and finish in _ENDED_EARLY and answer_start(text) is None
+        """Whether ``text`` is thoughts only: a model known to think first was stopped before it ended
+        them; or, before its replies have shown whether it thinks first, one stopped before any tag
+        wrote what reads as thinking ("Okay, the user asks...")."""
+        if finish not in _ENDED_EARLY or answer_start(text) is not None:
+            return False
+        return bool(self.thinks_in_reply) or (self.thinks_in_reply is None and reads_as_thinking(text))
 
     def _finish(self, text: str, passages: Sequence[Passage] = (), finish: str | None = None) -> Draft:
         early = _ENDED_EARLY.get(finish or "")

@@ -12,7 +12,7 @@ from assistant.answerers import REFUSAL
 from assistant.answerers.chat import ChatModelAnswerer
 from assistant.chain import Answer, answer, stream_answer
 from assistant.citations import UNSUPPORTED_MARK, StreamCleaner, normalize_markers
-from assistant.guard import tidy_reply
+from assistant.guard import reads_as_thinking, tidy_reply
 from assistant.services import Services
 from assistant.streaming import CheckedStream
 from tests.fakes import FailingStreamModel, ScriptedChatModel, passages_in
@@ -436,3 +436,20 @@ def test_a_reply_whose_connection_drops_mid_answer_is_the_answer_so_far_and_says
     assert isinstance(final, Answer) and "".join(deltas) == final.answer
     assert final.answer.startswith("Putin proposed storing Iran's enriched uranium in Russia [1]. He also")
     assert "The reply was cut off: the connection to the model closed before the model finished it." in final.notes
+
+
+@pytest.mark.parametrize(
+    ("text", "thinking"),
+    [
+        ("Okay, the user asks what the council decided. Passage [2] says", True),
+        ("Hmm, so I should check whether the fares rose", True),
+        ("Let me see which passages mention the ferry", True),
+        ("The question asks about the strike. The passages say", True),
+        ("The council raised ferry fares by 12% [1]. So far, no", False),
+        ('"I will not resign," the minister said [2]. She also', False),
+        ("Well over 300 people were evacuated [1], and the", False),
+        ("Users of the app lost access for a day [1]", False),
+    ],
+)
+def test_a_reply_is_told_to_read_as_thinking_by_how_it_speaks(text: str, thinking: bool) -> None:
+    assert reads_as_thinking(text) is thinking
