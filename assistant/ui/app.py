@@ -244,8 +244,11 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
         display = gr.State([])
         answers = gr.State([])
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat"), gr.Row(elem_id="nd-chat-tab"):  # stacked on a phone: see CSS
-                with gr.Column(scale=3, elem_id="nd-conversation"):
+            # In reading order, which is the order Tab and a screen reader take: the answers, their
+            # sources, then the question box and the other controls. A desktop lays them out in two
+            # columns, the sources beside the answers (see CSS); a phone stacks them.
+            with gr.Tab("Chat", id="chat"), gr.Column(elem_id="nd-chat-tab"):
+                with gr.Column(elem_id="nd-conversation"):
                     chat = gr.Chatbot(
                         elem_id="nd-chat",
                         label="Answers",
@@ -257,6 +260,10 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
                         group_consecutive_messages=False,
                         placeholder="Ask about the stored articles; answers cite them as [1], [2]…",
                     )
+                with gr.Column(elem_id="nd-side"):
+                    gr.Markdown("**Sources**", elem_id="nd-sources-heading")
+                    panel = gr.HTML(EMPTY_SOURCES, elem_id="nd-sources")
+                with gr.Column(elem_id="nd-controls"):
                     with gr.Row(elem_id="nd-ask-row"):
                         question = gr.Textbox(
                             label="Question",  # what a screen reader names it (hidden on screen)
@@ -272,13 +279,10 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
                         elem_id="nd-examples", label="Examples", components=[question], samples=[], visible=False
                     )
                     new_chat = gr.Button("New chat", elem_id="nd-new-chat", size="sm")
-                with gr.Column(scale=2, elem_id="nd-side"):
                     with gr.Accordion("Filters", open=False, elem_id="nd-filters"):
                         since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="nd-since", max_lines=1)
                         until = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="nd-until", max_lines=1)
                         source = gr.Dropdown(label="Sources", multiselect=True, choices=[], elem_id="nd-source")
-                    gr.Markdown("**Sources**", elem_id="nd-sources-heading")
-                    panel = gr.HTML(EMPTY_SOURCES, elem_id="nd-sources")
             with gr.Tab("Ingest", id="ingest"):
                 files = gr.File(label="Files", file_count="multiple", file_types=UPLOAD_TYPES, elem_id="nd-files")
                 urls = gr.Textbox(label="URLs of pages or feeds, one per line", lines=3, elem_id="nd-urls")

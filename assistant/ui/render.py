@@ -278,14 +278,15 @@ CSS = """
 @media (max-width: 640px) { .nd-library td:nth-child(5), .nd-library th:nth-child(5) { display: none; } }
 .nd-library td, .nd-library th { text-align: left; padding: 0.25em 0.5em; border-bottom: 1px solid var(--border-color-primary); }
 .nd-article-text { white-space: pre-wrap; max-height: 24em; overflow-y: auto; }
-/* Narrower than 768px Gradio stacks the chat's two columns, which put the sources below every
-   control. There the columns dissolve into one list: the conversation, the sources of its
-   answers, then the question box and the other controls in their own order. */
-@media (max-width: 767.98px) {
-  #nd-chat-tab { flex-direction: column; flex-wrap: nowrap; align-items: stretch; }
-  #nd-conversation, #nd-side { display: contents; }
-  #nd-chat { order: -2; }
-  #nd-sources-heading, #nd-sources { order: -1; }
+/* The chat tab's parts come in reading order (answers, sources, question box and controls). From
+   768px wide they sit in two columns: the answers with the controls under them, the sources
+   beside both. Narrower, they stack in that order. */
+@media (min-width: 768px) {
+  #nd-chat-tab { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); grid-template-rows: auto 1fr;
+    align-items: start; }
+  #nd-conversation { grid-column: 1; grid-row: 1; }
+  #nd-side { grid-column: 2; grid-row: 1 / span 2; }
+  #nd-controls { grid-column: 1; grid-row: 2; }
 }
 """
 
@@ -333,7 +334,7 @@ HEAD = """
   const showConversation = () => {
     const chat = document.getElementById("nd-chat");
     const tab = document.getElementById("nd-chat-tab");
-    if (!chat || !tab || getComputedStyle(tab).flexDirection !== "column") return;
+    if (!chat || !tab || getComputedStyle(tab).display === "grid") return;  // side by side: in view
     if (chat.getBoundingClientRect().top < 0) chat.scrollIntoView({behavior: "smooth", block: "start"});
   };
   const asking = () => !!(document.querySelector("#nd-question textarea")?.value || "").trim();

@@ -179,6 +179,25 @@ def test_on_a_phone_the_sources_sit_under_the_answer_and_on_a_desktop_beside_it(
     )
     assert bottom(chat) <= heading["y"] < sources["y"]  # the answer, then its sources...
     assert bottom(sources) <= question["y"]  # ...then the question box (and the other controls)
+    assert box_of(page, "#nd-new-chat")["y"] < box_of(page, "#nd-filters")["y"]
+    # Tab and a screen reader take them in the same order: back from the question box is a source
+    page.locator("#nd-question textarea").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("!!document.activeElement.closest('#nd-sources')")
+    in_reading_order = [
+        "nd-chat",
+        "nd-sources-heading",
+        "nd-sources",
+        "nd-question",
+        "nd-ask",
+        "nd-new-chat",
+        "nd-filters",
+    ]
+    assert page.evaluate(
+        """(ids) => ids.every((id, i) => i === 0 || document.getElementById(ids[i - 1])
+            .compareDocumentPosition(document.getElementById(id)) & Node.DOCUMENT_POSITION_FOLLOWING)""",
+        in_reading_order,
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing to scroll sideways
     page.evaluate("window.scrollTo(0, 0)")
     marker = answer.locator("a.nd-cite").last
