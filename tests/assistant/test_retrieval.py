@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 from datetime import date
@@ -14,6 +15,7 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import InvalidRequestError
 from assistant.filters import SearchFilters
+from assistant.lexical import index_terms
 from assistant.records import Passage
 from assistant.retrieval import boost_recent, fuse, parse_filters
 from assistant.services import Services
@@ -149,6 +151,62 @@ def test_lexical_index_follows_writes_from_another_process(services: Services, t
     assert services.lexical.search("ferry crews", 5) == []
     assert services.lexical.passages() == []
     assert services.retriever.retrieve("ferry crews pay").passages == []
+
+
+def bm25_by_the_book(passages: list[Passage], query: str) -> dict[str, float]:
+    """Lucene's BM25 (k1 1.5, b 0.75) of each passage for ``query``, computed here from the terms."""
+    docs = {p.chunk_id: index_terms(p.title + "\n" + p.quote) or ["\u2205"] for p in passages}
+    n, average = len(docs), sum(map(len, docs.values())) / len(docs)
+    scores = {}
+    for chunk_id, words in docs.items():
+        total = 0.0
+        for term in index_terms(query):
+            df = sum(term in d for d in docs.values())
+            tf = words.count(term)
+            if tf:
+                idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+                total += idf * tf / (tf + 1.5 * (1 - 0.75 + 0.75 * len(words) / average))
+        if total > 0:
+            scores[chunk_id] = total
+    return scores
+
+
+def test_bm25_scores_are_lucenes_and_stay_so_as_other_processes_write(services: Services, tmp_path: Path) -> None:
+    """The index is rebuilt from cached word counts when the store changes: every passage's score
+    (document frequencies and the average length move with each write) is BM25's, as a fresh
+    index over the same passages gives it."""
+    stories = [
+        ("Ferry Fares Rise", "Ferry fares on the island ferry route rise by a tenth in July, the ferry company said."),
+        (
+            "Pier Reopens",
+            "The old pier reopened to walkers after two years of repairs to the pier and the ferry steps.",
+        ),
+        ("Storm Closes Schools", "A storm closed schools along the coast on Friday."),
+    ]
+
+    def write(rows: list[tuple[str, str]], name: str) -> Path:
+        path = tmp_path / name
+        path.write_text(
+            "".join(json.dumps({"title": t, "url": f"https://e.com/{t[:4]}", "text": x}) + "\n" for t, x in rows)
+        )
+        return path
+
+    query = "ferry pier repairs island"
+    services.ingest([str(write(stories[:2], "a.jsonl"))])
+    for step in ("first", "after another process's write", "after its delete"):
+        if step == "after another process's write":
+            Services(services.settings).ingest([str(write(stories[2:], "b.jsonl"))])
+        elif step == "after its delete":
+            other = Services(services.settings)
+            [pier] = [p for p in other.lexical.passages() if p.title == "Pier Reopens"]
+            other.store.delete_article(pier.article_id)
+        hits = services.lexical.search(query, 10)
+        expected = bm25_by_the_book(services.lexical.passages(), query)
+        assert {p.chunk_id: pytest.approx(p.score, rel=1e-6) for p in hits} == expected, step
+        assert [p.score for p in hits] == sorted((p.score for p in hits), reverse=True)
+        fresh = Services(services.settings).lexical.search(query, 10)  # a new process's index
+        assert [(p.chunk_id, p.score) for p in fresh] == [(p.chunk_id, p.score) for p in hits], step
+    assert len(services.lexical.passages()) == 2 and services.lexical.idf("pier") == math.log(1 + 2.5 / 0.5)
 
 
 def test_the_dense_side_is_exact_and_filtered_as_the_lexical_side(services: Services, tmp_path: Path) -> None:
