@@ -298,8 +298,9 @@ def _bm25_postings(entries: Sequence[_Entry], n_words: int) -> tuple[_Postings |
     lengths = np.array([e.counts.sum(dtype=np.float64) for e in entries])  # every occurrence, as bm25s counts
     df = np.bincount(words, minlength=n_words)
     n = len(entries)
-    held, where = np.unique(df, return_inverse=True)  # math.log, as bm25s takes it (numpy's may differ in the last bit)
-    idf = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in held.tolist()], dtype=np.float32)[where]
+    # by document frequency 0..n, with math.log as bm25s takes it (numpy's may differ in the last bit)
+    by_df = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in range(n + 1)], dtype=np.float32)
+    idf = by_df[df]
     norm = _K1 * ((1 - _B) + _B * lengths / lengths.mean())
     scores = (idf[words] * (counts / (norm[passages] + counts))).astype(np.float32)
     # passage by passage to term by term (scipy's transpose keeps each term's passages in index order)
