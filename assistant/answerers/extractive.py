@@ -25,6 +25,7 @@ from assistant.config import Settings
 from assistant.conversation import Condensed, Turn, condense_without_llm
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.guard import looks_like_injection, neutralize_markers
+from assistant.mentions import unmentioned
 from assistant.places import places_in
 from assistant.records import Passage
 from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
@@ -377,6 +378,9 @@ class ExtractiveAnswerer:
         headline = self.headline(passages[lead - 1], chosen) if self.lead_with_headline else None
         if headline:
             text = f"{headline} [{lead}]\n\n{text}"
+        missing = unmentioned(question, [passages[n - 1] for n in highlights])
+        if missing:  # the closest sentences are about something else: say so before quoting them
+            text = f"The passages quoted don't mention {_either(missing)}; they come closest:\n\n{text}"
         return Draft(text, self.name, highlights=highlights)
 
     def digest(self, passages: Sequence[Passage]) -> Draft:
@@ -424,6 +428,11 @@ _BY_PRONOUN = re.compile(
     r"\b(?:he|she|they)\s+(?:said|says|added|told|wrote|asked)\b|\b(?:said|says|added)\s+(?:he|she|they)\b", re.I
 )
 _BARE_QUOTATION = re.compile(r"^[\"“][^\"“”]+[\"”]$|^[\"“][^\"“”]+[.!?][\"”]$")
+
+
+def _either(names: Sequence[str]) -> str:
+    """``A``, ``A or B``, ``A, B or C``."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def quote_balance(text: str) -> int:

@@ -56,6 +56,23 @@ def test_examples_questions(library: Services, question: str, expected: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("question", "missing"),
+    [("What did Trump say about Medvedev?", "Trump"), ("What did Medvedev tell the BBC?", "BBC")],
+)
+def test_an_answer_whose_passages_never_name_who_or_what_is_asked_about_says_so(
+    library: Services, question: str, missing: str
+) -> None:
+    """The closest sentences are about Medvedev, not about what Trump said of him: the answer says
+    the passages it quotes don't mention Trump."""
+    result = answer(question, services=library)
+    opening, _, quoted = result.answer.partition("\n\n")
+    assert opening == f"The passages quoted don't mention {missing}; they come closest:"
+    assert "Medvedev" in quoted and missing not in quoted and result.citations and not result.refused
+    plain = answer("What did Medvedev argue?", services=library)
+    assert "don't mention" not in plain.answer and plain.answer.startswith("Medvedev Says")
+
+
+@pytest.mark.parametrize(
     "question",
     ["What is the capital of Australia?", "How do I bake sourdough bread?", "Who won the 1998 football World Cup?"],
 )
