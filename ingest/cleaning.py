@@ -44,6 +44,19 @@ _INLINE_FURNITURE = re.compile(
     re.I,
 )
 
+# A line that speaks to the reader about a newsletter or their data: sign-up boxes and consent
+# notices scraped with the page ("We will use the details you have shared to manage your
+# registration...", "Get '5 Things' in your inbox", "A version of this story appeared in CNN's
+# What Matters newsletter. To get it in your inbox, sign up for free here."). Not reporting, and
+# a digest took one for an article's opening sentence.
+_ADDRESSED = re.compile(r"\byou(?:r)?\b", re.I)
+_SIGN_UP = re.compile(
+    r"privacy (?:policy|notice)|\binbox\b|\byour (?:data|registration|subscription)\b|\bdetails you have shared\b"
+    r"|\b(?:sign(?:ed)? up|subscri\w*|receive|like to get)\b.{0,80}\bnewsletter\b"
+    r"|\bnewsletter\b.{0,80}\b(?:sign(?:ed)? up|subscri\w*|provides you|delivered)\b"
+    r"|\bappeared in\b.{0,60}\bnewsletter\b|\bsubscri\w*\b.{0,100}\bhere\b",
+    re.I,
+)
 # A link to another story, on a line of its own: "More:Storm closes schools", "Read more: ...",
 # "More on the vote: ...", "OPINION:Why the vote matters". Pages paste them between paragraphs;
 # they are not the article's reporting, and quoted as an answer they say something else.
@@ -77,12 +90,21 @@ def normalize_text(text: str) -> str:
 
 
 def drop_furniture(text: str) -> str:
-    """Drop trailing page furniture (comments, share, tags, copyright), standalone ad labels and
-    links to other stories."""
-    lines = [line for line in text.split("\n") if not (_INLINE_FURNITURE.match(line) or _is_story_link(line))]
+    """Drop trailing page furniture (comments, share, tags, copyright), standalone ad labels, links
+    to other stories and newsletter or consent boxes."""
+    lines = [
+        line
+        for line in text.split("\n")
+        if not (_INLINE_FURNITURE.match(line) or _is_story_link(line) or _is_sign_up(line))
+    ]
     while lines and len(lines[-1]) <= 240 and _FURNITURE.match(lines[-1]):
         lines.pop()
     return "\n".join(lines)
+
+
+def _is_sign_up(line: str) -> bool:
+    """A newsletter sign-up or a data-consent notice addressed to the reader, not reporting."""
+    return len(line) <= 500 and bool(_ADDRESSED.search(line)) and bool(_SIGN_UP.search(line))
 
 
 def _is_story_link(line: str) -> bool:

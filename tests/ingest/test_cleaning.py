@@ -77,3 +77,27 @@ def test_a_feeds_appeared_first_on_line_is_furniture_but_a_sentence_about_a_post
     assert (
         clean_text(raw) == "The pier reopened on Friday.\nThe post office on Fore Street will close, the company said."
     )
+
+
+def test_newsletter_sign_ups_and_consent_notices_are_dropped_but_reporting_on_them_is_kept() -> None:
+    raw = "\n".join(
+        [
+            "We will use the details you have shared to manage your registration, as our Privacy Policy says.",
+            "Would you like to receive the Harbour Morning newsletter ?",
+            "The harbour board approved night ferries on the island route from March.",
+            "HARBOUR NEWSLETTER:Sign up to get the latest ferry news delivered to your inbox",
+            "Crews will run two late crossings on Fridays, the board said.",
+            "A version of this story appeared in the Gazette's Coastline newsletter. To get it in your inbox, sign up here.",
+            "If you wish to object to the use of your data in this way, please tick here.",
+            "Thank you for supporting our journalism. You can subscribe to our print edition here.",
+            'The board also publishes online newsletters, its chair said, and "you can read every minute" of it.',
+            "Readers who signed up for the council's newsletter last year got the timetable first.",
+        ]
+    )
+    assert clean_text(raw).split("\n") == [
+        "The harbour board approved night ferries on the island route from March.",
+        "Crews will run two late crossings on Fridays, the board said.",
+        # reporting that mentions a newsletter, not speaking to the reader about one
+        'The board also publishes online newsletters, its chair said, and "you can read every minute" of it.',
+        "Readers who signed up for the council's newsletter last year got the timetable first.",
+    ]
