@@ -153,32 +153,6 @@ def test_a_thinking_model_stopped_at_its_length_limit_before_it_answered_shows_n
     assert final.cut_off
 
 
-@pytest.mark.parametrize("stream", [False, True])
-@pytest.mark.parametrize(
-    "thoughts",
-    [
-        THOUGHTS,
-        "Alright, let me look at what Putin offered. Passage [1] mentions the uranium",
-        "I need to find what Putin offered about the uranium; the passages say it could go to Russia [1], so",
-    ],
-)
-def test_a_models_first_reply_stopped_before_it_ended_its_thoughts_shows_none_of_them(
-    library_settings: Settings, thoughts: str, stream: bool
-) -> None:
-    """A template that opens <think> in the prompt, a fresh process: no reply has yet shown that the
-    model thinks first, and this one stopped before its </think>."""
-    with openai_server(Reply(thoughts, finish="length")) as llm:
-        services = llm_services(library_settings, llm.base_url)
-        if stream:
-            *deltas, final = list(stream_answer(URANIUM, services=services))
-            assert "".join(deltas) == REFUSAL
-        else:
-            final = answer(URANIUM, services=services)
-    assert isinstance(final, Answer) and final.refused and final.answer == REFUSAL
-    assert final.notes == [STOPPED_THINKING] and final.cut_off
-    assert "Okay" not in final.answer and "user" not in final.answer
-
-
 @pytest.mark.parametrize("ends", ["closed", "broken"])  # the openai client just stops / raises APIConnectionError
 def test_a_stream_that_ends_before_the_model_finished_says_the_answer_may_be_cut_off(
     library_settings: Settings, ends: str
@@ -236,6 +210,20 @@ CLOSED_THINKING = "The reply was cut off: the connection to the model closed whi
         (Reply("", reasoning=THOUGHTS, ends="closed"), True, CLOSED_THINKING),
         (Reply("", reasoning=THOUGHTS, ends="broken"), True, CLOSED_THINKING),  # was "cannot reach the LLM endpoint"
         (Reply(f"<think>{THOUGHTS}", ends="broken"), True, CLOSED_THINKING),
+        # a template that opens <think> in the prompt, a fresh process: no reply has yet shown that the
+        # model thinks first, and this one stopped before its </think>; it reads as thinking
+        (Reply(THOUGHTS, finish="length"), True, STOPPED_THINKING),
+        (Reply(THOUGHTS, finish="length"), False, STOPPED_THINKING),
+        (
+            Reply("Alright, let me look at what Putin offered. Passage [1] mentions", finish="length"),
+            True,
+            STOPPED_THINKING,
+        ),
+        (
+            Reply("I need to find what Putin offered; the passages say [1] that", finish="length"),
+            False,
+            STOPPED_THINKING,
+        ),
     ],
 )
 def test_a_reply_stopped_while_the_model_thought_apart_says_why_it_has_no_answer(
