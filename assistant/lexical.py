@@ -145,9 +145,10 @@ class LexicalIndex:
                     )
 
     def _rebuild(self) -> None:
-        # Passages and words in a fixed order (not the order articles were loaded in, nor that of a
-        # set of words, which changes from process to process): passages that score the same keep
-        # the same rank, and the same question gets the same answer in every process.
+        # Passages in a fixed order (not the order articles were loaded in): passages that score the
+        # same keep the same rank, and the same question gets the same answer in every process. Term
+        # ids differ from process to process (numbered as first met), but no score depends on them:
+        # a passage's sums its query terms in the query's order.
         self._order = sorted(self._entries)
         entries = [self._entries[c] for c in self._order]
         self._days = np.array(
