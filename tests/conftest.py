@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +66,17 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {"data_dir": data_dir, "collection": "t" + os.urandom(4).hex()}
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_lock_files_left() -> Iterator[None]:
+    """With a Chroma server, each store's writer lock is a file in the system's temporary folder
+    (``assistant.ingest_lock.lock_path``), and each test's store is new: remove the session's."""
+    folder = Path(tempfile.gettempdir())
+    before = set(folder.glob("newsdesk-ingest-*.lock"))
+    yield
+    for path in set(folder.glob("newsdesk-ingest-*.lock")) - before:
+        path.unlink(missing_ok=True)
 
 
 @pytest.fixture
