@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.places import places_in
 from assistant.records import Passage
 from assistant.terms import QUESTION_WORDS, terms
 from ingest.dates import is_month_name, is_weekday_name
@@ -68,7 +69,7 @@ def names_asked(question: str) -> list[str]:
             run.pop()
         while run and run[0].lower() in _LEADING:
             run.pop(0)
-        describing = bool(run) and bool(_DESCRIBING.fullmatch(run[-1]))
+        describing = bool(run) and _describing(run[-1])
         if run and not (len(run) == 1 and run[0] in _NOT_NAMES) and not (describing and following[:1].islower()):
             runs.append(run)
         run = []
@@ -92,7 +93,7 @@ def names_asked(question: str) -> list[str]:
     close("")
     names = []
     for words in runs:
-        if len(words) == 1 and _DESCRIBING.fullmatch(words[0]):
+        if len(words) == 1 and _describing(words[0]):
             continue  # "Southern", "European", "Alpine" alone: a region's or people's word, not a name
         name = " ".join(words)
         if name not in names:
@@ -122,6 +123,12 @@ def unmentioned(question: str, passages: Sequence[Passage]) -> list[str]:
 
 def _mentions(words: frozenset[str], name: list[str]) -> bool:
     return name[-1] in words and 2 * sum(term in words for term in name) >= len(name)
+
+
+def _describing(word: str) -> bool:
+    """Whether ``word`` reads as a nationality or a region's word ("Chinese", "Southern"), not a
+    country or state that ends alike ("Iran", "Ukraine", "Michigan")."""
+    return bool(_DESCRIBING.fullmatch(word)) and not places_in(word)
 
 
 def _ends_sentence(token: str) -> bool:

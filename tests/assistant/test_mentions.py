@@ -12,6 +12,7 @@ from assistant.records import Passage
     ("question", "names"),
     [
         ("What did Medvedev say about China?", ["Medvedev", "China"]),
+        ("What did Medvedev say about Iran, the Iran deal and Ukraine?", ["Medvedev", "Iran", "Ukraine"]),
         (
             "Kansas City Chiefs star Travis Kelce fired back at Cincinnati Mayor Aftab Pureval after the game?",
             ["Kansas City Chiefs", "Travis Kelce", "Cincinnati Mayor Aftab Pureval"],
