@@ -296,7 +296,7 @@ def _bm25_postings(entries: Sequence[_Entry], n_words: int) -> tuple[_Postings |
     passages = np.repeat(np.arange(len(entries), dtype=np.int64), sizes)
     bounds = np.zeros(len(entries) + 1, dtype=np.int64)
     np.cumsum(sizes, out=bounds[1:])
-    lengths = np.array([e.counts.sum(dtype=np.float64) for e in entries])  # every occurrence, as bm25s counts
+    lengths = np.add.reduceat(counts.astype(np.float64), bounds[:-1])  # every occurrence, as bm25s counts
     df = np.bincount(words, minlength=n_words)
     n = len(entries)
     # by document frequency 0..n, with math.log as bm25s takes it (numpy's may differ in the last bit)

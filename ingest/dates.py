@@ -189,20 +189,13 @@ def find_date_in_opening(text: str, max_chars: int = 400) -> date | None:
 def read_date_line(text: str) -> date | None:
     """The date a whole line states and nothing else ("Friday, November 13, 2026", "13 Nov 2026,
     4:10 PM", "27/11/2026", "Dienstag, 3. Juni 2025"), as a dateline does; None for a line that says anything more, or for a
-    numeric date whose month cannot be told ("11/12/2026")."""
+    numeric date whose month cannot be told ("11/12/2026"; with dots, "11.12.2026", it is day first)."""
     match = _DATE_LINE.fullmatch(text.strip())
     if not match:
         return None
-    numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", match.group("date"))
-    if numeric:  # "27/11/2026" (day first) or "11/27/2026" (month first): read only when it cannot be the other
-        first, second, year = (int(x) for x in numeric.groups())
-        if (first > 12) == (second > 12):
-            return None  # "11/12/2026": which is the month cannot be told
-        day, month = (first, second) if first > 12 else (second, first)
-        try:
-            return _plausible(date(year, month, day))
-        except ValueError:
-            return None  # "31/02/2026"
+    numeric = _NUMERIC_DATE.fullmatch(match.group("date"))
+    if numeric and numeric.group(2) != "." and (int(numeric.group(1)) > 12) == (int(numeric.group(3)) > 12):
+        return None  # "11/12/2026": which is the month cannot be told ("27/11/2026" and "11/27/2026" can)
     return parse_date(match.group("date").replace(" of ", " "))
 
 

@@ -77,6 +77,7 @@ def test_day_numbers_round_trip() -> None:
         ("27/11/2026", date(2026, 11, 27)),  # it can: there is no 27th month
         ("11/27/2026", date(2026, 11, 27)),
         ("27.11.2026", date(2026, 11, 27)),
+        ("11.12.2026", date(2026, 12, 11)),  # dots: day first, as parse_date reads them
         ("31/02/2026", None),
         ("February 31, 2026", None),
     ],
