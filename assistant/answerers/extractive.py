@@ -165,11 +165,21 @@ def on_topic(candidates: list[Candidate], question: str, context: str) -> list[C
 def answer_type(question: str) -> str | None:
     """What kind of thing the question asks for: money, a number, a date, a place (a country or a
     U.S. state), a title (of a film, a show, a book...), a name, a decision, what someone said, a
-    reason; None when unclear."""
-    for pattern, kind in _ANSWER_TYPES:
-        if pattern.search(question):
-            return kind
+    reason; None when unclear. Read from the sentence that asks when the question sets the scene
+    first ("The IRS opened the filing season on Monday. When are returns due?" asks for a date)."""
+    for text in (asking_sentence(question), question):
+        for pattern, kind in _ANSWER_TYPES:
+            if pattern.search(text):
+                return kind
     return None
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence of ``question`` that asks: the last one ending in a question mark, else the last."""
+    spans = split_sentences(question.strip())
+    sentences = [question.strip()[s:e].strip() for s, e in spans] or [question]
+    asking = [s for s in sentences if s.rstrip(" \"'”’)").endswith("?")]
+    return (asking or sentences)[-1]
 
 
 def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
@@ -179,7 +189,8 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
     if kind == "number":
         return bool(_NUMBER.search(sentence))
     if kind == "date":
-        return bool(_DATE.search(sentence))
+        asked = question.lower()
+        return any(found.lower() not in asked for found in _DATE.findall(sentence))
     if kind == "reason":
         return bool(_REASON.search(sentence))
     if kind == "decision":

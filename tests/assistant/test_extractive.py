@@ -441,6 +441,32 @@ def test_questions_asking_what_was_decided_or_said_ask_for_it(question: str, kin
 
 
 @pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # the scene is set first; the sentence that asks says what is asked for
+        ("The tax office opened the filing season on Monday. When are returns due?", "date"),
+        ("The singer broke the record on Sunday with 32 wins. When did she win her first award?", "date"),
+        ("Ferry fares rose again this spring. How much does a return ticket cost now?", "money"),
+        ("The mayor of Eastport, who won in 2019, resigned. Who will stand in for her?", "name"),
+        # no question mark: the last sentence asks ("... may have:")
+        ("A study of the harbour floor found the old wreck may have:", None),
+        # nothing in the asking sentence: the whole question is read
+        ("Which country hosted the summit? Name it.", "place"),
+    ],
+)
+def test_the_sentence_that_asks_says_what_is_asked_for(question: str, kind: str | None) -> None:
+    assert extractive.answer_type(question) == kind
+
+
+def test_a_date_the_question_names_already_is_not_an_answer_to_when() -> None:
+    question = "The singer broke the record on Sunday. When did she win her first award?"
+    assert extractive.has_answer_type("She won her first award in 2001.", "date", question)
+    assert not extractive.has_answer_type("She won four awards on Sunday.", "date", question)
+    assert extractive.has_answer_type("She won four awards on Sunday, her first in 2001.", "date", question)
+    assert extractive.has_answer_type("The ferry sails on Monday.", "date", "When does the ferry sail?")
+
+
+@pytest.mark.parametrize(
     ("sentence", "gives"),
     [
         ("The council voted 5 to 2 to pay the ferry a subsidy.", True),
