@@ -90,6 +90,13 @@ _DECISION = re.compile(
     r"struck down|dismissed|scrapped|delayed|postponed|cancell?ed|settled)\b",
     re.I,
 )
+# Who a "which ...?" question asks for when it asks for a person ("which pop star", "which GOP leader").
+_PERSON_NOUNS = (
+    r"person|man|woman|people|star|superstar|singer|artist|actor|actress|athlete|player|leader|politician|"
+    r"figure|billionaire|wrestler|minister|president|senator|governor|lawmaker|rapper|musician|celebrity|"
+    r"author|writer|director|executive|official|icon|chef|comedian|host|presenter|royal|candidate|"
+    r"republican|democrat"
+)
 _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -115,10 +122,8 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
         ),
         "title",
     ),
-    (
-        re.compile(r"^\s*(?:who|whom|whose)\b|\bwhich (?:person|man|woman|company|team|city|group)\b", re.I),
-        "name",
-    ),
+    (re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich (?:[\w.’'-]+ ){{0,2}}(?:{_PERSON_NOUNS})\b", re.I), "person"),
+    (re.compile(r"\bwhich (?:person|man|woman|company|team|city|group)\b", re.I), "name"),
     (
         re.compile(
             r"\bwhat (?:did|does|do|will|would|has|have|had) (?:[\w'.-]+ ){1,5}(?:decide|rule|vote|agree|conclude)\b"
@@ -164,8 +169,8 @@ def on_topic(candidates: list[Candidate], question: str, context: str) -> list[C
 
 def answer_type(question: str) -> str | None:
     """What kind of thing the question asks for: money, a number, a date, a place (a country or a
-    U.S. state), a title (of a film, a show, a book...), a name, a decision, what someone said, a
-    reason; None when unclear. Read from the sentence that asks when the question sets the scene
+    U.S. state), a title (of a film, a show, a book...), a person ("who", "which pop star"), another
+    name ("which team"), a decision, what someone said, a reason; None when unclear. Read from the sentence that asks when the question sets the scene
     first ("The IRS opened the filing season on Monday. When are returns due?" asks for a date)."""
     for text in (asking_sentence(question), question):
         for pattern, kind in _ANSWER_TYPES:
@@ -202,10 +207,11 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
     if kind == "title":
         asked = question.lower()
         return any(title.lower() not in asked for title in _QUOTED_TITLE.findall(sentence))
+    if kind == "person":
+        asked = question.lower()
+        return any(name.lower() not in asked for name in persons_in(sentence))
     if kind == "name":
         asked = question.lower()
-        if re.match(r"\s*(?:who|whom|whose)\b", question, re.I):  # a person is asked for
-            return any(name.lower() not in asked for name in persons_in(sentence))
         return any(name.lower() not in asked for name in _CAPITALISED.findall(sentence))
     return False
 

@@ -432,7 +432,7 @@ def test_a_reason_is_a_cause_named_in_the_sentence(sentence: str, gives: bool) -
         ("What did the council decide to spend on roads?", "decision"),
         ("What did the harbour director say about the cranes?", "speech"),
         ("What does the mayor think of the plan?", "speech"),
-        ("Who decided to close the bridge?", "name"),
+        ("Who decided to close the bridge?", "person"),
         ("When will the council decide?", "date"),
     ],
 )
@@ -447,7 +447,7 @@ def test_questions_asking_what_was_decided_or_said_ask_for_it(question: str, kin
         ("The tax office opened the filing season on Monday. When are returns due?", "date"),
         ("The singer broke the record on Sunday with 32 wins. When did she win her first award?", "date"),
         ("Ferry fares rose again this spring. How much does a return ticket cost now?", "money"),
-        ("The mayor of Eastport, who won in 2019, resigned. Who will stand in for her?", "name"),
+        ("The mayor of Eastport, who won in 2019, resigned. Who will stand in for her?", "person"),
         # no question mark: the last sentence asks ("... may have:")
         ("A study of the harbour floor found the old wreck may have:", None),
         # nothing in the asking sentence: the whole question is read
@@ -456,6 +456,25 @@ def test_questions_asking_what_was_decided_or_said_ask_for_it(question: str, kin
 )
 def test_the_sentence_that_asks_says_what_is_asked_for(question: str, kind: str | None) -> None:
     assert extractive.answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who opened the new ferry terminal?",
+        "Which pop star opened the new ferry terminal?",
+        "Which former harbour minister opened the new ferry terminal?",
+        "The terminal cost £40m. Which GOP leader opened it?",
+    ],
+)
+def test_a_question_asking_for_a_person_prefers_a_sentence_naming_one(question: str) -> None:
+    assert extractive.answer_type(question) == "person"
+    assert extractive.has_answer_type("Singer Marta Gil cut the ribbon on Friday.", "person", question)
+    # a body or a place is no person; nor is a person the question names already
+    assert not extractive.has_answer_type("The Eastport Harbour Authority cut the ribbon.", "person", question)
+    assert not extractive.has_answer_type(
+        "Marta Gil cut the ribbon.", "person", "Which singer joined Marta Gil at the terminal?"
+    )
 
 
 def test_a_date_the_question_names_already_is_not_an_answer_to_when() -> None:
@@ -618,8 +637,9 @@ def test_a_question_asking_who_is_answered_with_a_person_it_names(services: Serv
     # "who" asks for a person: a sentence naming only a body or a place does not hold one
     question = "Who is the state mediator in the bus strike talks?"
     first, _, delgado = (line for line in MEDIATION.split("---")[-1].strip().split("\n\n"))
-    assert not extractive.has_answer_type(first, "name", question)
-    assert extractive.has_answer_type(delgado, "name", question)
+    assert extractive.answer_type(question) == "person"
+    assert not extractive.has_answer_type(first, "person", question)
+    assert extractive.has_answer_type(delgado, "person", question)
     assert extractive.has_answer_type("The cup went to Eastside.", "name", "Which team won the cup final?")
     assert extractive.persons_in("The Eastside Transport Authority met Rosa Delgado in New Mexico.") == ["Rosa Delgado"]
 
