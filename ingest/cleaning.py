@@ -57,6 +57,12 @@ _SIGN_UP = re.compile(
     r"|\bappeared in\b.{0,60}\bnewsletter\b|\bsubscri\w*\b.{0,100}\bhere\b",
     re.I,
 )
+# A consent notice saying who "we" are: "'We' includes The Gazette and other brands as detailed here."
+_WE_DEFINED = re.compile(
+    r"""^\s*['‘"“]we['’"”],?\s+(?:includes?|means|refers to)\b.{0,200}"""
+    r"\b(?:brands?|titles|publications|companies|affiliates|subsidiaries)\b",
+    re.I,
+)
 # A link to another story, on a line of its own: "More:Storm closes schools", "Read more: ...",
 # "More on the vote: ...", "OPINION:Why the vote matters". Pages paste them between paragraphs;
 # they are not the article's reporting, and quoted as an answer they say something else.
@@ -103,8 +109,11 @@ def drop_furniture(text: str) -> str:
 
 
 def _is_sign_up(line: str) -> bool:
-    """A newsletter sign-up or a data-consent notice addressed to the reader, not reporting."""
-    return len(line) <= 500 and bool(_ADDRESSED.search(line)) and bool(_SIGN_UP.search(line))
+    """A newsletter sign-up or a data-consent notice addressed to the reader, not reporting; or the
+    notice's note of who "we" are ("'We' includes the Gazette and its sister titles")."""
+    if len(line) > 500:
+        return False
+    return bool(_WE_DEFINED.match(line) or (_ADDRESSED.search(line) and _SIGN_UP.search(line)))
 
 
 def _is_story_link(line: str) -> bool:

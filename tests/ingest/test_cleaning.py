@@ -89,9 +89,11 @@ def test_newsletter_sign_ups_and_consent_notices_are_dropped_but_reporting_on_th
             "Crews will run two late crossings on Fridays, the board said.",
             "A version of this story appeared in the Gazette's Coastline newsletter. To get it in your inbox, sign up here.",
             "If you wish to object to the use of your data in this way, please tick here.",
+            "'We' includes the Harbour Gazette and its sister titles as detailed here.",
             "Thank you for supporting our journalism. You can subscribe to our print edition here.",
             'The board also publishes online newsletters, its chair said, and "you can read every minute" of it.',
             "Readers who signed up for the council's newsletter last year got the timetable first.",
+            '"We" means everyone on the island, the ferry captain said.',
         ]
     )
     assert clean_text(raw).split("\n") == [
@@ -100,4 +102,5 @@ def test_newsletter_sign_ups_and_consent_notices_are_dropped_but_reporting_on_th
         # reporting that mentions a newsletter, not speaking to the reader about one
         'The board also publishes online newsletters, its chair said, and "you can read every minute" of it.',
         "Readers who signed up for the council's newsletter last year got the timetable first.",
+        '"We" means everyone on the island, the ferry captain said.',
     ]
