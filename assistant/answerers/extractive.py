@@ -386,7 +386,9 @@ class ExtractiveAnswerer:
         for c in (whole_quotation(c, passages[c.n - 1]) for c in chosen):
             if not any(o.n == c.n and o.start < c.end and c.start < o.end for o in whole):  # one quotation, once
                 whole.append(c)
-        chosen = whole
+        # a quotation the passage cuts off before it closes ('She said: "I am not leaving because...')
+        # is left out when other sentences remain: it would be shown unfinished
+        chosen = [c for c in whole if quote_balance(c.text) == 0] or whole
         highlights: dict[int, list[tuple[int, int]]] = {}
         for c in chosen:
             highlights.setdefault(c.n, []).append((c.start, c.end))

@@ -574,6 +574,26 @@ def test_a_quotation_is_quoted_whole_with_its_speaker(services: Services, tmp_pa
     assert quotation in citation.highlights and result.answer.count('"Some of them') == 1  # once, whole
 
 
+def test_a_quotation_the_passage_cuts_off_before_it_closes_is_left_out(services: Services) -> None:
+    """A chunk may end inside a long quotation: shown, it would open and never close. It is left
+    out when other sentences answer; alone, it is still quoted rather than nothing."""
+    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    cut = (
+        "The harbour board met on Friday. "
+        'Harbour director Lena Okafor said: "I resign because the harbour needs a director who can stay for ten years. '
+    )
+    rest = "Okafor resigned because she wants to spend more time with her family, the harbour board said."
+    first = Passage("c1", "a1", "Harbour Director Resigns", None, None, None, cut, 0, len(cut))
+    second = Passage("c2", "a2", "Why the Harbour Director Quit", None, None, None, rest, 0, len(rest))
+    question = "Why did the harbour director Lena Okafor resign?"
+    draft = answerer.draft(question, [first, second], [])
+    assert "I resign" not in draft.text and "because she wants to spend more time" in draft.text, draft.text
+    assert extractive.quote_balance(draft.text) == 0
+    said = cut[cut.index("Harbour") :]
+    alone = Passage("c3", "a3", "Harbour Director Resigns", None, None, None, said, 0, len(said))
+    assert "I resign because" in answerer.draft(question, [alone], []).text
+
+
 CRANES = """---
 title: Harbour Cranes Out of Service Until Spring
 published: 2025-03-18
