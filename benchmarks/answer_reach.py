@@ -19,11 +19,11 @@ It reads ``answer`` to measure, as the scorer does; nothing here feeds back into
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from eval_folder import eval_folder_parser, eval_folder_settings
 
 from assistant.answerers.extractive import ExtractiveAnswerer
+from assistant.chain import search
 from assistant.evaluation import contains_word, hit_rank, read_jsonl
 from assistant.services import Services
 
@@ -45,7 +45,7 @@ def main() -> None:
     for q in questions:
         holding = (p for p in passages if contains_word(p.quote, q["answer"]))
         best = max((lexical.coverage(q["question"], p) for p in holding), default=0.0)
-        result = services.retriever.retrieve(q["question"], k=10, as_of=date.fromisoformat(q["asked_on"]))
+        result = search(q["question"], k=10, as_of=q["asked_on"], services=services)
         rank = hit_rank([p.quote for p in result.passages], q["answer"])
         reach.append((best, rank is not None and rank <= 5))
         ordered = answerer.score(q["question"], answerer.candidates(result.passages))

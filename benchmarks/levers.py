@@ -18,6 +18,7 @@ from typing import Any
 
 from eval_folder import eval_folder_parser, eval_folder_settings
 
+from assistant.chain import search
 from assistant.config import Settings
 from assistant.evaluation import QuestionOutcome, hit_rank, is_correct, read_jsonl, summarize
 from assistant.services import Services
@@ -54,7 +55,7 @@ def run(folder: Path, settings: Settings, answers: bool) -> dict[str, Any]:
             result = answer(q["question"], as_of=as_of, k=10, services=services)
             passages, text, refused = result.passages, result.answer, result.refused
         else:
-            passages, text, refused = services.retriever.retrieve(q["question"], k=10, as_of=as_of).passages, "", False
+            passages, text, refused = search(q["question"], k=10, as_of=as_of, services=services).passages, "", False
         latency = (time.perf_counter() - t0) * 1000
         outcomes.append(
             QuestionOutcome(

@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
 
 import numpy as np
 from eval_folder import eval_folder_parser, eval_folder_settings
 
+from assistant.chain import search
 from assistant.evaluation import hit_rank, read_jsonl
 from assistant.filters import SearchFilters
 from assistant.records import Passage
@@ -50,7 +50,7 @@ def keywords(question: str) -> str:
 def main() -> None:
     args = eval_folder_parser(__doc__).parse_args()
     services = Services(eval_folder_settings(args))
-    retriever, embeddings, lexical = services.retriever, services.embeddings(), services.lexical
+    embeddings, lexical = services.embeddings(), services.lexical
     questions = [q for q in read_jsonl(args.folder / "questions.jsonl") if q["answerable"]]
     embed_query, bm25_search = embeddings.embed_query, lexical.search
 
@@ -100,10 +100,7 @@ def main() -> None:
         lexical.search = lexical_search  # type: ignore[method-assign]
         ranks = [
             hit_rank(
-                [
-                    p.quote
-                    for p in retriever.retrieve(q["question"], k=10, as_of=date.fromisoformat(q["asked_on"])).passages
-                ],
+                [p.quote for p in search(q["question"], k=10, as_of=q["asked_on"], services=services).passages],
                 q["answer"],
             )
             for q in questions

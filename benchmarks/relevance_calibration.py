@@ -25,6 +25,7 @@ from pathlib import Path
 
 from eval_folder import eval_folder_parser, eval_folder_settings
 
+from assistant.chain import search
 from assistant.config import Settings
 from assistant.evaluation import read_jsonl
 from assistant.services import Services
@@ -163,7 +164,7 @@ def scores(services: Services, questions: Sequence[tuple[str, date | None]]) -> 
     """(top similarity, top coverage, best sentence similarity) of each question's retrieval."""
     out = []
     for question, as_of in questions:
-        result = services.retriever.retrieve(question, as_of=as_of)
+        result = search(question, as_of=as_of, services=services)
         sentence = services.retriever.sentence_similarity(question, result.passages)
         out.append((result.top_similarity, result.top_coverage, sentence))
     return out

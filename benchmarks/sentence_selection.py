@@ -12,12 +12,12 @@ that a variant does not win on one week only, and then each week's accuracy in o
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from eval_folder import eval_folder_parser, eval_folder_settings
 
 from assistant.answerers.extractive import ExtractiveAnswerer, SentenceWeights
+from assistant.chain import search
 from assistant.evaluation import is_correct, read_jsonl
 from assistant.services import Services
 
@@ -62,10 +62,7 @@ def main() -> None:
     settings = eval_folder_settings(args)
     services = Services(settings)
     questions = [q for q in read_jsonl(args.folder / "questions.jsonl") if q["answerable"]]
-    retrieved = {
-        q["id"]: services.retriever.retrieve(q["question"], k=10, as_of=date.fromisoformat(q["asked_on"]))
-        for q in questions
-    }
+    retrieved = {q["id"]: search(q["question"], k=10, as_of=q["asked_on"], services=services) for q in questions}
     print(f"{'variant':28} {'accuracy':>8}  weeks (min-max)  each week")
     for name, options, settings_update in VARIANTS:
         if args.only and name not in args.only:
