@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -61,6 +62,13 @@ def eval_command(
         f"{ingest_info['articles']} articles, {ingest_info['chunks']} chunks, {ingest_info['seconds']} s"
         + (" (reused)" if ingest_info["reused"] else ""),
     )
+    if ingest_info["failed"]:
+        reasons = Counter(f["error"] for f in ingest_info["failures"])
+        table.add_row(
+            "ingest failures",
+            f"{ingest_info['failed']} not ingested: "
+            + "; ".join(f"{error} ({n})" for error, n in reasons.most_common()),
+        )
     table.add_row("answerer", report["config"]["answerer"])
     out.print(table)
 

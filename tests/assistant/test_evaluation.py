@@ -124,6 +124,7 @@ def test_run_eval_on_a_small_folder(tmp_path: Path) -> None:
         "seconds": report["ingest"]["seconds"],
         "reused": False,
         "failed": 0,
+        "failures": [],
     }
     assert set(report["latency_ms"]) == {"p50", "p95"} and report["config"]["answerer"] == "extractive"
     q1 = next(q for q in report["questions"] if q["id"] == "q1")
@@ -155,6 +156,16 @@ def test_eval_command_json_and_table(tmp_path: Path) -> None:
     assert set(report["questions"][0]) == {"id", "hit_rank", "answer", "correct", "latency_ms"}
     table = runner.invoke(app, args)
     assert table.exit_code == 0 and "recall@5" in table.stdout and "(reused)" in table.stdout
+    # a record with nothing left after cleaning is not ingested: the report says which and why
+    with (folder / "articles.jsonl").open("a") as f:
+        consent = "If you wish to object to the use of your data, tick here.\n\n'We' includes the Gazette's brands."
+        f.write(json.dumps({"id": "a9", "title": "Gazette", "text": consent}) + "\n")
+    report = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    assert report["ingest"]["failed"] == 1 and report["ingest"]["articles"] == 3
+    [failure] = report["ingest"]["failures"]
+    assert failure["source"].endswith("articles.jsonl:4") and failure["error"] == "no article text left after cleaning"
+    table = runner.invoke(app, args)
+    assert "1 not ingested: no article text left after cleaning (1)" in " ".join(table.stdout.split())
     missing = runner.invoke(app, ["--data-dir", str(tmp_path / "data"), "eval", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "questions.jsonl" in missing.output
 
