@@ -97,6 +97,11 @@ _PERSON_NOUNS = (
     r"author|writer|director|executive|official|icon|chef|comedian|host|presenter|royal|candidate|"
     r"republican|democrat"
 )
+# Up to two words describing what "which" asks for ("which former GOP leader"), not a verb
+# ("which city will host ..." asks for a city, not a host)
+_DESCRIBING_WORDS = (
+    r"(?:(?!(?:will|would|is|was|are|were|has|have|had|did|does|do|can|could|should|to)\b)[\w.’'-]+ ){0,2}"
+)
 _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -122,8 +127,8 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
         ),
         "title",
     ),
-    (re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich (?:[\w.’'-]+ ){{0,2}}(?:{_PERSON_NOUNS})\b", re.I), "person"),
-    (re.compile(r"\bwhich (?:person|man|woman|company|team|city|group)\b", re.I), "name"),
+    (re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich {_DESCRIBING_WORDS}(?:{_PERSON_NOUNS})\b", re.I), "person"),
+    (re.compile(r"\bwhich (?:company|team|city|group)\b", re.I), "name"),
     (
         re.compile(
             r"\bwhat (?:did|does|do|will|would|has|have|had) (?:[\w'.-]+ ){1,5}(?:decide|rule|vote|agree|conclude)\b"
@@ -170,8 +175,9 @@ def on_topic(candidates: list[Candidate], question: str, context: str) -> list[C
 def answer_type(question: str) -> str | None:
     """What kind of thing the question asks for: money, a number, a date, a place (a country or a
     U.S. state), a title (of a film, a show, a book...), a person ("who", "which pop star"), another
-    name ("which team"), a decision, what someone said, a reason; None when unclear. Read from the sentence that asks when the question sets the scene
-    first ("The IRS opened the filing season on Monday. When are returns due?" asks for a date)."""
+    name ("which team"), a decision, what someone said, a reason; None when unclear. Read from the
+    sentence that asks when the question sets the scene first ("The IRS opened the filing season
+    on Monday. When are returns due?" asks for a date), else from the whole question."""
     for text in (asking_sentence(question), question):
         for pattern, kind in _ANSWER_TYPES:
             if pattern.search(text):

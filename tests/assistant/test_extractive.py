@@ -366,6 +366,7 @@ def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: S
     assert extractive.answer_type(question) == "place"
     assert extractive.answer_type("Which U.S. state passed the law?") == "place"
     assert extractive.answer_type("Which city hosted the summit?") == "name"  # no list of cities: any name will do
+    assert extractive.answer_type("Which city will host the summit?") == "name"  # a city, not a host
     named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
     unnamed = "The detained influencer is being held in a jail outside the capital, prosecutors said."
     assert extractive.has_answer_type(named, "place", question)
