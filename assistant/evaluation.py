@@ -184,7 +184,7 @@ def run_eval(
         "seconds": round(ingest_seconds, 2),
         "reused": summary.added == 0 and summary.updated == 0,
         "failed": len(summary.failed),
-        "failures": [dict(f) for f in summary.failed],  # which records, and why (the ingest's own words)
+        "failures": list(summary.failed),  # which records, and why (the ingest's own words)
     }
     report["config"] = config_report(services.settings, name)
     report["questions"] = [

@@ -187,8 +187,8 @@ def answer_type(question: str) -> str | None:
 
 def asking_sentence(question: str) -> str:
     """The sentence of ``question`` that asks: the last one ending in a question mark, else the last."""
-    spans = split_sentences(question.strip())
-    sentences = [question.strip()[s:e].strip() for s, e in spans] or [question]
+    question = question.strip()
+    sentences = [question[s:e].strip() for s, e in split_sentences(question)] or [question]
     asking = [s for s in sentences if s.rstrip(" \"'”’)").endswith("?")]
     return (asking or sentences)[-1]
 
@@ -199,9 +199,6 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_MONEY.search(sentence))
     if kind == "number":
         return bool(_NUMBER.search(sentence))
-    if kind == "date":
-        asked = question.lower()
-        return any(found.lower() not in asked for found in _DATE.findall(sentence))
     if kind == "reason":
         return bool(_REASON.search(sentence))
     if kind == "decision":
@@ -210,16 +207,9 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_ATTRIBUTION.search(sentence) or quote_balance(sentence) or re.search('["“”]', sentence))
     if kind == "place":
         return bool(places_in(sentence) - _asked_places(question))
-    if kind == "title":
-        asked = question.lower()
-        return any(title.lower() not in asked for title in _QUOTED_TITLE.findall(sentence))
-    if kind == "person":
-        asked = question.lower()
-        return any(name.lower() not in asked for name in persons_in(sentence))
-    if kind == "name":
-        asked = question.lower()
-        return any(name.lower() not in asked for name in _CAPITALISED.findall(sentence))
-    return False
+    found = _FINDERS.get(kind or "")  # things named in a sentence, of the kinds the question may name too
+    asked = question.lower()
+    return found is not None and any(thing.lower() not in asked for thing in found(sentence))
 
 
 def persons_in(sentence: str) -> list[str]:
@@ -236,6 +226,14 @@ def persons_in(sentence: str) -> list[str]:
             continue
         people.append(name)
     return people
+
+
+_FINDERS: dict[str, Callable[[str], list[str]]] = {
+    "date": _DATE.findall,
+    "title": _QUOTED_TITLE.findall,
+    "person": persons_in,
+    "name": _CAPITALISED.findall,
+}
 
 
 @dataclass(frozen=True)
