@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from assistant.config import Settings
 from assistant.services import Services
@@ -51,7 +52,7 @@ def override(**settings: Any) -> None:
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print an error and exit with ``code``."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # a path's "[1]" is text
     raise typer.Exit(code)
 
 

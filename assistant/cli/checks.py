@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.app import app, err, fail, out, print_json, services
@@ -67,7 +68,7 @@ def eval_command(
         table.add_row(
             "ingest failures",
             f"{ingest_info['failed']} not ingested: "
-            + "; ".join(f"{error} ({n})" for error, n in reasons.most_common()),
+            + escape("; ".join(f"{error} ({n})" for error, n in reasons.most_common())),
         )
     table.add_row("answerer", report["config"]["answerer"])
     out.print(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.cli.app import app, err, fail, out, print_json, services, sources_app
@@ -82,9 +83,9 @@ def sources_list(
         return
     table = Table("id", "title", "source", "date", "chunks")
     for r in records:
-        table.add_row(r.id, r.title, r.source or "", r.published_at or "", str(r.chunk_count))
+        table.add_row(r.id, escape(r.title), escape(r.source or ""), r.published_at or "", str(r.chunk_count))
     out.print(table)
-    out.print(f"{len(records)} articles")
+    out.print(f"{len(records)} article{'' if len(records) == 1 else 's'}")
 
 
 @sources_app.command("show")
@@ -105,7 +106,8 @@ def sources_show(
         print_json({**record.to_dict(), "text": text})
         return
     for key, value in record.to_dict().items():
-        out.print(f"[bold]{key}:[/] {', '.join(value) if isinstance(value, list) else value}", highlight=False)
+        shown = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+        out.print(f"[bold]{key}:[/] {escape(shown)}", highlight=False)  # a title's "[video]" is text, not markup
     out.print()
     out.print(text, markup=False, highlight=False)
 

@@ -59,13 +59,18 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str]:
 
 def _header_lines(text: str) -> tuple[dict[str, Any], str]:
     """``Title: ...`` / ``Date: ...`` lines at the top of a plain text file, or a headline on the
-    first line followed by such lines (``Date: ...``, ``Source: ...``)."""
+    first line followed by such lines (``Date: ...``, ``Source: ...``), maybe after a blank line."""
     lines = text.split("\n")
     start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     at = start
     headline = None
     if at < len(lines) and not _HEADER_LINE.match(lines[at].strip()):
         headline, at = lines[at].strip(), at + 1
+        after = at
+        while after < min(len(lines), at + 2) and not lines[after].strip():
+            after += 1  # a blank line or two between the headline and its header lines
+        if after < len(lines) and _HEADER_LINE.match(lines[after].strip()):
+            at = after
     fields: dict[str, Any] = {}
     while at < min(len(lines), start + 9):
         match = _HEADER_LINE.match(lines[at].strip())

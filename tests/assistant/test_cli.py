@@ -92,6 +92,21 @@ def test_sources_list_show_delete(data_dir: Path) -> None:
     assert missing.exit_code == 1 and "no article with id" in missing.output
 
 
+def test_a_title_in_brackets_is_shown_as_written_and_a_missing_field_as_nothing(data_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "storm.txt"  # no source, no url; brackets that rich would read as markup
+    path.write_text("[video] Storm [bold]lashes[/bold] the coast\nDate: 2026-11-20\n\nWaves topped the sea wall.\n")
+    assert invoke(data_dir, "ingest", str(path)).exit_code == 0
+    title = "[video] Storm [bold]lashes[/bold] the coast"
+    listing = invoke(data_dir, "sources", "list").stdout
+    assert "[video] Storm [bold]" in listing and "1 article\n" in listing
+    [record] = json.loads(invoke(data_dir, "sources", "list", "--json").stdout)
+    shown = invoke(data_dir, "sources", "show", record["id"]).stdout
+    assert f"title: {title}" in shown
+    assert "source: \n" in shown and "url: \n" in shown and "None" not in shown
+    missing = invoke(data_dir, "sources", "show", "[nope]")
+    assert missing.exit_code == 1 and "[nope]" in missing.output
+
+
 def test_empty_store_listing(data_dir: Path) -> None:
     result = invoke(data_dir, "sources", "list")
     assert result.exit_code == 0 and "No articles yet" in result.stdout

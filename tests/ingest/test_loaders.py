@@ -71,10 +71,11 @@ def test_text_with_title_line_and_first_line(tmp_path: Path, settings: Settings)
     assert c.title == "Bridge Reopens" and c.text.strip() == "The bridge reopened on Friday after repairs."
 
 
-def test_a_headline_then_header_lines(tmp_path: Path, settings: Settings) -> None:
-    path = tmp_path / "marathon.txt"
+@pytest.mark.parametrize("gap", ["\n", "\n\n", "\n\n\n"])
+def test_a_headline_then_header_lines(tmp_path: Path, settings: Settings, gap: str) -> None:
+    path = tmp_path / "marathon.txt"  # right under the headline, or after a blank line or two
     path.write_text(
-        "Harbour Marathon Won in Record Time\nDate: 2026-11-22\nSource: Coastline Daily\n\nA teacher won.\n"
+        f"Harbour Marathon Won in Record Time{gap}Date: 2026-11-22\nSource: Coastline Daily\n\nA teacher won.\n"
     )
     [article] = articles(load(path, settings))
     assert (article.title, article.published, article.source) == (
