@@ -57,6 +57,16 @@ _SIGN_UP = re.compile(
     r"|\bappeared in\b.{0,60}\bnewsletter\b|\bsubscri\w*\b.{0,100}\bhere\b",
     re.I,
 )
+# A call to action, addressed to the reader by the imperative alone: "Sign up for our trending
+# newsletter", "Subscribe here!", "Follow us on Facebook!", "Support quality journalism like
+# this?", "This coverage will help you stay updated". A sentence must begin with the verb, so
+# reporting that a town "asked residents to sign up for alerts" is kept.
+_CALL_TO_ACTION = re.compile(
+    r"(?:^|[.!?:]\s*)(?:sign up|subscribe|register)\b.{0,80}?\b(?:our|here|now|newsletters?|texts?|emails?|alerts?)\b"
+    r"|(?:^|[.!?:]\s*)follow us\b|\blike our page\b|\bsupport (?:quality )?journalism like this\b"
+    r"|\b(?:keep|help) you (?:stay )?(?:updated|informed|posted|up to date)\b",
+    re.I,
+)
 # A consent notice saying who "we" are: "'We' includes The Gazette and other brands as detailed here."
 _WE_DEFINED = re.compile(
     r"""^\s*['‘"“]we['’"”],?\s+(?:includes?|means|refers to)\b.{0,200}"""
@@ -109,11 +119,14 @@ def drop_furniture(text: str) -> str:
 
 
 def _is_sign_up(line: str) -> bool:
-    """A newsletter sign-up or a data-consent notice addressed to the reader, not reporting; or the
-    notice's note of who "we" are ("'We' includes the Gazette and its sister titles")."""
+    """A newsletter sign-up, a call to follow or subscribe or a data-consent notice addressed to the
+    reader, not reporting; or the notice's note of who "we" are ("'We' includes the Gazette and its
+    sister titles")."""
     if len(line) > 500:
         return False
-    return bool(_WE_DEFINED.match(line) or (_ADDRESSED.search(line) and _SIGN_UP.search(line)))
+    return bool(
+        _WE_DEFINED.match(line) or _CALL_TO_ACTION.search(line) or (_ADDRESSED.search(line) and _SIGN_UP.search(line))
+    )
 
 
 def _is_story_link(line: str) -> bool:

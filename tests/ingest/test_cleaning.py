@@ -94,6 +94,13 @@ def test_newsletter_sign_ups_and_consent_notices_are_dropped_but_reporting_on_th
             'The board also publishes online newsletters, its chair said, and "you can read every minute" of it.',
             "Readers who signed up for the council's newsletter last year got the timetable first.",
             '"We" means everyone on the island, the ferry captain said.',
+            "What is the island talking about? Sign up for our ferry newsletter to get the day's crossings",
+            "Follow us on Twitter! Like our page for updates through the day.",
+            "Ana Ruiz covers the harbour for the Gazette. Enjoy reporting like this? Support quality journalism like this by subscribing.",
+            "We know winter travel is hard, so this series will help you stay updated on every timetable change.",
+            "The Tide Roundup is our short morning briefing. Subscribe here!",
+            "The council asked islanders to sign up for flood alerts by text before the storm.",
+            "Ferry staff said they would register complaints at the harbour office.",
         ]
     )
     assert clean_text(raw).split("\n") == [
@@ -103,4 +110,7 @@ def test_newsletter_sign_ups_and_consent_notices_are_dropped_but_reporting_on_th
         'The board also publishes online newsletters, its chair said, and "you can read every minute" of it.',
         "Readers who signed up for the council's newsletter last year got the timetable first.",
         '"We" means everyone on the island, the ferry captain said.',
+        # asking people to sign up, reported: not the page asking the reader
+        "The council asked islanders to sign up for flood alerts by text before the storm.",
+        "Ferry staff said they would register complaints at the harbour office.",
     ]
