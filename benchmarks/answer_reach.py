@@ -48,7 +48,9 @@ def main() -> None:
         result = search(q["question"], k=10, as_of=q["asked_on"], services=services)
         rank = hit_rank([p.quote for p in result.passages], q["answer"])
         reach.append((best, rank is not None and rank <= 5))
-        ordered = answerer.score(q["question"], answerer.candidates(result.passages))
+        # every sentence scored in full (meaning included), best first: the order the answerer quotes in
+        scored = answerer.score(q["question"], answerer.candidates(result.passages))
+        ordered = sorted(scored, key=lambda c: c.score, reverse=True)
         first = next((i for i, c in enumerate(ordered, 1) if contains_word(c.text, q["answer"])), None)
         sentence_ranks["none" if first is None else "1" if first == 1 else "2-3" if first <= 3 else "4+"] += 1
 

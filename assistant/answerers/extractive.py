@@ -102,6 +102,12 @@ _PERSON_NOUNS = (
 _DESCRIBING_WORDS = (
     r"(?:(?!(?:will|would|is|was|are|were|has|have|had|did|does|do|can|could|should|to)\b)[\w.’'-]+ ){0,2}"
 )
+# Words after "film", "movie", "show" that make it describe something else: "which movie theater
+# chain" asks for a company, "which film star" for a person, not for a title
+_NOT_TITLE_HEADS = (
+    r"theat(?:er|re)s?|studios?|chains?|compan(?:y|ies)|franchises?|festivals?|industry|networks?|services?|"
+    r"platforms?|awards?|critics?|characters?|makers?|" + _PERSON_NOUNS
+)
 _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -122,7 +128,8 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:country|countries|nation|states?)\b", re.I), "place"),
     (
         re.compile(
-            r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:film|movie|show|sitcom|series|song|album|book|memoir|novel|play|musical)s?\b",
+            r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:film|movie|show|sitcom|series|song|album|book|memoir|novel|play|musical)s?\b"
+            rf"(?!\s+(?:{_NOT_TITLE_HEADS}))",
             re.I,
         ),
         "title",

@@ -384,6 +384,10 @@ def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: S
 def test_a_question_asking_for_a_title_prefers_a_sentence_quoting_one() -> None:
     question = "Which sitcom made the actor famous?"
     assert extractive.answer_type(question) == "title"
+    assert extractive.answer_type("Which awards show aired on Sunday?") == "title"
+    # "film", "movie" describing what is asked for: a company, a person
+    assert extractive.answer_type("Which movie theater chain changed its ticket prices?") is None
+    assert extractive.answer_type("Which film star opened the festival?") == "person"
     assert extractive.has_answer_type(
         "She became famous on “Harbour Lights,” a sitcom set in a ferry port.", "title", question
     )
