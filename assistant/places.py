@@ -41,6 +41,86 @@ Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Uta
 West Virginia|Wisconsin|Wyoming
 """
 
+# A country's people or things, as the news describes them ("a Chinese balloon", "Brazilian police"):
+# the word names the country for a question asking "which country?"
+NATIONALITIES = {
+    word: country
+    for country, words in {
+        "Afghanistan": "Afghan",
+        "Argentina": "Argentine|Argentinian",
+        "Australia": "Australian",
+        "Austria": "Austrian",
+        "Bangladesh": "Bangladeshi",
+        "Belarus": "Belarusian",
+        "Belgium": "Belgian",
+        "Brazil": "Brazilian",
+        "Britain": "British",
+        "Bulgaria": "Bulgarian",
+        "Canada": "Canadian",
+        "Chile": "Chilean",
+        "China": "Chinese",
+        "Colombia": "Colombian",
+        "Croatia": "Croatian",
+        "Cuba": "Cuban",
+        "Czech Republic": "Czech",
+        "Denmark": "Danish",
+        "Ecuador": "Ecuadorian|Ecuadorean",
+        "Egypt": "Egyptian",
+        "Ethiopia": "Ethiopian",
+        "Finland": "Finnish",
+        "France": "French",
+        "Germany": "German",
+        "Ghana": "Ghanaian",
+        "Greece": "Greek",
+        "Haiti": "Haitian",
+        "Hungary": "Hungarian",
+        "India": "Indian",
+        "Indonesia": "Indonesian",
+        "Iran": "Iranian",
+        "Iraq": "Iraqi",
+        "Ireland": "Irish",
+        "Israel": "Israeli",
+        "Italy": "Italian",
+        "Japan": "Japanese",
+        "Kenya": "Kenyan",
+        "Lebanon": "Lebanese",
+        "Libya": "Libyan",
+        "Mexico": "Mexican",
+        "Morocco": "Moroccan",
+        "Nepal": "Nepali|Nepalese",
+        "Netherlands": "Dutch",
+        "New Zealand": "New Zealander",
+        "Nigeria": "Nigerian",
+        "North Korea": "North Korean",
+        "Norway": "Norwegian",
+        "Pakistan": "Pakistani",
+        "Palestine": "Palestinian",
+        "Peru": "Peruvian",
+        "Philippines": "Filipino|Philippine",
+        "Poland": "Polish",
+        "Portugal": "Portuguese",
+        "Romania": "Romanian",
+        "Russia": "Russian",
+        "Saudi Arabia": "Saudi",
+        "Serbia": "Serbian",
+        "Somalia": "Somali",
+        "South Africa": "South African",
+        "South Korea": "South Korean",
+        "Spain": "Spanish",
+        "Sudan": "Sudanese",
+        "Sweden": "Swedish",
+        "Switzerland": "Swiss",
+        "Syria": "Syrian",
+        "Taiwan": "Taiwanese",
+        "Thailand": "Thai",
+        "Turkey": "Turkish",
+        "Ukraine": "Ukrainian",
+        "Venezuela": "Venezuelan",
+        "Vietnam": "Vietnamese",
+        "Yemen": "Yemeni",
+    }.items()
+    for word in words.split("|")
+}
 PLACES = frozenset(name.strip() for name in (COUNTRIES + "|" + US_STATES).split("|") if name.strip())
 _LONGEST = max(len(name.split()) for name in PLACES)
 _WORD = re.compile(r"[A-Za-z][\w.'’-]*")
@@ -64,6 +144,25 @@ def places_in(text: str) -> set[str]:
                 found.add(match)
                 i += size
                 break
+        else:
+            i += 1
+    return found
+
+
+def countries_described(text: str) -> set[str]:
+    """The countries ``text`` names by their people's word: "a Chinese balloon" is China's,
+    "South Korean officials" South Korea's (not Korea's)."""
+    words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(text)]
+    found: set[str] = set()
+    i = 0
+    while i < len(words):
+        pair = " ".join(words[i : i + 2])
+        if pair in NATIONALITIES:
+            found.add(NATIONALITIES[pair])
+            i += 2
+        elif words[i] in NATIONALITIES:
+            found.add(NATIONALITIES[words[i]])
+            i += 1
         else:
             i += 1
     return found

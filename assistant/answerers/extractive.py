@@ -26,7 +26,7 @@ from assistant.conversation import Condensed, Turn, condense_without_llm
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.guard import looks_like_injection, neutralize_markers
 from assistant.mentions import unmentioned
-from assistant.places import places_in
+from assistant.places import countries_described, places_in
 from assistant.records import Passage
 from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from assistant.timeframe import resolve_timeframe
@@ -213,7 +213,7 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
     if kind == "speech":
         return bool(_ATTRIBUTION.search(sentence) or quote_balance(sentence) or re.search('["“”]', sentence))
     if kind == "place":
-        return bool(places_in(sentence) - _asked_places(question))
+        return bool(_places_named(sentence, question) - _asked_places(question))
     found = _FINDERS.get(kind or "")  # things named in a sentence, of the kinds the question may name too
     asked = question.lower()
     return found is not None and any(thing.lower() not in asked for thing in found(sentence))
@@ -534,10 +534,22 @@ def without_time_words(question: str) -> str:
     return re.sub(re.escape(timeframe.phrase), " ", question, count=1, flags=re.I)
 
 
+_ASKS_FOR_A_COUNTRY = re.compile(r"\b(?:country|countries|nation)\b", re.I)
+
+
+def _places_named(text: str, question: str) -> set[str]:
+    """The places ``text`` names; for a question asking for a country, also the countries it
+    names by their people's word ("the Chinese balloon" answers "which country's balloon?")."""
+    found = places_in(text)
+    if _ASKS_FOR_A_COUNTRY.search(question):
+        found |= countries_described(text)
+    return found
+
+
 @functools.lru_cache(maxsize=64)
 def _asked_places(question: str) -> frozenset[str]:
     """The places a question names, found once for all the sentences scored against it."""
-    return frozenset(places_in(question))
+    return frozenset(_places_named(question, question))
 
 
 def _quotable(sentence: str) -> bool:

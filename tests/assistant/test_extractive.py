@@ -373,6 +373,13 @@ def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: S
     assert not extractive.has_answer_type(unnamed, "place", question)
     # a place the question names already is not an answer to it
     assert not extractive.has_answer_type("Police in Romania said so.", "place", "Why did Romania detain him?")
+    # a country named by its people's word answers "which country?", not "which state?"
+    country = "Which country did the research balloon come from?"
+    assert extractive.has_answer_type("The Chinese research balloon drifted east.", "place", country)
+    assert not extractive.has_answer_type("The Chinese research balloon drifted east.", "place", "Which state saw it?")
+    asked = "Which country hosted the Chinese delegation?"
+    assert not extractive.has_answer_type("The Chinese delegation arrived late.", "place", asked)
+    assert extractive.has_answer_type("The Chinese delegation arrived in Peru.", "place", asked)
 
     weights = replace(extractive.SentenceWeights(), meaning=0.0)  # leave out similarity: terms and type only
     answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0, weights=weights)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.places import places_in
+from assistant.places import countries_described, places_in
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,17 @@ from assistant.places import places_in
 )
 def test_places_in(text: str, expected: set[str]) -> None:
     assert places_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A suspected Chinese research balloon crossed the coast.", {"China"}),
+        ("South Korean and Filipino crews joined the search.", {"South Korea", "Philippines"}),  # not Korea
+        ("The Swiss bank's shares fell; Dutch regulators said nothing.", {"Switzerland", "Netherlands"}),
+        ("She wore a chinese-style jacket to a german lesson.", set()),  # not written as a people's word
+        ("Officials in Brazil said so.", set()),  # the country's own name is places_in's
+    ],
+)
+def test_countries_described(text: str, expected: set[str]) -> None:
+    assert countries_described(text) == expected
