@@ -55,7 +55,8 @@ def ingest(
     else:
         out.print(
             f"added {result['added']}, updated {result['updated']}, unchanged {result['unchanged']}, "
-            f"failed {len(result['failed'])}; {result['chunks']} chunks written in {result['seconds']:.1f} s",
+            f"failed {len(result['failed'])}; {result['chunks']} chunk{'' if result['chunks'] == 1 else 's'} written"
+            f" in {result['seconds']:.1f} s",
             highlight=False,
         )
         for failure in result["failed"]:
