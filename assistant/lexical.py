@@ -34,7 +34,7 @@ from assistant.filters import SearchFilters
 from assistant.records import Passage
 from assistant.store import ChromaStore
 from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
-from ingest.dates import to_day_number
+from ingest.dates import from_day_number, to_day_number
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ class LexicalIndex:
         self._df = np.zeros(0, dtype=np.int64)  # by term id: how many live passages hold it
         self._postings: _Postings | None = None
         self._days = np.zeros(0, dtype=np.int64)
+        self._newest: date | None = None
         self._sources: np.ndarray = np.zeros(0, dtype=object)
         self._articles: np.ndarray = np.zeros(0, dtype=object)
         self._vectors: np.ndarray = np.zeros((0, 0), dtype=np.float32)
@@ -154,6 +155,8 @@ class LexicalIndex:
         self._days = np.array(
             [e.published_day if e.published_day is not None else _UNDATED for e in entries], dtype=np.int64
         )
+        latest = int(self._days.max()) if len(self._days) else _UNDATED
+        self._newest = from_day_number(latest) if latest != _UNDATED else None
         self._sources = np.array([e.passage.source or "" for e in entries], dtype=object)
         self._articles = np.array([e.passage.article_id for e in entries], dtype=object)
         if entries:
@@ -277,6 +280,10 @@ class LexicalIndex:
             if any(e.published_day is not None for e in before) or not any(e.published_day for e in newest):
                 newest = before
         return [e.passage for e in newest[:n]], len(newest)
+
+    def newest(self) -> date | None:
+        """The date of the newest dated passage, as of the last refresh; None when none is dated."""
+        return self._newest
 
     def known_sources(self) -> list[str]:
         """The distinct sources of live passages."""

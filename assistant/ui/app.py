@@ -252,6 +252,7 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
                     chat = gr.Chatbot(
                         elem_id="nd-chat",
                         label="Answers",
+                        show_label=False,  # the label floats over the first message once the chat scrolls
                         height=460,
                         sanitize_html=True,
                         render_markdown=True,

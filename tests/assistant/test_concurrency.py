@@ -183,8 +183,9 @@ def test_asks_and_searches_stay_correct_while_200_articles_are_ingested(served: 
     assert services.store.count_articles() == 8 + 200
     assert_consistent(services, {a["id"] for a in summary["articles"]})
     last = synthetic_article(199)
-    found = httpx.post(f"{url}/v1/search", json={"query": last["title"], "k": 1}).json()
-    assert found["passages"][0]["title"] == last["title"]  # the indexes caught up
+    found = httpx.post(f"{url}/v1/search", json={"query": last["title"], "k": 3}).json()
+    # the indexes caught up (shows 79 and 199 share all but their number, and 79 is dated later)
+    assert last["title"] in [p["title"] for p in found["passages"]]
 
 
 @pytest.mark.timeout(900)

@@ -324,8 +324,14 @@ def test_a_question_is_answered_from_the_articles_of_its_time(services: Services
     assert quotes("2024-03-02", 1).startswith("The harbour council closed the Marsh Bridge")
 
     # Retrieval hands each passage its freshness as of the question's date; a sentence gains it by the weight.
-    [fresh] = services.retriever.retrieve(question, k=1, as_of=date(2025, 6, 21)).passages
-    assert fresh.signals["freshness"] == pytest.approx(0.5 ** (1 / 30))  # a day old, half-life 30 days
+    # (counted from the newest article stored when that is older than the question's date)
+    fresh, old = services.retriever.retrieve(question, k=2, as_of=date(2025, 6, 21)).passages
+    assert fresh.signals["freshness"] == 1.0  # the newest article stored, a day before the question
+    assert old.signals["freshness"] == pytest.approx(0.5 ** ((date(2025, 6, 20) - date(2024, 3, 1)).days / 30))
+    [then] = services.retriever.retrieve(question, k=1, as_of=date(2025, 6, 22)).passages
+    assert then.signals["freshness"] == 1.0
+    [before] = services.retriever.retrieve(question, k=1, as_of=date(2024, 3, 2)).passages
+    assert before.signals["freshness"] == pytest.approx(0.5 ** (1 / 30))  # a day old, half-life 30 days
 
     def scored(weight: float, freshness: float) -> float:
         weights = replace(extractive.SentenceWeights(), freshness=weight)

@@ -64,6 +64,55 @@ def test_recency_gain_halves_every_half_life_and_counts_later_dates_double_and_u
     assert weekly.signals["recency"] == pytest.approx(0.016 * 0.5 ** (30 / 7))
 
 
+def test_recency_gain_is_scaled_by_the_square_root_of_a_passages_share_of_the_best_similarity() -> None:
+    def p(cid: str, dense: float | None) -> Passage:
+        signals = {} if dense is None else {"dense": dense}
+        return Passage(cid, "a", "t", None, None, "2023-01-31", "q", 0, 1, signals=signals)
+
+    passages = [p("closest", 0.64), p("quarter", 0.16), p("unlike", -0.1), p("by-words-only", None)]
+    ranked = boost_recent(passages, date(2023, 1, 31), bonus=0.016, half_life=30.0)
+    gains = {x.chunk_id: x.signals["recency"] for x in ranked}
+    assert gains["closest"] == pytest.approx(0.016)
+    assert gains["quarter"] == pytest.approx(0.016 * 0.5)
+    assert gains["unlike"] == gains["by-words-only"] == 0.0  # the least similar found by meaning: below 0
+    assert all(x.signals["freshness"] == 1.0 for x in ranked)  # the answerer's factor is the date's alone
+
+
+def test_an_archive_is_fresh_as_of_its_newest_article(services: Services, tmp_path: Path) -> None:
+    """Asked with no date of an archive that stops years ago: its latest news counts as "now", so
+    the last address it reports comes before an earlier one that matches the words a little better."""
+    path = tmp_path / "addresses.jsonl"
+    records = [
+        (
+            "2019-03-02",
+            "Mayor gives harbour address",
+            "In her harbour address the mayor promised a new harbour ferry pier.",
+        ),
+        (
+            "2022-03-05",
+            "Mayor gives harbour address again",
+            "In the address the mayor promised cheaper harbour ferries.",
+        ),
+        ("2020-07-01", "Orchard fair opens", "Apple growers opened the orchard fair in the valley."),
+    ]
+    path.write_text(
+        "".join(
+            json.dumps({"title": t, "url": f"https://e.com/{n}", "published": d, "text": x}) + "\n"
+            for n, (d, t, x) in enumerate(records)
+        )
+    )
+    services.ingest([str(path)])
+    result = services.retriever.retrieve("What did the mayor promise in the harbour address?", k=2)
+    assert titles(result.passages) == ["Mayor gives harbour address again", "Mayor gives harbour address"]
+    assert result.passages[0].signals["freshness"] == 1.0  # dated on the archive's last day
+    assert services.lexical.newest() == date(2022, 3, 5)
+    # a date asked for still counts from that date
+    then = services.retriever.retrieve(
+        "What did the mayor promise in the harbour address?", k=2, as_of=date(2019, 3, 2)
+    )
+    assert titles(then.passages)[0] == "Mayor gives harbour address"
+
+
 def test_hybrid_finds_the_right_article(library: Services) -> None:
     result = library.retriever.retrieve("What did Medvedev argue about the strikes?", k=3)
     assert "Medvedev Says U.S. Strikes Left Khamenei Stronger" in titles(result.passages)[:2]
