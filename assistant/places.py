@@ -1,4 +1,5 @@
-"""Place names: the world's countries and the U.S. states, as the news writes them.
+"""Place names: the world's countries and the U.S. states, as the news writes them, and the
+words for a country's people ("Chinese", "South Korean").
 
 For questions that ask for a place ("which country ...?", "in which state ...?"): a sentence
 that names one the question does not is more likely to answer it.
