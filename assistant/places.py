@@ -123,13 +123,29 @@ NATIONALITIES = {
     for word in words.split("|")
 }
 PLACES = frozenset(name.strip() for name in (COUNTRIES + "|" + US_STATES).split("|") if name.strip())
-_LONGEST = max(len(name.split()) for name in PLACES)
 _WORD = re.compile(r"[A-Za-z][\w.'’-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")  # "Brazil's" names Brazil
 
 
 def places_in(text: str) -> set[str]:
     """The countries and U.S. states ``text`` names, longest name first ("South Korea", not "Korea")."""
+    return _named(text, _PLACE_NAMES, _PLACE_WORDS)
+
+
+def countries_described(text: str) -> set[str]:
+    """The countries ``text`` names by their people's word: "a Chinese balloon" is China's,
+    "South Korean officials" South Korea's (not Korea's)."""
+    return _named(text, NATIONALITIES, _NATIONALITY_WORDS)
+
+
+_PLACE_NAMES = {name: name for name in PLACES}
+_PLACE_WORDS = max(len(name.split()) for name in PLACES)  # the most words a name has
+_NATIONALITY_WORDS = max(len(word.split()) for word in NATIONALITIES)
+
+
+def _named(text: str, names: dict[str, str], longest: int) -> set[str]:
+    """What ``names`` maps the names in ``text`` to, the longest name (up to ``longest`` words) at
+    each place first."""
     words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(text)]
     found: set[str] = set()
     i = 0
@@ -137,33 +153,14 @@ def places_in(text: str) -> set[str]:
         if not words[i][:1].isupper():  # every name starts with a capital
             i += 1
             continue
-        for size in range(min(_LONGEST, len(words) - i), 0, -1):
+        for size in range(min(longest, len(words) - i), 0, -1):
             name = " ".join(words[i : i + size])
             # "U.S." is a name; the full stop after "Brazil." ends a sentence
-            match = name if name in PLACES else name.rstrip(".")
-            if match in PLACES:
-                found.add(match)
+            match = name if name in names else name.rstrip(".")
+            if match in names:
+                found.add(names[match])
                 i += size
                 break
-        else:
-            i += 1
-    return found
-
-
-def countries_described(text: str) -> set[str]:
-    """The countries ``text`` names by their people's word: "a Chinese balloon" is China's,
-    "South Korean officials" South Korea's (not Korea's)."""
-    words = [_POSSESSIVE.sub("", word) for word in _WORD.findall(text)]
-    found: set[str] = set()
-    i = 0
-    while i < len(words):
-        pair = " ".join(words[i : i + 2])
-        if pair in NATIONALITIES:
-            found.add(NATIONALITIES[pair])
-            i += 2
-        elif words[i] in NATIONALITIES:
-            found.add(NATIONALITIES[words[i]])
-            i += 1
         else:
             i += 1
     return found

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from assistant.cli.app import app, err, fail, out, print_json, services, sources_app
 from assistant.errors import NewsdeskError, NotFoundError
+from assistant.records import counted
 
 
 @app.command()
@@ -55,8 +56,7 @@ def ingest(
     else:
         out.print(
             f"added {result['added']}, updated {result['updated']}, unchanged {result['unchanged']}, "
-            f"failed {len(result['failed'])}; {result['chunks']} chunk{'' if result['chunks'] == 1 else 's'} written"
-            f" in {result['seconds']:.1f} s",
+            f"failed {len(result['failed'])}; {counted(result['chunks'], 'chunk')} written in {result['seconds']:.1f} s",
             highlight=False,
         )
         for failure in result["failed"]:
@@ -86,7 +86,7 @@ def sources_list(
     for r in records:
         table.add_row(r.id, escape(r.title), escape(r.source or ""), r.published_at or "", str(r.chunk_count))
     out.print(table)
-    out.print(f"{len(records)} article{'' if len(records) == 1 else 's'}")
+    out.print(counted(len(records), "article"))
 
 
 @sources_app.command("show")

@@ -30,6 +30,7 @@ def test_places_in(text: str, expected: set[str]) -> None:
         ("The Swiss bank's shares fell; Dutch regulators said nothing.", {"Switzerland", "Netherlands"}),
         ("She wore a chinese-style jacket to a german lesson.", set()),  # not written as a people's word
         ("Officials in Brazil said so.", set()),  # the country's own name is places_in's
+        ("The balloon, officials said, was Chinese.", {"China"}),  # a sentence's full stop is not part of it
     ],
 )
 def test_countries_described(text: str, expected: set[str]) -> None:
