@@ -2,9 +2,10 @@
 
 No LLM: candidate sentences come from the top passages and are scored by semantic
 similarity to the question (the embedding model), lexical overlap (IDF-weighted
-question terms), the rank of their passage and how close their article's date is to
-the question's; the best one to three are quoted,
-near-duplicates dropped, each followed by its marker.
+question terms), the rank of their passage, how close their article's date is to
+the question's and whether they hold the kind of thing asked for (``answer_kinds``); the
+best one to three are quoted, near-duplicates dropped, each widened to the quotation it is
+part of (``quotations``) and followed by its marker.
 
     >>> ExtractiveAnswerer(embeddings, settings, lexical.idf).draft("What did Medvedev argue?", passages, []).text
     'Meanwhile, Russian voices like Dmitry Medvedev argue the U.S. strikes have only strengthened ... [1]'
@@ -13,155 +14,29 @@ near-duplicates dropped, each followed by its marker.
 from __future__ import annotations
 
 import calendar
-import functools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from assistant.answerers.answer_kinds import answer_type, has_answer_type
 from assistant.answerers.base import REFUSAL, Draft
+from assistant.answerers.quotations import quotation_span, quote_balance
 from assistant.config import Settings
 from assistant.conversation import Condensed, Turn, condense_without_llm
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.guard import looks_like_injection, neutralize_markers
 from assistant.mentions import unmentioned
-from assistant.places import countries_described, places_in
 from assistant.records import Passage
 from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from assistant.timeframe import resolve_timeframe
 from ingest.chunking import split_sentences
 
-_NUMBER = re.compile(
-    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|million|billion|trillion|dozen|half)\b",
-    re.I,
-)
-_DATE = re.compile(
-    r"\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
-    r"nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
-    r"yesterday|today|(?:19|20)\d\d)\b",
-    re.I,
-)
 # A web address: a sentence holding one is a link or a credit line, not an answer.
 _URL = re.compile(r"https?://|\bwww\.\w", re.I)
 # "Storm floods the valley | Daily Planet": a site's name after a bar, as page titles carry it.
 _SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,40}$")
-# A work's title in quotes: “Laverne & Shirley”, "The Fabelmans".
-_QUOTED_TITLE = re.compile(r"[“\"]([A-Z][^”\"]{0,80})[”\"]")
-_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
-# A run of capitalised words, maybe with an initial ("Marta J. Gil") or a title ("Ms. Whitfield"):
-# a person's name when it is two or three words none of which names a body, a place or a time.
-_TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\.|(?:Judge|Mayor)\b"
-_NAME_RUN = re.compile(
-    rf"(?:(?P<title>{_TITLE})\s+)?(?P<name>[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?)*)"
-)
-# Words that make two capitalised words a body, a place, a time or a sentence's start, not a person.
-_NOT_PERSON_WORDS = """the a an in on at for of by and but if as this that these those it its his her their our after before
-    when while with from to he she they we i authority union board council department company corp inc ltd
-    party ministry university college school club bank agency court regional transit city county state
-    national local street road avenue hotel systems news times post wire group association committee
-    commission office service services center centre hospital church museum library airport station bridge
-    river lake park north south east west northern southern eastern western new united republic federal
-    democrats republicans democratic republican house senate congress parliament government police fire
-    airlines motors energy capital fund foundation institute press media tv radio cup league championship
-    festival day week year"""
-_NOT_PERSON = frozenset(
-    [*_NOT_PERSON_WORDS.split(), *(name.lower() for name in (*calendar.day_name, *calendar.month_name[1:]))]
-)
-_MONEY = re.compile(
-    r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|trillion|bn|m)?\s*(?:dollars|euros|pounds|yen|yuan|rupees|francs)\b"
-    r"|\b\d[\d,.]*\s*(?:million|billion|trillion)\b",
-    re.I,
-)
-# Words that give a reason or a consequence: what a "why" question is answered with.
-_REASON = re.compile(
-    r"\b(?:because|since|due to|owing to|as a result|so that|in order to|for fear|given that|would|could|risks?|"
-    r"costly|to avoid|to prevent|aims? to|means? that|amid|in response to|prompted|triggered|caused by|blamed|"
-    r"after (?:[\w-]+ ){0,3}(?:found|showed|revealed|discovered|detected)|citing|in protest|"
-    r"(?:strik\w*|protest\w*|rows?|disputes?|resign\w*|quit|walk\w* out|clash\w*|sued|suing|fired|sacked|arrested|"
-    r"charged)\s+(?:over|for)\b)\b",
-    re.I,
-)
-# Words that tell what was decided: what "what did the council decide?" is answered with.
-_DECISION = re.compile(
-    r"\b(?:vot(?:ed|es)|approv(?:ed|es)|agreed|decided|ruled|rejected|chose|adopted|passed|ordered|awarded|"
-    r"convicted|acquitted|sentenced|found (?:\w+ ){0,3}(?:guilty|liable)|backed|endorsed|upheld|overturned|blocked|"
-    r"struck down|dismissed|scrapped|delayed|postponed|cancell?ed|settled)\b",
-    re.I,
-)
-# Who a "which ...?" question asks for when it asks for a person ("which pop star", "which GOP leader").
-_PERSON_NOUNS = (
-    r"person|man|woman|people|star|superstar|singer|artist|actor|actress|athlete|player|leader|politician|"
-    r"figure|billionaire|wrestler|minister|president|senator|governor|lawmaker|rapper|musician|celebrity|"
-    r"author|writer|director|executive|official|icon|chef|comedian|host|presenter|royal|candidate|"
-    r"republican|democrat"
-)
-# Up to two words describing what "which" asks for ("which former GOP leader"), not a verb
-# ("which city will host ..." asks for a city, not a host)
-_DESCRIBING_WORDS = (
-    r"(?:(?!(?:will|would|is|was|are|were|has|have|had|did|does|do|can|could|should|to)\b)[\w.’'-]+ ){0,2}"
-)
-# Words after "film", "movie", "show" that make it describe something else: "which movie theater
-# chain" asks for a company, "which film star" for a person, not for a title
-_NOT_TITLE_HEADS = (
-    r"theat(?:er|re)s?|studios?|chains?|compan(?:y|ies)|franchises?|festivals?|industry|networks?|services?|"
-    r"platforms?|awards?|critics?|characters?|makers?|" + _PERSON_NOUNS
-)
-_ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(
-            r"\bhow much\b.*\b(?:cost|costs|spend|spent|pay|paid|worth|price|raise|raised|fund|funding|budget|fine|charge|money)\b"
-            r"|\bhow much money\b|\bwhat (?:price|amount of money)\b",
-            re.I,
-        ),
-        "money",
-    ),
-    (
-        re.compile(
-            r"\bhow (?:much|many|old|long|far|big|large|tall|often)\b|\bwhat (?:percentage|share|number|amount|price)\b",
-            re.I,
-        ),
-        "number",
-    ),
-    (re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), "date"),
-    (re.compile(r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:country|countries|nation|states?)\b", re.I), "place"),
-    (
-        re.compile(
-            r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:film|movie|show|sitcom|series|song|album|book|memoir|novel|play|musical)s?\b"
-            rf"(?!\s+(?:{_NOT_TITLE_HEADS}))",
-            re.I,
-        ),
-        "title",
-    ),
-    (re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich {_DESCRIBING_WORDS}(?:{_PERSON_NOUNS})\b", re.I), "person"),
-    (re.compile(r"\bwhich (?:company|team|city|group)\b", re.I), "name"),
-    (
-        re.compile(
-            r"\bwhat (?:did|does|do|will|would|has|have|had) (?:[\w'.-]+ ){1,5}(?:decide|rule|vote|agree|conclude)\b"
-            r"|\bwhat (?:was|is|were|are) the (?:[\w'.-]+ ){0,3}(?:decision|ruling|verdict|outcome|result) of\b"
-            r"|\bhow did (?:[\w'.-]+ ){1,5}(?:decide|rule|vote)\b",
-            re.I,
-        ),
-        "decision",
-    ),
-    (
-        re.compile(
-            r"^\s*what (?:did|does|do|has|have|had|will|would) (?:[\w'.-]+ ){1,6}"
-            r"(?:say|tell|write|argue|claim|announce|warn|think|believe|mean|suggest|propose|promise)\b",
-            re.I,
-        ),
-        "speech",
-    ),
-    (
-        re.compile(
-            r"^\s*why\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\bfor what reason\b|\bhow come\b"
-            r"|^\s*what (?:forced|caused|led to|prompted|triggered|drove|made)\b",
-            re.I,
-        ),
-        "reason",
-    ),
-]
 
 
 _CALENDAR_TERMS = frozenset(terms(" ".join([*calendar.day_name, *calendar.month_name[1:]])))
@@ -177,70 +52,6 @@ def on_topic(candidates: list[Candidate], question: str, context: str) -> list[C
     wanted = set(terms(context)) - QUESTION_WORDS - _CALENDAR_TERMS  # the search text holds the question too
     kept = [c for c in candidates if c.title_terms & wanted]
     return kept or candidates
-
-
-def answer_type(question: str) -> str | None:
-    """What kind of thing the question asks for: money, a number, a date, a place (a country or a
-    U.S. state), a title (of a film, a show, a book...), a person ("who", "which pop star"), another
-    name ("which team"), a decision, what someone said, a reason; None when unclear. Read from the
-    sentence that asks when the question sets the scene first ("The IRS opened the filing season
-    on Monday. When are returns due?" asks for a date), else from the whole question."""
-    for text in (asking_sentence(question), question):
-        for pattern, kind in _ANSWER_TYPES:
-            if pattern.search(text):
-                return kind
-    return None
-
-
-def asking_sentence(question: str) -> str:
-    """The sentence of ``question`` that asks: the last one ending in a question mark, else the last."""
-    question = question.strip()
-    sentences = [question[s:e].strip() for s, e in split_sentences(question)] or [question]
-    asking = [s for s in sentences if s.rstrip(" \"'”’)").endswith("?")]
-    return (asking or sentences)[-1]
-
-
-def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
-    """True when the sentence holds something of the asked-for kind that the question does not."""
-    if kind == "money":
-        return bool(_MONEY.search(sentence))
-    if kind == "number":
-        return bool(_NUMBER.search(sentence))
-    if kind == "reason":
-        return bool(_REASON.search(sentence))
-    if kind == "decision":
-        return bool(_DECISION.search(sentence))
-    if kind == "speech":
-        return bool(_ATTRIBUTION.search(sentence) or quote_balance(sentence) or re.search('["“”]', sentence))
-    if kind == "place":
-        return bool(_places_named(sentence, question) - _asked_places(question))
-    found = _FINDERS.get(kind or "")  # things named in a sentence, of the kinds the question may name too
-    asked = question.lower()
-    return found is not None and any(thing.lower() not in asked for thing in found(sentence))
-
-
-def persons_in(sentence: str) -> list[str]:
-    """The people a sentence names: a first name and a surname, or a title and a surname; not a
-    body ("Transit Authority"), a place ("New Mexico"), a date or a sentence's first words."""
-    people = []
-    for match in _NAME_RUN.finditer(sentence):
-        name, words = match.group(0), re.findall(r"[A-Za-z]{2,}", match.group("name"))
-        if match.group("name").endswith(("'s", "’s")):
-            continue  # "Eastside's drivers"
-        if not (2 <= len(words) <= 3 or (match.group("title") and len(words) == 1)):
-            continue  # one word ("Eastside"), or a body's long name ("Eastside Transport Authority Board")
-        if any(word.lower() in _NOT_PERSON for word in words) or places_in(name):
-            continue
-        people.append(name)
-    return people
-
-
-_FINDERS: dict[str, Callable[[str], list[str]]] = {
-    "date": _DATE.findall,
-    "title": _QUOTED_TITLE.findall,
-    "person": persons_in,
-    "name": _CAPITALISED.findall,
-}
 
 
 @dataclass(frozen=True)
@@ -394,7 +205,7 @@ class ExtractiveAnswerer:
         if not chosen:
             return Draft(REFUSAL, self.name, refused=True)
         whole: list[Candidate] = []
-        for c in (whole_quotation(c, passages[c.n - 1]) for c in chosen):
+        for c in (_whole_quotation(c, passages[c.n - 1]) for c in chosen):
             if not any(o.n == c.n and o.start < c.end and c.start < o.end for o in whole):  # one quotation, once
                 whole.append(c)
         # a quotation the passage cuts off before it closes ('She said: "I am not leaving because...')
@@ -450,78 +261,19 @@ class ExtractiveAnswerer:
         yield draft
 
 
-# A short sentence that only goes on from the one before it: "It is 150, not 140." "That is a record."
-_FOLLOW_ON = re.compile(r"(?:It|This|That|These|Those|They|He|She)\b(?:\s+\S+){1,6}[.!?]$")
-# Words that say who spoke: a sentence holding one is attributed speech.
-_ATTRIBUTION = re.compile(r"\b(?:said|says|say|told|tells|added|asked|wrote|according to)\b", re.I)
-_BY_PRONOUN = re.compile(
-    r"\b(?:he|she|they)\s+(?:said|says|added|told|wrote|asked)\b|\b(?:said|says|added)\s+(?:he|she|they)\b", re.I
-)
-_BARE_QUOTATION = re.compile(r"^[\"“][^\"“”]+[\"”]$|^[\"“][^\"“”]+[.!?][\"”]$")
-
-
 def _either(names: Sequence[str]) -> str:
     """``A``, ``A or B``, ``A, B or C``."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
-def quote_balance(text: str) -> int:
-    """How many quotations ``text`` opens and does not close (negative: closes ones it did not open)."""
-    balance = text.count("“") - text.count("”")
-    for match in re.finditer('"', text):
-        before = text[match.start() - 1] if match.start() else " "
-        balance += 1 if before.isspace() or before in "([—–-" else -1
-    return balance
-
-
-def whole_quotation(candidate: Candidate, passage: Passage, most: int = 2) -> Candidate:
-    """``candidate`` with the rest of a quotation it is part of: a sentence that opens a quotation
-    the full stop did not end ("Some lost a week of pay. | Many more are retirees," she said.) runs to
-    where it closes, and one that closes a quotation begins where it opened; so a quote is never
-    shown cut off from its speaker. A quotation standing alone comes with the sentence before it
-    that says who spoke, and the one before that when it says only "she said". A short sentence
-    that only goes on from it ("It is 150, not 140.") comes with it too. At most ``most`` sentences
-    are added, all from the passage."""
-    spans = split_sentences(passage.quote)
-    offsets = [(passage.start + s, passage.start + e) for s, e in spans]
-    if (candidate.start, candidate.end) not in offsets:
+def _whole_quotation(candidate: Candidate, passage: Passage) -> Candidate:
+    """``candidate`` with the rest of a quotation it is part of, and who spoke
+    (:func:`~assistant.answerers.quotations.quotation_span`)."""
+    start, end = quotation_span(passage, candidate.start, candidate.end)
+    if (start, end) == (candidate.start, candidate.end):
         return candidate
-    first = last = at = offsets.index((candidate.start, candidate.end))
-    balance = quote_balance(candidate.text)
-    while balance > 0 and last + 1 < len(spans) and last - first < most:
-        last += 1
-        balance += quote_balance(passage.quote[spans[last][0] : spans[last][1]])
-    while balance < 0 and first > 0 and last - first < most:
-        first -= 1
-        balance += quote_balance(passage.quote[spans[first][0] : spans[first][1]])
-    if balance != 0:
-        return candidate  # the quotation runs on past what may be added
-    speaker = 0
-    while (
-        speaker < 2
-        and first > 0
-        and last - first < most
-        and (
-            (speaker == 0 and _BARE_QUOTATION.match(passage.quote[spans[first][0] : spans[last][1]].strip()))
-            or (speaker == 1 and _BY_PRONOUN.search(passage.quote[spans[first][0] : spans[first][1]]))
-        )
-    ):
-        before = passage.quote[spans[first - 1][0] : spans[first - 1][1]]
-        if not _ATTRIBUTION.search(before) or quote_balance(before) != 0:
-            break
-        first -= 1
-        speaker += 1
-    if last + 1 < len(spans) and last - first < most:
-        following = passage.quote[spans[last][1] : spans[last + 1][1]]
-        if "\n" not in following and _FOLLOW_ON.match(following.strip()):
-            last += 1  # "... misstated the number of computers. | It is 150, not 140."
-    if first == last == at:
-        return candidate
-    start, end = spans[first][0], spans[last][1]
-    text = passage.quote[start:end]
-    return replace(
-        candidate, text=text, start=passage.start + start, end=passage.start + end, terms=frozenset(terms(text))
-    )
+    text = passage.quote[start - passage.start : end - passage.start]
+    return replace(candidate, text=text, start=start, end=end, terms=frozenset(terms(text)))
 
 
 def without_time_words(question: str) -> str:
@@ -532,24 +284,6 @@ def without_time_words(question: str) -> str:
     if timeframe is None:
         return question
     return re.sub(re.escape(timeframe.phrase), " ", question, count=1, flags=re.I)
-
-
-_ASKS_FOR_A_COUNTRY = re.compile(r"\b(?:country|countries|nation)\b", re.I)
-
-
-def _places_named(text: str, question: str) -> set[str]:
-    """The places ``text`` names; for a question asking for a country, also the countries it
-    names by their people's word ("the Chinese balloon" answers "which country's balloon?")."""
-    found = places_in(text)
-    if _ASKS_FOR_A_COUNTRY.search(question):
-        found |= countries_described(text)
-    return found
-
-
-@functools.lru_cache(maxsize=64)
-def _asked_places(question: str) -> frozenset[str]:
-    """The places a question names, found once for all the sentences scored against it."""
-    return frozenset(_places_named(question, question))
 
 
 def _quotable(sentence: str) -> bool:

@@ -1,0 +1,232 @@
+"""What a question asks for, and whether a sentence holds something of that kind.
+
+"How much did the bridge cost?" asks for money, "When will the ferry run again?" for a date,
+"Which country sent the balloon?" for a place, "Which pop star ...?" for a person. The extractive
+answerer prefers sentences that hold something of the asked-for kind the question does not
+already name.
+
+    >>> answer_type("Which state passed the law?")
+    'place'
+    >>> has_answer_type("The law passed in Ohio on Monday.", "place", "Which state passed the law?")
+    True
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import re
+from collections.abc import Callable
+
+from assistant.answerers.quotations import is_speech
+from assistant.places import countries_described, places_in
+from ingest.chunking import split_sentences
+
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    r"hundred|thousand|million|billion|trillion|dozen|half)\b",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|"
+    r"nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"yesterday|today|(?:19|20)\d\d)\b",
+    re.I,
+)
+# A work's title in quotes: “Laverne & Shirley”, "The Fabelmans".
+_QUOTED_TITLE = re.compile(r"[“\"]([A-Z][^”\"]{0,80})[”\"]")
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+# A run of capitalised words, maybe with an initial ("Marta J. Gil") or a title ("Ms. Whitfield"):
+# a person's name when it is two or three words none of which names a body, a place or a time.
+_TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\.|(?:Judge|Mayor)\b"
+_NAME_RUN = re.compile(
+    rf"(?:(?P<title>{_TITLE})\s+)?(?P<name>[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?)*)"
+)
+# Words that make two capitalised words a body, a place, a time or a sentence's start, not a person.
+_NOT_PERSON_WORDS = """the a an in on at for of by and but if as this that these those it its his her their our after before
+    when while with from to he she they we i authority union board council department company corp inc ltd
+    party ministry university college school club bank agency court regional transit city county state
+    national local street road avenue hotel systems news times post wire group association committee
+    commission office service services center centre hospital church museum library airport station bridge
+    river lake park north south east west northern southern eastern western new united republic federal
+    democrats republicans democratic republican house senate congress parliament government police fire
+    airlines motors energy capital fund foundation institute press media tv radio cup league championship
+    festival day week year"""
+_NOT_PERSON = frozenset(
+    [*_NOT_PERSON_WORDS.split(), *(name.lower() for name in (*calendar.day_name, *calendar.month_name[1:]))]
+)
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:million|billion|trillion|bn|m)?\s*(?:dollars|euros|pounds|yen|yuan|rupees|francs)\b"
+    r"|\b\d[\d,.]*\s*(?:million|billion|trillion)\b",
+    re.I,
+)
+# Words that give a reason or a consequence: what a "why" question is answered with.
+_REASON = re.compile(
+    r"\b(?:because|since|due to|owing to|as a result|so that|in order to|for fear|given that|would|could|risks?|"
+    r"costly|to avoid|to prevent|aims? to|means? that|amid|in response to|prompted|triggered|caused by|blamed|"
+    r"after (?:[\w-]+ ){0,3}(?:found|showed|revealed|discovered|detected)|citing|in protest|"
+    r"(?:strik\w*|protest\w*|rows?|disputes?|resign\w*|quit|walk\w* out|clash\w*|sued|suing|fired|sacked|arrested|"
+    r"charged)\s+(?:over|for)\b)\b",
+    re.I,
+)
+# Words that tell what was decided: what "what did the council decide?" is answered with.
+_DECISION = re.compile(
+    r"\b(?:vot(?:ed|es)|approv(?:ed|es)|agreed|decided|ruled|rejected|chose|adopted|passed|ordered|awarded|"
+    r"convicted|acquitted|sentenced|found (?:\w+ ){0,3}(?:guilty|liable)|backed|endorsed|upheld|overturned|blocked|"
+    r"struck down|dismissed|scrapped|delayed|postponed|cancell?ed|settled)\b",
+    re.I,
+)
+# Who a "which ...?" question asks for when it asks for a person ("which pop star", "which GOP leader").
+_PERSON_NOUNS = (
+    r"person|man|woman|people|star|superstar|singer|artist|actor|actress|athlete|player|leader|politician|"
+    r"figure|billionaire|wrestler|minister|president|senator|governor|lawmaker|rapper|musician|celebrity|"
+    r"author|writer|director|executive|official|icon|chef|comedian|host|presenter|royal|candidate|"
+    r"republican|democrat"
+)
+# Up to two words describing what "which" asks for ("which former GOP leader"), not a verb
+# ("which city will host ..." asks for a city, not a host)
+_DESCRIBING_WORDS = (
+    r"(?:(?!(?:will|would|is|was|are|were|has|have|had|did|does|do|can|could|should|to)\b)[\w.’'-]+ ){0,2}"
+)
+# Words after "film", "movie", "show" that make it describe something else: "which movie theater
+# chain" asks for a company, "which film star" for a person, not for a title
+_NOT_TITLE_HEADS = (
+    r"theat(?:er|re)s?|studios?|chains?|compan(?:y|ies)|franchises?|festivals?|industry|networks?|services?|"
+    r"platforms?|awards?|critics?|characters?|makers?|" + _PERSON_NOUNS
+)
+_ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"\bhow much\b.*\b(?:cost|costs|spend|spent|pay|paid|worth|price|raise|raised|fund|funding|budget|fine|charge|money)\b"
+            r"|\bhow much money\b|\bwhat (?:price|amount of money)\b",
+            re.I,
+        ),
+        "money",
+    ),
+    (
+        re.compile(
+            r"\bhow (?:much|many|old|long|far|big|large|tall|often)\b|\bwhat (?:percentage|share|number|amount|price)\b",
+            re.I,
+        ),
+        "number",
+    ),
+    (re.compile(r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b", re.I), "date"),
+    (re.compile(r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:country|countries|nation|states?)\b", re.I), "place"),
+    (
+        re.compile(
+            r"\b(?:what|which) (?:[\w.]+ ){0,2}(?:film|movie|show|sitcom|series|song|album|book|memoir|novel|play|musical)s?\b"
+            rf"(?!\s+(?:{_NOT_TITLE_HEADS}))",
+            re.I,
+        ),
+        "title",
+    ),
+    (re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich {_DESCRIBING_WORDS}(?:{_PERSON_NOUNS})\b", re.I), "person"),
+    (re.compile(r"\bwhich (?:company|team|city|group)\b", re.I), "name"),
+    (
+        re.compile(
+            r"\bwhat (?:did|does|do|will|would|has|have|had) (?:[\w'.-]+ ){1,5}(?:decide|rule|vote|agree|conclude)\b"
+            r"|\bwhat (?:was|is|were|are) the (?:[\w'.-]+ ){0,3}(?:decision|ruling|verdict|outcome|result) of\b"
+            r"|\bhow did (?:[\w'.-]+ ){1,5}(?:decide|rule|vote)\b",
+            re.I,
+        ),
+        "decision",
+    ),
+    (
+        re.compile(
+            r"^\s*what (?:did|does|do|has|have|had|will|would) (?:[\w'.-]+ ){1,6}"
+            r"(?:say|tell|write|argue|claim|announce|warn|think|believe|mean|suggest|propose|promise)\b",
+            re.I,
+        ),
+        "speech",
+    ),
+    (
+        re.compile(
+            r"^\s*why\b|\b(?:what|which) (?:is|was|are|were) the reasons?\b|\bfor what reason\b|\bhow come\b"
+            r"|^\s*what (?:forced|caused|led to|prompted|triggered|drove|made)\b",
+            re.I,
+        ),
+        "reason",
+    ),
+]
+
+
+def answer_type(question: str) -> str | None:
+    """What kind of thing the question asks for: money, a number, a date, a place (a country or a
+    U.S. state), a title (of a film, a show, a book...), a person ("who", "which pop star"), another
+    name ("which team"), a decision, what someone said, a reason; None when unclear. Read from the
+    sentence that asks when the question sets the scene first ("The IRS opened the filing season
+    on Monday. When are returns due?" asks for a date), else from the whole question."""
+    for text in (asking_sentence(question), question):
+        for pattern, kind in _ANSWER_TYPES:
+            if pattern.search(text):
+                return kind
+    return None
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence of ``question`` that asks: the last one ending in a question mark, else the last."""
+    question = question.strip()
+    sentences = [question[s:e].strip() for s, e in split_sentences(question)] or [question]
+    asking = [s for s in sentences if s.rstrip(" \"'”’)").endswith("?")]
+    return (asking or sentences)[-1]
+
+
+def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
+    """True when the sentence holds something of the asked-for kind that the question does not."""
+    if kind == "money":
+        return bool(_MONEY.search(sentence))
+    if kind == "number":
+        return bool(_NUMBER.search(sentence))
+    if kind == "reason":
+        return bool(_REASON.search(sentence))
+    if kind == "decision":
+        return bool(_DECISION.search(sentence))
+    if kind == "speech":
+        return is_speech(sentence)
+    if kind == "place":
+        return bool(_places_named(sentence, question) - _asked_places(question))
+    found = _FINDERS.get(kind or "")  # things named in a sentence, of the kinds the question may name too
+    asked = question.lower()
+    return found is not None and any(thing.lower() not in asked for thing in found(sentence))
+
+
+def persons_in(sentence: str) -> list[str]:
+    """The people a sentence names: a first name and a surname, or a title and a surname; not a
+    body ("Transit Authority"), a place ("New Mexico"), a date or a sentence's first words."""
+    people = []
+    for match in _NAME_RUN.finditer(sentence):
+        name, words = match.group(0), re.findall(r"[A-Za-z]{2,}", match.group("name"))
+        if match.group("name").endswith(("'s", "’s")):
+            continue  # "Eastside's drivers"
+        if not (2 <= len(words) <= 3 or (match.group("title") and len(words) == 1)):
+            continue  # one word ("Eastside"), or a body's long name ("Eastside Transport Authority Board")
+        if any(word.lower() in _NOT_PERSON for word in words) or places_in(name):
+            continue
+        people.append(name)
+    return people
+
+
+_FINDERS: dict[str, Callable[[str], list[str]]] = {
+    "date": _DATE.findall,
+    "title": _QUOTED_TITLE.findall,
+    "person": persons_in,
+    "name": _CAPITALISED.findall,
+}
+
+
+_ASKS_FOR_A_COUNTRY = re.compile(r"\b(?:country|countries|nation)\b", re.I)
+
+
+def _places_named(text: str, question: str) -> set[str]:
+    """The places ``text`` names; for a question asking for a country, also the countries it
+    names by their people's word ("the Chinese balloon" answers "which country's balloon?")."""
+    found = places_in(text)
+    if _ASKS_FOR_A_COUNTRY.search(question):
+        found |= countries_described(text)
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _asked_places(question: str) -> frozenset[str]:
+    """The places a question names, found once for all the sentences scored against it."""
+    return frozenset(_places_named(question, question))
