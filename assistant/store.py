@@ -28,12 +28,12 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
-from urllib.parse import urlsplit
 
 import numpy as np
 
+from assistant.chroma_client import is_connection_error, open_client
 from assistant.config import Settings
-from assistant.errors import ConfigError, EmbeddingModelMismatch, NewsdeskError, NotFoundError, StoreError
+from assistant.errors import EmbeddingModelMismatch, NewsdeskError, NotFoundError, StoreError
 from assistant.ingest_lock import Lease, StoreLease, WriterWait, ingest_lock
 from assistant.records import ArticleRecord, Passage
 
@@ -85,41 +85,6 @@ class ArticleWrite:
     record: ArticleRecord
     text: str
     chunks: list[ChunkWrite]
-
-
-def open_client(settings: Settings) -> Any:
-    """A Chroma client: ``HttpClient`` when ``chroma_url`` is set, else an embedded ``PersistentClient``."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        parts = urlsplit(settings.chroma_url if "://" in settings.chroma_url else f"http://{settings.chroma_url}")
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(
-                f"NEWSDESK_CHROMA_URL {settings.chroma_url!r} is not an http(s) URL like http://127.0.0.1:8001"
-            )
-        port = parts.port or (443 if parts.scheme == "https" else 8000)
-        try:
-            client = chromadb.HttpClient(
-                host=parts.hostname, port=port, ssl=parts.scheme == "https", settings=chroma_settings
-            )
-            client.heartbeat()
-        except Exception as exc:
-            raise StoreError(
-                f"cannot reach the Chroma server at {settings.chroma_url!r} ({exc}); start one with "
-                "`chroma run --path DIR --host 127.0.0.1 --port N` or unset NEWSDESK_CHROMA_URL to use the embedded store"
-            ) from exc
-        logger.info("chroma: server %s", settings.chroma_url)
-        return client
-    path = settings.chroma_path
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:
-        raise StoreError(f"cannot open the Chroma store in {str(path)!r}: {exc}") from exc
-    logger.info("chroma: embedded at %s", path)
-    return client
 
 
 class ChromaStore:
@@ -182,7 +147,7 @@ class ChromaStore:
 
     def failure(self, action: str, exc: Exception) -> str:
         """What to tell the user when Chroma fails at ``action``."""
-        if self.settings.chroma_url and _is_connection_error(exc):
+        if self.settings.chroma_url and is_connection_error(exc):
             return (
                 f"{action} collection {self.name!r}: cannot reach the Chroma server at {self.settings.chroma_url!r} ({exc}); "
                 "is it running? (`chroma run --path DIR --host 127.0.0.1 --port N`)"
@@ -500,18 +465,3 @@ def lease_id(number: int) -> str:
 def _batched(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def _is_connection_error(exc: BaseException) -> bool:
-    """True for a failure to reach the server (refused, reset, timed out), found along the causes."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, (ConnectionError, TimeoutError)) or type(seen).__name__ in (
-            "ConnectError",
-            "ConnectTimeout",
-            "ReadTimeout",
-            "RemoteProtocolError",
-        ):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
