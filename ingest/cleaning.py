@@ -86,6 +86,12 @@ _STORY_LINK = re.compile(
 _LABELLED_HEADLINE = re.compile(r"^[A-Z][^\s:]*(?:\s+[^\s:]+){0,6}:(?=[A-Z\"“‘'])[^\n]{3,200}(?<![.!\"”])$")
 
 
+# Bullets and pictographs that open a line ("• Colorado: ...", "►Baby formula shortage ...",
+# "👉 Can he be impeached?"): list marks and decoration, quoted as part of a sentence otherwise.
+_BULLETS = frozenset("•‣⁃◦∙·")
+_KEPT_SYMBOLS = frozenset("©®℗™°")  # they say something: a copyright line, a trademark, a temperature
+
+
 def drop_surrogates(text: str) -> str:
     """``text`` without lone UTF-16 surrogates."""
     return _SURROGATE.sub("", text)
@@ -118,6 +124,29 @@ def drop_furniture(text: str) -> str:
     return "\n".join(lines)
 
 
+def drop_line_marks(text: str) -> str:
+    """Each line without the bullets and pictographs it opens with; lines with no letter or
+    digit at all (separators such as "___", "♦", "* * *") left out."""
+    lines = []
+    for line in text.split("\n"):
+        start = 0
+        while start < len(line) and _is_mark(line[start]):
+            start += 1
+        line = line[start:].lstrip() if start else line
+        if any(ch.isalnum() for ch in line):
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _is_mark(char: str) -> bool:
+    """A list bullet, a pictograph or what goes with one (a skin tone, a variation selector)."""
+    if char in _BULLETS:
+        return True
+    if char in _KEPT_SYMBOLS:
+        return False
+    return unicodedata.category(char) == "So" or "\U0001f3fb" <= char <= "\U0001f3ff" or "\ufe00" <= char <= "\ufe0f"
+
+
 def _is_sign_up(line: str) -> bool:
     """A newsletter sign-up, a call to follow or subscribe or a data-consent notice addressed to the
     reader, not reporting; or the notice's note of who "we" are ("'We' includes the Gazette and its
@@ -137,7 +166,7 @@ def _is_story_link(line: str) -> bool:
 
 def clean_text(text: str) -> str:
     """The cleaned article text that is chunked, stored and cited into."""
-    return drop_furniture(normalize_text(text))
+    return drop_furniture(drop_line_marks(normalize_text(text)))
 
 
 def collapse_inline(text: str) -> str:

@@ -24,6 +24,33 @@ def test_control_and_bidi_characters_removed() -> None:
     assert cleaned == "safetxt.exe and hidden bell"
 
 
+def test_bullets_and_pictographs_opening_a_line_are_dropped_and_separator_lines_too() -> None:
+    raw = (
+        "• Eastport: the ferry sails again on Monday.\n"
+        "►Harbour fees rise for the first time since 2019.\n"
+        "___\n"
+        "♦\n"
+        "🙋🏼\u200d♀️ I'm Ana Ruiz, and this is the morning briefing.\n"
+        "👉 Can the council be recalled? Here is what we know.\n"
+        "The forecast says 3° of frost overnight.\n"
+        "© Eastport Gazette, the harbour's paper since 1901\n"
+        "-5 was the lowest reading.\n"
+        "2025\n"
+        "The ★ rating was dropped."
+    )
+    assert clean_text(raw).split("\n") == [
+        "Eastport: the ferry sails again on Monday.",
+        "Harbour fees rise for the first time since 2019.",
+        "I'm Ana Ruiz, and this is the morning briefing.",
+        "Can the council be recalled? Here is what we know.",
+        "The forecast says 3° of frost overnight.",
+        "© Eastport Gazette, the harbour's paper since 1901",  # a copyright sign says something
+        "-5 was the lowest reading.",
+        "2025",
+        "The ★ rating was dropped.",  # only what opens a line
+    ]
+
+
 def test_trailing_furniture_variants_dropped_but_reporting_kept() -> None:
     raw = "The mayor spoke on Tuesday.\nAdvertisement\nShe said the plan would work.\nShare this article\nTags: politics, city\n© 2025 Example News\n"
     assert clean_text(raw) == "The mayor spoke on Tuesday.\nShe said the plan would work."
