@@ -37,6 +37,15 @@ from ingest.chunking import split_sentences
 _URL = re.compile(r"https?://|\bwww\.\w", re.I)
 # "Storm floods the valley | Daily Planet": a site's name after a bar, as page titles carry it.
 _SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]{1,40}$")
+# A sentence that sends the reader elsewhere on the page: "Learn more about the Doomsday Clock.",
+# "Check out all the winners.", "Click here for the latest updates.", "See photos from the luncheon."
+_TO_THE_READER = re.compile(
+    r"^[\"“']?(?:(?:learn|find out|read|see|get) more|read the full|click|tap (?:here|on|to)|scroll (?:down|up)|check out|"
+    r"watch (?:live|the (?:full |live )?(?:video|stream|replay)|below|here|now|it here)|listen (?:here|now|to (?:our|the) podcast)|"
+    r"see (?:photos|pictures|the (?:photos|pictures|rest|full list)))\b"
+    r"|^(?:watch|see|listen to|read)\b.{0,80}\b(?:below|above|here)[.!]?$",
+    re.I,
+)
 
 
 _CALENDAR_TERMS = frozenset(terms(" ".join([*calendar.day_name, *calendar.month_name[1:]])))
@@ -288,11 +297,11 @@ def without_time_words(question: str) -> str:
 
 def _quotable(sentence: str) -> bool:
     """Whether a sentence can stand as part of an answer: 4 to 90 words, not a link or a credit line
-    (it holds a web address), not a question or a lead-in to what follows ("... include:"), not an
-    instruction."""
+    (it holds a web address), not a question or a lead-in to what follows ("... include:"), not one
+    sending the reader elsewhere ("Learn more about ...", "Click here ..."), not an instruction."""
     if not 4 <= len(sentence.split()) <= 90:
         return False
-    if _URL.search(sentence) or sentence.rstrip(" \"'”’)").endswith(("?", ":")):
+    if _URL.search(sentence) or sentence.rstrip(" \"'”’)").endswith(("?", ":")) or _TO_THE_READER.match(sentence):
         return False
     return not looks_like_injection(sentence)
 

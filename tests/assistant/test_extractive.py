@@ -367,6 +367,28 @@ def test_links_questions_and_lead_ins_are_not_quoted(services: Services) -> None
     ]
 
 
+def test_sentences_sending_the_reader_elsewhere_are_not_quoted(services: Services) -> None:
+    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    text = (
+        "The ferry pier reopened on Monday after three weeks of repairs. "
+        "Learn more about the harbour's hundred-year-old pier. "
+        "Check out our gallery of the first crossings. "
+        "Click here for the summer timetable of every route. "
+        "See photos from the reopening ceremony on the quay. "
+        "Watch the mayor's speech at the ceremony below. "
+        "Learners from the sailing school were the first to cross. "
+        "Check your ticket before boarding, the operator said. "
+        "Tap water on the ferries is safe to drink again."
+    )
+    passage = Passage("c1", "a1", "Ferry Pier Reopens", None, None, None, text, 0, len(text))
+    assert [c.text for c in answerer.candidates([passage])] == [
+        "The ferry pier reopened on Monday after three weeks of repairs.",
+        "Learners from the sailing school were the first to cross.",
+        "Check your ticket before boarding, the operator said.",  # advice the article reports stays
+        "Tap water on the ferries is safe to drink again.",
+    ]
+
+
 def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
     question = "In which European country is the detained influencer being held?"
     named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
