@@ -81,9 +81,15 @@ _STORY_LINK = re.compile(
     r"(?:\s+(?:on|about)\s+[^:]{1,60})?\s*:\s*\S.{0,200}$",
     re.I,
 )
-# "Label:Headline": a short label glued to a headline, with no sentence's closing stop. A line
-# like "Springfield:The council voted on Monday to ..." ends with one and is kept.
-_LABELLED_HEADLINE = re.compile(r"^[A-Z][^\s:]*(?:\s+[^\s:]+){0,6}:(?=[A-Z\"“‘'])[^\n]{3,200}(?<![.!\"”])$")
+# "Label:Headline": a short label glued to a headline ("OPINION:Why the vote matters", "'A huge
+# windfall':Automakers look to hire", "Federal officials:Civil rights investigation opened."), as
+# pages paste links to other stories. Reporting puts a space after a colon. A glued line without a
+# sentence's closing stop is a link whatever its label; one with a stop is, when short, unless its
+# label is a place's name ("Springfield:The council voted on Monday to ...", a dateline) or what
+# follows is a quotation ('Ferry operator:"We will run a reduced service."').
+_GLUED = re.compile(r"^(?P<label>[^\s:][^:\n]{0,80}?) ?:(?P<text>[A-Z\"“‘'][^\n]{2,})$")
+_DATELINE_LABEL = re.compile(r"(?:St\. )?[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2}")
+_QUOTATION = re.compile(r"^[\"“][^\n]*[\"”]$")
 
 
 # Bullets and pictographs that open a line ("• Colorado: ...", "►Baby formula shortage ...",
@@ -161,7 +167,16 @@ def _is_sign_up(line: str) -> bool:
 def _is_story_link(line: str) -> bool:
     """A line that links to another story ("More:Storm closes schools") rather than reporting.
     A longer line is a paragraph, whatever it starts with: it is not run through the patterns."""
-    return len(line) <= 260 and bool(_STORY_LINK.match(line) or _LABELLED_HEADLINE.match(line))
+    return len(line) <= 260 and bool(_STORY_LINK.match(line) or _is_glued_headline(line))
+
+
+def _is_glued_headline(line: str) -> bool:
+    glued = _GLUED.match(line)
+    if glued is None or len(glued["label"].split()) > 7:
+        return False
+    if not line.endswith((".", "!", '"', "”")):
+        return True
+    return len(line) <= 200 and not _DATELINE_LABEL.fullmatch(glued["label"]) and not _QUOTATION.match(glued["text"])
 
 
 def clean_text(text: str) -> str:

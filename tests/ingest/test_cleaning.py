@@ -82,7 +82,10 @@ def test_links_to_other_stories_are_dropped_wherever_they_sit() -> None:
             "More on the pier:Why the county waited two years to inspect it",
             "OPINION:The harbour deserves better than a closed pier",
             "WATCH:Drone footage of the damaged piles",
+            "'It is a long way round':Commuters count the cost of the closed pier",
+            "Harbour board:Pier repairs will take until the spring. Here is what we know.",
             "Northgate:The town council voted on Monday to pay for a temporary landing stage.",
+            "Port Aldwin:The ferry company said it would add a second boat.",
             "Ferry operator:“We will run a reduced service from the south quay.”",
             "Residents said the closure would add an hour to their commute: “It is a long way round.”",
         ]
@@ -91,6 +94,7 @@ def test_links_to_other_stories_are_dropped_wherever_they_sit() -> None:
         "The county closed the old ferry pier on Friday after divers found cracks in its piles.",
         "Engineers will decide next month whether the pier can be repaired.",
         "Northgate:The town council voted on Monday to pay for a temporary landing stage.",  # a dateline, a sentence
+        "Port Aldwin:The ferry company said it would add a second boat.",
         "Ferry operator:“We will run a reduced service from the south quay.”",  # a quote, not a link
         "Residents said the closure would add an hour to their commute: “It is a long way round.”",
     ]
