@@ -223,6 +223,11 @@ class NewsChain:
             yield self.cite({**state, "draft": draft})
             return
         answerer: Answerer = state["answerer"]
+        if not answerer.streams:  # the whole answer at once: shown as the final answer holds it
+            final = self.cite({**state, "draft": answerer.draft(state["standalone"], result.passages, request.history)})
+            yield final.answer
+            yield final
+            return
         draft = Draft("", answerer.name)
         # what is shown as it comes is what the final answer will hold: cleaned (no marker pointing
         # at no passage, no list of sources the model made up), and an LLM's sentences checked

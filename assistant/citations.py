@@ -117,7 +117,6 @@ def _expand_markers(text: str, count: int) -> str:
 def normalize_markers(text: str, count: int) -> str:
     """Expand marker groups to ``[a][b]`` and drop markers outside ``1..count``."""
     text = _expand_markers(text, count)
-    text = re.sub(r"[ \t]+([.,;:!?])", r"\1", text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 

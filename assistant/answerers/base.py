@@ -36,10 +36,13 @@ class Answerer(Protocol):
 
     ``stream_draft`` yields text deltas and, last, the complete :class:`Draft`. ``check_support``
     says whether the text it writes is checked against the passages (an LLM's, as it streams too).
+    ``streams`` says whether it writes its answer as it goes; one that has the whole answer at
+    once (the extractive answerer) is shown in its final form, markers numbered as the citations.
     """
 
     name: str
     check_support: bool
+    streams: bool
 
     def condense(self, question: str, history: Sequence[Turn]) -> Condensed:
         """A follow-up made standalone: the question to answer and the text to search with."""

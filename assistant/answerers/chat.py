@@ -125,6 +125,7 @@ class ChatModelAnswerer:
     """
 
     check_support = True  # what the model writes is checked against the passages, sentence by sentence
+    streams = True
 
     def __init__(
         self,

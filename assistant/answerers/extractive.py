@@ -101,6 +101,7 @@ class ExtractiveAnswerer:
 
     name = "extractive"
     check_support = False  # it quotes the passages
+    streams = False  # the whole answer at once
 
     def __init__(
         self,

@@ -144,6 +144,26 @@ def test_chat_keeps_context(library_settings: Settings) -> None:
     assert "(new conversation)" in result.output
 
 
+def test_chat_shows_an_extractive_answer_once_with_its_quotes_as_written(tmp_path: Path) -> None:
+    # A headline cut short with " ..." (as feeds and quiz sets carry them) is quoted as written:
+    # the answer was tidied after it was shown ("find... [1]") and printed a second time as "checked".
+    article = tmp_path / "bridge.md"
+    article.write_text(
+        "---\ntitle: Harbour bridge reopening delayed again as engineers find ...\nsource: Harbour Gazette\n"
+        "published: 2026-11-20\n---\n"
+        "The harbour bridge will not reopen this month as the council had planned, its engineers said on Friday.\n\n"
+        "They found more rust in the steel deck during a last inspection, and repairs must start over.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path / "data")
+    assert invoke(settings, "ingest", str(article)).exit_code == 0
+    result = invoke(settings, "chat", input="Why was the harbour bridge reopening delayed?\n/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "checked:" not in result.stdout
+    assert result.stdout.count("They found more rust") == 1
+    assert "newsdesk> Harbour bridge reopening delayed again as engineers find ... [1]" in result.stdout
+
+
 URANIUM = "What did Putin offer to do with Iran's uranium?"
 URANIUM_TITLE = "Putin Offers to Mediate and to Hold Iran's Uranium"
 LLM_REPLY = (
