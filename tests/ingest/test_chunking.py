@@ -9,6 +9,7 @@ SENTENCES = [
     "Talks lasted 3.5 hours, officials said.",
     '"We made progress," the envoy told reporters.',
     "John F. Kennedy Airport was closed by snow.",
+    "The craft was a surveillance balloon, said Air Force Brig. Gen. Ana Ruiz of Ft. Carson.",
     "Was the deal signed?",
     "Nobody would say!",
 ]
