@@ -24,7 +24,9 @@ _ABBREVIATIONS = frozenset(
         "gen",
         "gov",
         "sen",
+        "sens",
         "rep",
+        "reps",
         "rev",
         "lt",
         "col",
@@ -88,6 +90,9 @@ _BOUNDARY = re.compile(
     r"(?<![.!?\u2026])[.!?\u2026]++[\"'\u201d\u2019)\]]*+(?=\s+[\"'\u201c\u2018(\[]?[A-Z0-9\u00c0-\u024f])"
 )
 _WORD = re.compile(r"\S+")
+# A dateline's agency tag after its place: "LOUISVILLE, Ky. (AP) — The ..." goes on, the stop after
+# "Ky." ends no sentence.
+_AGENCY_TAG = re.compile(r"\s+\((?:[A-Z]{2,6}|Reuters)\)\s*[—–-]")
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         line_end = line_start + len(line)
         cursor = line_start
         for match in _BOUNDARY.finditer(text, line_start, line_end):
-            if _is_abbreviation(text, match.start()):
+            if _is_abbreviation(text, match.start()) or _AGENCY_TAG.match(text, match.end()):
                 continue
             _append_span(text, spans, cursor, match.end())
             cursor = match.end()

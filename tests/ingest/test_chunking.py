@@ -10,6 +10,8 @@ SENTENCES = [
     '"We made progress," the envoy told reporters.',
     "John F. Kennedy Airport was closed by snow.",
     "The craft was a surveillance balloon, said Air Force Brig. Gen. Ana Ruiz of Ft. Carson.",
+    "It took Reps. Ana Ruiz and Tom Lee nine rounds, and Sens. Ng and Ortiz two.",
+    "EASTPORT, Ky. (AP) — The ferry ran again on Monday.",
     "Was the deal signed?",
     "Nobody would say!",
 ]
