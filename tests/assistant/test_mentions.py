@@ -32,6 +32,7 @@ from assistant.records import Passage
         ("About 7,000 people went on strike in New York City this week.", ["New York City"]),
         ("What Did Putin Offer Iran?", []),  # title case: which words are names is not written
         ("WHAT DID PUTIN OFFER?", []),
+        ("¿Quién ganó en Madrid?", ["Madrid"]),  # a sentence opens after "¿": "Quién" is its first word
     ],
 )
 def test_the_names_a_question_asks_about(question: str, names: list[str]) -> None:
