@@ -346,47 +346,48 @@ def test_a_question_is_answered_from_the_articles_of_its_time(services: Services
     assert scored(0.4, 0.0) == pytest.approx(scored(0.0, 0.0))  # undated, or asked without a date: no gain
 
 
-def test_links_questions_and_lead_ins_are_not_quoted(services: Services) -> None:
+@pytest.mark.parametrize(
+    ("text", "quotable"),
+    [
+        (  # links, questions and lead-ins
+            "The ferry pier reopened on Monday after three weeks of repairs. "
+            "Ferry timetables for the summer are at https://example.com/ferries/timetable for all routes. "
+            "Full coverage of the harbour works is on www.example.com every day this month. "
+            "Will the ferries keep to the summer timetable this year? "
+            "The routes that run again from the north quay include:\n"
+            "Northgate to the islands, twice a day.\n"
+            '"Why did the repairs take so long?" one commuter asked the harbour master. '
+            '"We had to wait for the divers," the harbour master said.',
+            [
+                "The ferry pier reopened on Monday after three weeks of repairs.",
+                "Northgate to the islands, twice a day.",
+                '"Why did the repairs take so long?" one commuter asked the harbour master.',  # reported speech
+                '"We had to wait for the divers," the harbour master said.',
+            ],
+        ),
+        (  # sentences sending the reader elsewhere on the page
+            "The ferry pier reopened on Monday after three weeks of repairs. "
+            "Learn more about the harbour's hundred-year-old pier. "
+            "Check out our gallery of the first crossings. "
+            "Click here for the summer timetable of every route. "
+            "See photos from the reopening ceremony on the quay. "
+            "Watch the mayor's speech at the ceremony below. "
+            "Learners from the sailing school were the first to cross. "
+            "Check your ticket before boarding, the operator said. "
+            "Tap water on the ferries is safe to drink again.",
+            [
+                "The ferry pier reopened on Monday after three weeks of repairs.",
+                "Learners from the sailing school were the first to cross.",
+                "Check your ticket before boarding, the operator said.",  # advice the article reports stays
+                "Tap water on the ferries is safe to drink again.",
+            ],
+        ),
+    ],
+)
+def test_sentences_that_cannot_answer_are_not_quoted(services: Services, text: str, quotable: list[str]) -> None:
     answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
-    text = (
-        "The ferry pier reopened on Monday after three weeks of repairs. "
-        "Ferry timetables for the summer are at https://example.com/ferries/timetable for all routes. "
-        "Full coverage of the harbour works is on www.example.com every day this month. "
-        "Will the ferries keep to the summer timetable this year? "
-        "The routes that run again from the north quay include:\n"
-        "Northgate to the islands, twice a day.\n"
-        '"Why did the repairs take so long?" one commuter asked the harbour master. '
-        '"We had to wait for the divers," the harbour master said.'
-    )
     passage = Passage("c1", "a1", "Ferry Pier Reopens", None, None, None, text, 0, len(text))
-    assert [c.text for c in answerer.candidates([passage])] == [
-        "The ferry pier reopened on Monday after three weeks of repairs.",
-        "Northgate to the islands, twice a day.",
-        '"Why did the repairs take so long?" one commuter asked the harbour master.',  # reported speech stays
-        '"We had to wait for the divers," the harbour master said.',
-    ]
-
-
-def test_sentences_sending_the_reader_elsewhere_are_not_quoted(services: Services) -> None:
-    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
-    text = (
-        "The ferry pier reopened on Monday after three weeks of repairs. "
-        "Learn more about the harbour's hundred-year-old pier. "
-        "Check out our gallery of the first crossings. "
-        "Click here for the summer timetable of every route. "
-        "See photos from the reopening ceremony on the quay. "
-        "Watch the mayor's speech at the ceremony below. "
-        "Learners from the sailing school were the first to cross. "
-        "Check your ticket before boarding, the operator said. "
-        "Tap water on the ferries is safe to drink again."
-    )
-    passage = Passage("c1", "a1", "Ferry Pier Reopens", None, None, None, text, 0, len(text))
-    assert [c.text for c in answerer.candidates([passage])] == [
-        "The ferry pier reopened on Monday after three weeks of repairs.",
-        "Learners from the sailing school were the first to cross.",
-        "Check your ticket before boarding, the operator said.",  # advice the article reports stays
-        "Tap water on the ferries is safe to drink again.",
-    ]
+    assert [c.text for c in answerer.candidates([passage])] == quotable
 
 
 def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
