@@ -132,7 +132,9 @@ def _describing(word: str) -> bool:
 
 
 def _ends_sentence(token: str) -> bool:
-    return token in ("?", "!", "¿", "¡", ":", ";", '"', "“", "”") or (token.endswith(".") and not _ABBREVIATION.fullmatch(token))
+    return token in ("?", "!", "¿", "¡", ":", ";", '"', "“", "”") or (
+        token.endswith(".") and not _ABBREVIATION.fullmatch(token)
+    )
 
 
 def _is_name_word(word: str) -> bool:

@@ -30,11 +30,13 @@ from assistant.services import Services
 from assistant.ui.examples import example_questions
 from assistant.ui.render import (
     EMPTY_SOURCES,
+    LIBRARY_ROWS,
     WAITING,
     answer_html,
     article_html,
     error_html,
     escape_text,
+    find_articles,
     library_html,
     panel_html,
     sources_html,
@@ -53,6 +55,12 @@ def article_label(record: ArticleRecord) -> str:
     """How an article is named in a picker: title — source, date."""
     meta = ", ".join(x for x in (record.source, record.published_at) if x)
     return f"{record.title} — {meta}" if meta else record.title
+
+
+def _picker(records: Sequence[ArticleRecord], find: str) -> Any:
+    """The article picker, offering the articles the library lists (those matching ``find``)."""
+    shown = find_articles(records, find)[:LIBRARY_ROWS]
+    return gr.Dropdown(choices=[(article_label(r), r.id) for r in shown], value=None)
 
 
 class NewsdeskUI:
@@ -149,15 +157,24 @@ class NewsdeskUI:
         """Forget the conversation: (chat, question box, history, display, sources panel, answers)."""
         return [], "", [], [], EMPTY_SOURCES, []
 
-    def listing(self) -> Any:
-        """The library table alone, as it is now."""
+    def listing(self, find: str = "") -> Any:
+        """The library table alone, as it is now: the articles matching ``find``."""
         try:
-            return library_html(self.services.store.list_articles())
+            return library_html(self.services.store.list_articles(), find)
         except NewsdeskError as exc:
             logger.warning("cannot read the library: %s", exc)
             return gr.skip()
 
-    def library(self) -> tuple[Any, ...]:
+    def find(self, find: str) -> tuple[Any, ...]:
+        """The articles matching ``find``: (library table, article picker offering them)."""
+        try:
+            records = self.services.store.list_articles()
+        except NewsdeskError as exc:
+            gr.Warning(f"Cannot read the library: {exc}")
+            return gr.skip(), gr.skip()
+        return library_html(records, find), _picker(records, find)
+
+    def library(self, find: str = "") -> tuple[Any, ...]:
         """Refresh everything that lists articles: (library, article picker, source filter, examples)."""
         try:
             records = self.services.store.list_articles()
@@ -167,8 +184,8 @@ class NewsdeskUI:
         sources = sorted({r.source for r in records if r.source}, key=str.casefold)
         samples = [[q] for q in example_questions(records)]
         return (
-            library_html(records),
-            gr.Dropdown(choices=[(article_label(r), r.id) for r in records], value=None),
+            library_html(records, find),
+            _picker(records, find),
             gr.Dropdown(choices=sources),
             gr.Dataset(samples=samples, visible=bool(samples)),
         )
@@ -292,6 +309,12 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
                 following = gr.HTML(elem_id="nd-following", visible=follower is not None)
                 check = gr.Button("Check followed sources now", elem_id="nd-check", visible=follower is not None)
             with gr.Tab("Library", id="library"):
+                find = gr.Textbox(
+                    label="Find",
+                    placeholder="Words of a title, a source, a date or an id",
+                    max_lines=1,
+                    elem_id="nd-find",
+                )
                 listing = gr.HTML(elem_id="nd-library")
                 with gr.Row():
                     picked = gr.Dropdown(label="Article", choices=[], elem_id="nd-article", scale=4)
@@ -312,20 +335,21 @@ def build_ui(services: Services, follower: Follower | None = None) -> gr.Blocks:
         new_chat.click(ui.new_chat, None, chat_outputs, **private)
         chat.clear(ui.new_chat, None, chat_outputs, **private)
         ingest.click(ui.ingest, [files, urls], [summary, files, urls], **private).then(
-            ui.library, None, library_outputs, **private
+            ui.library, find, library_outputs, **private
         )
         files.upload(lambda: "", None, summary, **private)  # the last summary, or a nudge, is out of date
         picked.change(ui.show, picked, article, **private)
         picked.input(lambda: ("", gr.Button(visible=False)), None, [status, confirm], **private)
         delete.click(ui.confirm_delete, picked, [status, confirm], **private)
         confirm.click(ui.delete, picked, [status, confirm], **private).then(
-            ui.library, None, library_outputs, **private
+            ui.library, find, library_outputs, **private
         )
-        check.click(ui.check_now, None, following, **private).then(ui.library, None, library_outputs, **private)
+        find.change(ui.find, find, [listing, picked], trigger_mode="always_last", **private)
+        check.click(ui.check_now, None, following, **private).then(ui.library, find, library_outputs, **private)
         if follower is not None:  # what a scheduled check ingested shows without a reload
             refresh = gr.Timer(FOLLOW_REFRESH_SECONDS)
             refresh.tick(ui.follow_status, None, following, **private).then(
-                ui.listing, None, listing, **private
+                ui.listing, find, listing, **private
             )  # the listing only: a picker or filter being used is left alone
         blocks.load(ui.library, None, library_outputs, **private)
         blocks.load(ui.follow_status, None, following, **private)

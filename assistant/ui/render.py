@@ -22,6 +22,7 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 CONTEXT_CHARS = 320
 FOR_CHARS = 200  # of the question shown over its sources
+LIBRARY_ROWS = 200  # articles listed (and offered to pick) at once: a newsroom's archive holds thousands
 
 EMPTY_SOURCES = '<div class="nd-sources nd-empty">The sources of an answer appear here.</div>'
 # in the answer's place until its first words come (an LLM's first reply comes whole, a reasoning model's after its thoughts)
@@ -189,11 +190,28 @@ def panel_html(answers: Sequence[str]) -> str:
     return "".join([*hidden, f'<div class="nd-answer-sources">{answers[-1]}</div>'])
 
 
-def library_html(records: Sequence[ArticleRecord]) -> str:
-    """The stored articles as a table."""
+def find_articles(records: Sequence[ArticleRecord], find: str) -> list[ArticleRecord]:
+    """The records whose title, source, date or id hold every word of ``find`` (any case)."""
+    wanted = find.casefold().split()
+    return [
+        r
+        for r in records
+        if all(w in f"{r.title} {r.source or ''} {r.published_at or ''} {r.id}".casefold() for w in wanted)
+    ]
+
+
+def library_html(records: Sequence[ArticleRecord], find: str = "", rows: int = LIBRARY_ROWS) -> str:
+    """The stored articles as a table: those matching ``find``, the ``rows`` newest of them."""
     if not records:
         return '<div class="nd-library nd-empty">No articles yet: add some in the Ingest tab.</div>'
-    rows = "".join(
+    found = find_articles(records, find)
+    if not found:
+        return f'<div class="nd-library nd-empty">No article matches “{html.escape(find.strip())}”.</div>'
+    count = counted(len(records), "article")
+    said = f"{len(found)} of {count} match “{html.escape(find.strip())}”" if find.strip() else count
+    if len(found) > rows:
+        said += f"; the {rows} newest are listed (find narrows them)"
+    table = "".join(
         "<tr>"
         f"<td>{_title_html(r.title, r.url)}</td>"
         f"<td>{html.escape(r.source or '')}</td>"
@@ -201,13 +219,13 @@ def library_html(records: Sequence[ArticleRecord]) -> str:
         f"<td>{r.chunk_count}</td>"
         f"<td><code>{html.escape(r.id)}</code></td>"
         "</tr>"
-        for r in records
+        for r in found[:rows]
     )
     return (
-        f'<div class="nd-library"><p>{len(records)} article{"" if len(records) == 1 else "s"}</p>'
+        f'<div class="nd-library"><p>{said}</p>'
         '<div class="nd-table"><table>'
         "<thead><tr><th>title</th><th>source</th><th>date</th><th>passages</th><th>id</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></div></div>"
+        f"<tbody>{table}</tbody></table></div></div>"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,28 @@ def test_library_article_and_summary_are_escaped() -> None:
         assert "<script" not in html and "<img" not in html and "javascript:" not in html
         assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
     assert "No articles yet" in library_html([])
+
+
+def test_the_library_lists_the_newest_articles_and_finds_the_others(library: Services) -> None:
+    # A newsroom's archive holds thousands of articles: the library lists the newest and a few
+    # words find the rest, in the table and in the picker alike.
+    day = date(2025, 6, 30)
+    records = [record(f"Ferry story {i:04}", (day - timedelta(days=i)).isoformat()) for i in range(450)]  # newest first
+    listing = library_html(records)
+    assert "450 articles; the 200 newest are listed (find narrows them)" in listing
+    assert listing.count("<tr>") == 201  # the header row and 200
+    assert "Ferry story 0199" in listing and "Ferry story 0200" not in listing
+    found = library_html(records, "story 0300")
+    assert "1 of 450 articles match “story 0300”" in found and "Ferry story 0300" in found
+    assert "1 of 450" in library_html(records, (day - timedelta(days=300)).isoformat())  # by its date
+    assert "No article matches “&lt;b&gt;”." in library_html(records, "<b>")
+    ui = NewsdeskUI(library)
+    listing, picker = ui.find("ROWING eights")
+    assert "Small Rowing Club Wins the National Eights Title" in listing and "Medvedev" not in listing
+    assert [label for label, _ in picker.choices] == [
+        "Small Rowing Club Wins the National Eights Title — Newsdesk Examples, 2025-06-15"
+    ]
+    assert len(ui.library("")[1].choices) == library.store.count_articles() == len(ui.find("")[1].choices)
 
 
 def test_a_summary_says_which_article_is_a_copy_of_one_stored() -> None:

@@ -275,6 +275,10 @@ def test_article_html_shows_as_text_and_never_runs(fresh_server: tuple[str, Serv
 
     page.get_by_role("tab", name="Library").click()
     expect(page.locator("#nd-library")).to_contain_text(HOSTILE["title"])
+    page.locator("#nd-find textarea, #nd-find input").first.fill("tram depot")  # words no title holds
+    expect(page.locator("#nd-library")).to_contain_text("No article matches “tram depot”.")
+    page.locator("#nd-find textarea, #nd-find input").first.fill("FERRY timetable")
+    expect(page.locator("#nd-library")).to_contain_text("1 of 1 article match “FERRY timetable”")
     page.locator("#nd-article input").click()
     page.get_by_role("option", name="Harbour Ferry Timetable").click()
     expect(page.locator("#nd-article-view")).to_contain_text(SCRIPT)
