@@ -7,6 +7,7 @@ and come back as ``None``.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -118,3 +119,13 @@ class Passage:
 def counted(count: int, noun: str) -> str:
     """``1 passage``, ``3 passages``."""
     return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def find_articles(records: Sequence[ArticleRecord], find: str) -> list[ArticleRecord]:
+    """The records whose title, source, date or id hold every word of ``find`` (any case)."""
+    wanted = find.casefold().split()
+    return [
+        r
+        for r in records
+        if all(w in f"{r.title} {r.source or ''} {r.published_at or ''} {r.id}".casefold() for w in wanted)
+    ]

@@ -24,6 +24,7 @@ from assistant.api.errors import error_response
 from assistant.api.security import current_services
 from assistant.errors import InvalidRequestError, NotFoundError
 from assistant.ingest_lock import WriterWait
+from assistant.records import find_articles
 from assistant.services import Services
 from assistant.uploads import ingest_records, ingest_uploads, ingest_urls, summary_dict
 from ingest.pipeline import IngestSummary
@@ -170,9 +171,11 @@ def articles_router() -> APIRouter:
         services: Services = Depends(current_services),
         offset: int = Query(0, ge=0, description="How many articles to skip."),
         limit: int = Query(50, ge=1, le=500, description="How many articles to return."),
+        find: str = Query("", description="Only articles whose title, source, date or id hold these words."),
     ) -> dict[str, Any]:
-        """``{"total", "offset", "limit", "articles": [records]}``."""
-        records = services.store.list_articles()
+        """``{"total", "offset", "limit", "articles": [records]}``; ``total`` counts the articles
+        that match ``find`` (all of them without it)."""
+        records = find_articles(services.store.list_articles(), find)
         page = records[offset : offset + limit]
         return {"total": len(records), "offset": offset, "limit": limit, "articles": [r.to_dict() for r in page]}
 

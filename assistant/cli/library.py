@@ -10,7 +10,7 @@ from rich.table import Table
 
 from assistant.cli.app import app, err, fail, out, print_json, services, sources_app
 from assistant.errors import NewsdeskError, NotFoundError
-from assistant.records import counted
+from assistant.records import counted, find_articles
 
 
 @app.command()
@@ -70,23 +70,32 @@ def ingest(
 @sources_app.command("list")
 def sources_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print the article records as a JSON list.")] = False,
+    find: Annotated[
+        str, typer.Option("--find", help="Only articles whose title, source, date or id hold these words.")
+    ] = "",
 ) -> None:
-    """List stored articles: title, source, date, chunks."""
+    """List stored articles, newest first: title, source, date, chunks."""
     try:
-        records = services().store.list_articles()
+        stored = services().store.list_articles()
     except NewsdeskError as exc:
         raise fail(str(exc)) from None
+    records = find_articles(stored, find)
     if as_json:
         print_json([r.to_dict() for r in records])
         return
-    if not records:
+    if not stored:
         out.print("No articles yet. Add some with: newsdesk ingest PATH_OR_URL")
+        return
+    if not records:
+        out.print(f"No article matches {find.strip()!r}.", markup=False, highlight=False)
         return
     table = Table("id", "title", "source", "date", "chunks")
     for r in records:
         table.add_row(r.id, escape(r.title), escape(r.source or ""), r.published_at or "", str(r.chunk_count))
     out.print(table)
-    out.print(counted(len(records), "article"))
+    out.print(
+        f"{len(records)} of {counted(len(stored), 'article')}" if find.strip() else counted(len(records), "article")
+    )
 
 
 @sources_app.command("show")

@@ -24,7 +24,7 @@ from assistant.chain import MAX_QUESTION_CHARS, Answer, stream_answer
 from assistant.errors import NewsdeskError, NotFoundError
 from assistant.follow import Follower, describe
 from assistant.ingest_lock import WriterWait
-from assistant.records import ArticleRecord, counted
+from assistant.records import ArticleRecord, counted, find_articles
 from assistant.retrieval import parse_filters
 from assistant.services import Services
 from assistant.ui.examples import example_questions
@@ -36,7 +36,6 @@ from assistant.ui.render import (
     article_html,
     error_html,
     escape_text,
-    find_articles,
     library_html,
     panel_html,
     sources_html,

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from assistant.chain import Answer
 from assistant.citations import Citation
-from assistant.records import ArticleRecord, counted
+from assistant.records import ArticleRecord, counted, find_articles
 from ingest.articles import UPLOAD_PREFIX
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -188,16 +188,6 @@ def panel_html(answers: Sequence[str]) -> str:
         return EMPTY_SOURCES
     hidden = [f'<div class="nd-answer-sources" hidden>{a}</div>' for a in answers[:-1]]
     return "".join([*hidden, f'<div class="nd-answer-sources">{answers[-1]}</div>'])
-
-
-def find_articles(records: Sequence[ArticleRecord], find: str) -> list[ArticleRecord]:
-    """The records whose title, source, date or id hold every word of ``find`` (any case)."""
-    wanted = find.casefold().split()
-    return [
-        r
-        for r in records
-        if all(w in f"{r.title} {r.source or ''} {r.published_at or ''} {r.id}".casefold() for w in wanted)
-    ]
 
 
 def library_html(records: Sequence[ArticleRecord], find: str = "", rows: int = LIBRARY_ROWS) -> str:

@@ -378,6 +378,15 @@ def test_add_list_show_delete_articles(services: Services) -> None:
     assert page["total"] == 4 and page["offset"] == 1 and page["limit"] == 2 and len(page["articles"]) == 2
     everything = client.get("/v1/articles").json()["articles"]
     assert [a["published_at"] for a in everything] == sorted((a["published_at"] for a in everything), reverse=True)
+    found = client.get("/v1/articles", params={"find": "STORY"}).json()
+    assert found["total"] == 3 and sorted(a["title"] for a in found["articles"]) == ["Story 0", "Story 1", "Story 2"]
+    assert [a["id"] for a in client.get("/v1/articles", params={"find": article_id}).json()["articles"]] == [article_id]
+    assert client.get("/v1/articles", params={"find": "tram depot"}).json() == {
+        "total": 0,
+        "offset": 0,
+        "limit": 50,
+        "articles": [],
+    }
 
     shown = client.get(f"/v1/articles/{article_id}").json()
     assert shown["title"] == ARTICLE["title"] and shown["text"].startswith("The harbour council approved")

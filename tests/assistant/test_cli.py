@@ -69,6 +69,12 @@ def test_sources_list_show_delete(data_dir: Path) -> None:
     assert "Small Rowing Club" in listing.stdout and "8 articles" in listing.stdout
     records = json.loads(invoke(data_dir, "sources", "list", "--json").stdout)
     assert len(records) == 8
+    found = invoke(data_dir, "sources", "list", "--find", "rowing EIGHTS")
+    assert "Small Rowing Club" in found.stdout and "Medvedev" not in found.stdout and "1 of 8 articles" in found.stdout
+    assert [
+        r["title"] for r in json.loads(invoke(data_dir, "sources", "list", "--find", "rowing", "--json").stdout)
+    ] == ["Small Rowing Club Wins the National Eights Title"]
+    assert "No article matches 'tram depot'." in invoke(data_dir, "sources", "list", "--find", "tram depot").stdout
     assert set(records[0]) >= {
         "id",
         "title",
