@@ -74,7 +74,10 @@ class SentenceWeights:
     # times how fresh its article is as of the question's date (retrieval's factor: 1 on the day,
     # 1/2 a half-life away; 0 when undated or asked without a date): news is answered from its time
     freshness: float = 0.4
-    answer_type: float = 0.1  # holds a number, date, place, title, name or reason when the question asks for one
+    answer_type: float = 0.1  # holds a number, place, title, name or reason when the question asks for one
+    # for a date or a sum of money, kinds told precisely: a sentence without one cannot answer
+    # "when will the ferry run again?" ("... said Marta Olsen, who runs the island's only shop")
+    exact_type: float = 0.5
     # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
     restating: float = 0.3
     # a follow-up ("And what did they get?") is read with the names and topic words it borrows
@@ -171,7 +174,9 @@ class ExtractiveAnswerer:
             own = math.fsum(idf[t] for t in c.terms & query_terms)
             headline = math.fsum(idf[t] for t in (c.title_terms - c.terms) & query_terms)
             in_sentence = (own + w.title * headline) / idf_total
-            typed = w.answer_type if kind and has_answer_type(c.text, kind, question) else 0.0
+            typed = 0.0
+            if kind and has_answer_type(c.text, kind, question):
+                typed = w.exact_type if kind in ("date", "money") else w.answer_type
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + w.freshness * c.freshness + typed
             if borrowed:
                 c.score += (

@@ -390,6 +390,22 @@ def test_sentences_that_cannot_answer_are_not_quoted(services: Services, text: s
     assert [c.text for c in answerer.candidates([passage])] == quotable
 
 
+def test_a_question_asking_when_is_answered_by_a_sentence_with_a_date(services: Services) -> None:
+    # "runs" shares a word with the question, the date does not; a sentence without a date cannot
+    # say when, whatever words it shares
+    text = (
+        "The ferry linking Port Aldwin with Keel Island was taken out of service after a fire broke out in its engine room. "
+        "Service is expected to resume on December 2, once inspectors have cleared the vessel. "
+        '"We were told it would be a week at most," said Marta Olsen, who runs the island\'s only shop.'
+    )
+    passage = Passage(
+        "c1", "a1", "Island ferry service suspended after engine fire", None, None, None, text, 0, len(text)
+    )
+    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    draft = answerer.draft("When will the island ferry run again?", [passage], [])
+    assert draft.text.split("\n\n")[1].startswith("Service is expected to resume on December 2")
+
+
 def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
     question = "In which European country is the detained influencer being held?"
     named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
