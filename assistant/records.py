@@ -121,9 +121,10 @@ def counted(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
-def find_articles(records: Sequence[ArticleRecord], find: str) -> list[ArticleRecord]:
-    """The records whose title, source, date or id hold every word of ``find`` (any case)."""
-    wanted = find.casefold().split()
+def find_articles(records: Sequence[ArticleRecord], find: str | None) -> list[ArticleRecord]:
+    """The records whose title, source, date or id hold every word of ``find`` (any case); all of
+    them when it is empty or None."""
+    wanted = (find or "").casefold().split()
     return [
         r
         for r in records

@@ -56,7 +56,7 @@ def article_label(record: ArticleRecord) -> str:
     return f"{record.title} — {meta}" if meta else record.title
 
 
-def _picker(records: Sequence[ArticleRecord], find: str) -> Any:
+def _picker(records: Sequence[ArticleRecord], find: str | None) -> Any:
     """The article picker, offering the articles the library lists (those matching ``find``)."""
     shown = find_articles(records, find)[:LIBRARY_ROWS]
     return gr.Dropdown(choices=[(article_label(r), r.id) for r in shown], value=None)
@@ -156,7 +156,7 @@ class NewsdeskUI:
         """Forget the conversation: (chat, question box, history, display, sources panel, answers)."""
         return [], "", [], [], EMPTY_SOURCES, []
 
-    def listing(self, find: str = "") -> Any:
+    def listing(self, find: str | None = "") -> Any:
         """The library table alone, as it is now: the articles matching ``find``."""
         try:
             return library_html(self.services.store.list_articles(), find)
@@ -164,7 +164,7 @@ class NewsdeskUI:
             logger.warning("cannot read the library: %s", exc)
             return gr.skip()
 
-    def find(self, find: str) -> tuple[Any, ...]:
+    def find(self, find: str | None) -> tuple[Any, ...]:
         """The articles matching ``find``: (library table, article picker offering them)."""
         try:
             records = self.services.store.list_articles()
@@ -173,7 +173,7 @@ class NewsdeskUI:
             return gr.skip(), gr.skip()
         return library_html(records, find), _picker(records, find)
 
-    def library(self, find: str = "") -> tuple[Any, ...]:
+    def library(self, find: str | None = "") -> tuple[Any, ...]:
         """Refresh everything that lists articles: (library, article picker, source filter, examples)."""
         try:
             records = self.services.store.list_articles()

@@ -190,8 +190,9 @@ def panel_html(answers: Sequence[str]) -> str:
     return "".join([*hidden, f'<div class="nd-answer-sources">{answers[-1]}</div>'])
 
 
-def library_html(records: Sequence[ArticleRecord], find: str = "", rows: int = LIBRARY_ROWS) -> str:
+def library_html(records: Sequence[ArticleRecord], find: str | None = "", rows: int = LIBRARY_ROWS) -> str:
     """The stored articles as a table: those matching ``find``, the ``rows`` newest of them."""
+    find = find or ""  # a Find box the page has not drawn yet (a tab not opened) sends None
     if not records:
         return '<div class="nd-library nd-empty">No articles yet: add some in the Ingest tab.</div>'
     found = find_articles(records, find)

@@ -148,6 +148,8 @@ def test_the_library_lists_the_newest_articles_and_finds_the_others(library: Ser
         "Small Rowing Club Wins the National Eights Title — Newsdesk Examples, 2025-06-15"
     ]
     assert len(ui.library("")[1].choices) == library.store.count_articles() == len(ui.find("")[1].choices)
+    # a Find box the page has not drawn yet (its tab not opened) sends None: everything is listed
+    assert ui.library(None)[0] == ui.listing(None) == ui.listing("") and len(ui.find(None)[1].choices) > 1
 
 
 def test_a_summary_says_which_article_is_a_copy_of_one_stored() -> None:
