@@ -27,7 +27,7 @@ from assistant.config import Settings
 from assistant.conversation import Condensed, Turn, condense_without_llm
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.guard import looks_like_injection, neutralize_markers
-from assistant.mentions import unmentioned
+from assistant.mentions import names_asked, unmentioned
 from assistant.records import Passage
 from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from assistant.timeframe import resolve_timeframe
@@ -216,7 +216,8 @@ class ExtractiveAnswerer:
         if not candidates:
             return Draft(REFUSAL, self.name, refused=True)
         context = condense_without_llm(question, history).search if history else ""
-        chosen = self.select(self.score(question, on_topic(candidates, question, context), context))
+        scored = self.score(question, on_topic(candidates, question, context), context)
+        chosen = self.select(same_names(question, scored, passages))
         if not chosen:
             return Draft(REFUSAL, self.name, refused=True)
         whole: list[Candidate] = []
@@ -274,6 +275,17 @@ class ExtractiveAnswerer:
         draft = self.draft(question, passages, history)
         yield draft.text
         yield draft
+
+
+def same_names(question: str, scored: list[Candidate], passages: Sequence[Passage]) -> list[Candidate]:
+    """The scored sentences without those whose passage leaves out a name of the question that the
+    best one's passage holds: asked "Why was Zahawi sacked?", a sentence on a quarterback "sacked"
+    in 1985 does not follow one on Zahawi's tax affairs."""
+    if not scored or not names_asked(question):
+        return scored
+    best = max(scored, key=lambda c: c.score)
+    missing = {n: set(unmentioned(question, [passages[n - 1]])) for n in {c.n for c in scored}}
+    return [c for c in scored if not missing[c.n] - missing[best.n]]
 
 
 def _either(names: Sequence[str]) -> str:

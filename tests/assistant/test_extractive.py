@@ -406,6 +406,36 @@ def test_a_question_asking_when_is_answered_by_a_sentence_with_a_date(services: 
     assert draft.text.split("\n\n")[1].startswith("Service is expected to resume on December 2")
 
 
+def test_a_sentence_whose_passage_leaves_out_the_name_asked_about_does_not_follow_one_that_has_it(
+    services: Services,
+) -> None:
+    # "sacked" is in both articles; only the first is about the minister the question names
+    minister = (
+        "Prime Minister Ruth Adeyemi sacked Transport Minister Colin Varga on Sunday after an inquiry found he had "
+        "misled parliament about the rail contract. Varga said he accepted the finding and would sit as a backbencher."
+    )
+    football = (
+        "The Harriers' quarterback was sacked six times in the second half, and the home crowd had gone quiet long "
+        "before the final whistle. The coach was sacked on Monday after the club's third straight defeat."
+    )
+    passages = [
+        Passage("c1", "a1", "Minister leaves cabinet over rail contract", None, None, None, minister, 0, len(minister)),
+        Passage("c2", "a2", "Harriers fall to third straight defeat", None, None, None, football, 0, len(football)),
+    ]
+    question = "Why was Varga sacked?"
+    # a rare word ("sacked") weighs more than a name here, and a wide keep ratio lets weaker sentences in
+    answerer = extractive.ExtractiveAnswerer(
+        services.embeddings(), services.settings, lambda t: 2.0 if t == "sacked" else 1.0, keep_ratio=0.4
+    )
+    scored = answerer.score(question, answerer.candidates(passages))
+    assert 2 in {c.n for c in answerer.select(scored)}  # on scores alone, the coach's sacking would be quoted
+    assert {c.n for c in extractive.same_names(question, scored, passages)} == {1}
+    draft = answerer.draft(question, passages, [])
+    assert "[2]" not in draft.text and "misled parliament" in draft.text
+    # a question naming no one keeps them all
+    assert extractive.same_names("Who was sacked?", scored, passages) == scored
+
+
 def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
     question = "In which European country is the detained influencer being held?"
     named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
