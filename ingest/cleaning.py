@@ -81,8 +81,9 @@ _STORY_LINK = re.compile(
     r"(?:\s+(?:on|about)\s+[^:]{1,60})?\s*:\s*\S.{0,200}$",
     re.I,
 )
-# "Label:Headline": a short label glued to a headline ("OPINION:Why the vote matters", "'A huge
-# windfall':Automakers look to hire", "Federal officials:Civil rights investigation opened."), as
+# "Label:Headline": a label of up to 14 words glued to a headline ("OPINION:Why the vote matters", "'A huge
+# windfall':Automakers look to hire", "Federal officials:Civil rights investigation opened.", "What happens
+# if the US hits the debt ceiling?:Here's what to expect if we reach debt limit."), as
 # pages paste links to other stories. Reporting puts a space after a colon. A glued line without a
 # sentence's closing stop is a link whatever its label; one with a stop is, when short, unless its
 # label is a place's name ("Springfield:The council voted on Monday to ...", a dateline) or what
@@ -172,7 +173,7 @@ def _is_story_link(line: str) -> bool:
 
 def _is_glued_headline(line: str) -> bool:
     glued = _GLUED.match(line)
-    if glued is None or len(glued["label"].split()) > 7:
+    if glued is None or len(glued["label"].split()) > 14:
         return False
     if not line.endswith((".", "!", '"', "”")):
         return True

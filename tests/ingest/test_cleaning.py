@@ -84,6 +84,8 @@ def test_links_to_other_stories_are_dropped_wherever_they_sit() -> None:
             "WATCH:Drone footage of the damaged piles",
             "'It is a long way round':Commuters count the cost of the closed pier",
             "Harbour board:Pier repairs will take until the spring. Here is what we know.",
+            "What happens if the ferry stops running for the whole winter?:Here is what islanders can expect.",
+            "How the pier was built in the days before concrete and steel piles:A look back at 1887",
             "Northgate:The town council voted on Monday to pay for a temporary landing stage.",
             "Port Aldwin:The ferry company said it would add a second boat.",
             "Ferry operator:“We will run a reduced service from the south quay.”",
