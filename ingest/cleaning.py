@@ -74,11 +74,20 @@ _WE_DEFINED = re.compile(
     re.I,
 )
 # A link to another story, on a line of its own: "More:Storm closes schools", "Read more: ...",
-# "More on the vote: ...", "OPINION:Why the vote matters". Pages paste them between paragraphs;
+# "More on the vote: ...", "OPINION:Why the vote matters", "Photo gallery: Dozens killed in plane
+# crash.", "Live updates: Rescuers pull victims from roofs". Pages paste them between paragraphs;
 # they are not the article's reporting, and quoted as an answer they say something else.
 _STORY_LINK = re.compile(
-    r"^(?:more|read\s+more|read\s+this|related|see\s+also|also\s+read|watch|listen|previously)"
+    r"^(?:more|read\s+more|read\s+this|related|see\s+also|also\s+read|watch|listen|previously|opinion|analysis|"
+    r"explainer|timeline|live\s+updates?|(?:photo\s+)?gallery|photos|pictures|in\s+pictures|slideshow)"
     r"(?:\s+(?:on|about)\s+[^:]{1,60})?\s*:\s*\S.{0,200}$",
+    re.I,
+)
+# A correction under a section's label ("Opinion: A Nov. 6 column misspelled the author's surname."):
+# a corrections page's entries are its reporting, not links.
+_CORRECTION = re.compile(
+    r"\b(?:misspell|misstat|misidentif|misquot|misattribut|incorrect|erroneous|should have (?:said|been|read)|"
+    r"(?:previous|prior|earlier) version|editing error|as (?:stated|reported) in)",
     re.I,
 )
 # "Label:Headline": a label of up to 14 words glued to a headline ("OPINION:Why the vote matters", "'A huge
@@ -168,7 +177,9 @@ def _is_sign_up(line: str) -> bool:
 def _is_story_link(line: str) -> bool:
     """A line that links to another story ("More:Storm closes schools") rather than reporting.
     A longer line is a paragraph, whatever it starts with: it is not run through the patterns."""
-    return len(line) <= 260 and bool(_STORY_LINK.match(line) or _is_glued_headline(line))
+    if len(line) > 260 or _CORRECTION.search(line):
+        return False
+    return bool(_STORY_LINK.match(line) or _is_glued_headline(line))
 
 
 def _is_glued_headline(line: str) -> bool:

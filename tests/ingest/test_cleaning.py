@@ -82,6 +82,9 @@ def test_links_to_other_stories_are_dropped_wherever_they_sit() -> None:
             "More on the pier:Why the county waited two years to inspect it",
             "OPINION:The harbour deserves better than a closed pier",
             "WATCH:Drone footage of the damaged piles",
+            "Photo gallery: Divers inspect the cracked piles.",
+            "Live updates: Ferry passengers stranded on the north quay",
+            "Opinion: The county cannot keep patching the pier",
             "'It is a long way round':Commuters count the cost of the closed pier",
             "Harbour board:Pier repairs will take until the spring. Here is what we know.",
             "What happens if the ferry stops running for the whole winter?:Here is what islanders can expect.",
@@ -90,6 +93,7 @@ def test_links_to_other_stories_are_dropped_wherever_they_sit() -> None:
             "Port Aldwin:The ferry company said it would add a second boat.",
             "Ferry operator:“We will run a reduced service from the south quay.”",
             "Residents said the closure would add an hour to their commute: “It is a long way round.”",
+            "Opinion: A March 4 column on the pier misspelled the harbour master's name.",
         ]
     )
     assert clean_text(raw).split("\n") == [
@@ -99,6 +103,7 @@ def test_links_to_other_stories_are_dropped_wherever_they_sit() -> None:
         "Port Aldwin:The ferry company said it would add a second boat.",
         "Ferry operator:“We will run a reduced service from the south quay.”",  # a quote, not a link
         "Residents said the closure would add an hour to their commute: “It is a long way round.”",
+        "Opinion: A March 4 column on the pier misspelled the harbour master's name.",  # a correction
     ]
 
 
