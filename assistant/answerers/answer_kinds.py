@@ -76,6 +76,12 @@ _DECISION = re.compile(
     r"struck down|dismissed|scrapped|delayed|postponed|cancell?ed|settled)\b",
     re.I,
 )
+# Words that tell who won: what "who won the final?" is answered with.
+_RESULT = re.compile(
+    r"\b(?:won|wins|beat|beats|defeated|edged|routed|crushed|topped|clinched|triumphed|victory|victorious|"
+    r"took home|claimed|captured|lifted|lost to|fell to|champions?)\b",
+    re.I,
+)
 # Who a "which ...?" question asks for when it asks for a person ("which pop star", "which GOP leader").
 _PERSON_NOUNS = (
     r"person|man|woman|people|star|superstar|singer|artist|actor|actress|athlete|player|leader|politician|"
@@ -120,6 +126,14 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
         ),
         "title",
     ),
+    (
+        re.compile(
+            r"^\s*who (?:won|wins|will win|beat|defeated|took home|claimed|clinched)\b"
+            r"|\b(?:what|which) (?:[\w.’'-]+ ){0,4}(?:won|wins|will win|beat|defeated)\b",
+            re.I,
+        ),
+        "winner",
+    ),
     (re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich {_DESCRIBING_WORDS}(?:{_PERSON_NOUNS})\b", re.I), "person"),
     (re.compile(r"\bwhich (?:company|team|city|group)\b", re.I), "name"),
     (
@@ -152,7 +166,8 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
 
 def answer_type(question: str) -> str | None:
     """What kind of thing the question asks for: money, a number, a date, a place (a country or a
-    U.S. state), a title (of a film, a show, a book...), a person ("who", "which pop star"), another
+    U.S. state), a title (of a film, a show, a book...), a winner ("who won the final?": a result
+    and who it names), a person ("who", "which pop star"), another
     name ("which team"), a decision, what someone said, a reason; None when unclear. Read from the
     sentence that asks when the question sets the scene first ("The IRS opened the filing season
     on Monday. When are returns due?" asks for a date), else from the whole question."""
@@ -183,6 +198,9 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_DECISION.search(sentence))
     if kind == "speech":
         return is_speech(sentence)
+    if kind == "winner":  # a result, and who it names that the question does not
+        asked = question.lower()
+        return bool(_RESULT.search(sentence)) and any(n.lower() not in asked for n in _CAPITALISED.findall(sentence))
     if kind == "place":
         return bool(_places_named(sentence, question) - _asked_places(question))
     found = _FINDERS.get(kind or "")  # things named in a sentence, of the kinds the question may name too

@@ -147,3 +147,32 @@ def test_a_date_the_question_names_already_is_not_an_answer_to_when() -> None:
 )
 def test_a_decision_is_told_in_the_sentence(sentence: str, gives: bool) -> None:
     assert has_answer_type(sentence, "decision", "What did the council decide?") is gives
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who won the county cup final?", "winner"),
+        ("Which team won the regatta on Saturday?", "winner"),
+        ("Which of the two clubs beat the champions?", "winner"),
+        ("Who will win the mayoral race?", "winner"),
+        ("Who is the new harbour master?", "person"),
+        ("Who was arrested after the fire?", "person"),
+    ],
+)
+def test_a_question_asking_who_won_asks_for_a_winner(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("Eastport Rovers beat Northgate 3-1 in the final at the harbour ground.", True),
+        ("Northgate fell to Eastport Rovers in extra time.", True),
+        ("Eastport Rovers lifted the county cup for the first time since 1998.", True),
+        ("The county cup final was everything the semi-final was not: fast, open and loud.", False),  # no result
+        ("The team won the final in extra time.", False),  # a result, but no one named
+    ],
+)
+def test_a_winner_is_a_result_naming_who(sentence: str, gives: bool) -> None:
+    assert has_answer_type(sentence, "winner", "Who won the county cup final?") is gives
