@@ -232,7 +232,7 @@ class ExtractiveAnswerer:
             highlights.setdefault(c.n, []).append((c.start, c.end))
         text = " ".join(f"{neutralize_markers(c.text)} [{c.n}]" for c in chosen)
         lead = chosen[0].n  # the article quoted first
-        headline = self.headline(passages[lead - 1], chosen) if self.lead_with_headline else None
+        headline = self.headline(question, passages[lead - 1], chosen) if self.lead_with_headline else None
         if headline:
             text = f"{headline} [{lead}]\n\n{text}"
         missing = unmentioned(question, [passages[n - 1] for n in highlights])
@@ -256,11 +256,19 @@ class ExtractiveAnswerer:
             highlights[n] = [(p.start + start, p.start + end)]
         return Draft("\n\n".join(lines), self.name, highlights=highlights)
 
-    def headline(self, passage: Passage, chosen: Sequence[Candidate]) -> str | None:
+    def headline(self, question: str, passage: Passage, chosen: Sequence[Candidate]) -> str | None:
         """The title of ``passage``'s article (the one quoted first), to open the answer with: the story
-        the quotes are about, in its editors' words. None when it is missing, too short to say
-        anything, looks like an instruction, or says what a quoted sentence already says."""
+        the quotes are about, in its editors' words; or the heading of the section the first quote
+        sits under, when it shares more with the question and the quote (a roundup's item, a live
+        blog's entry: "Microsoft to lay off 10K employees", not "Microsoft layoffs, Ukraine chopper
+        crash, winter storm: The Short List"). None when it is missing, too short to say anything,
+        looks like an instruction, or says what a quoted sentence already says."""
         title = _SITE_SUFFIX.sub("", passage.title or "").strip()
+        section = section_heading(passage, chosen[0].start)
+        if section:
+            wanted = (set(terms(question)) - QUESTION_WORDS) | chosen[0].terms
+            if len(wanted.intersection(terms(section))) > len(wanted.intersection(terms(title))):
+                title = section
         if len(title.split()) < 4 or looks_like_injection(title):
             return None
         title_terms = frozenset(terms(title))
@@ -291,6 +299,24 @@ def same_names(question: str, scored: list[Candidate], passages: Sequence[Passag
 def _either(names: Sequence[str]) -> str:
     """``A``, ``A or B``, ``A, B or C``."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+# A line that closes like a sentence, a dateline ("New York CNN —") or a list's lead-in: no heading.
+_NOT_HEADING_END = (".", "?", "!", ":", ";", ",", "—", "–", "-")
+
+
+def section_heading(passage: Passage, start: int) -> str | None:
+    """The heading of the section the text at ``start`` (an offset in the article) sits under, when
+    the passage holds it: the nearest line above its paragraph of 4 to 16 words, capitalised, not
+    closing like a sentence, not a byline ("By Ann Lee")."""
+    above = passage.quote[: max(0, start - passage.start)].split("\n")[:-1]  # the lines above its paragraph
+    for line in reversed(above):
+        line = line.strip()
+        if not line or line.rstrip(" \"'”’)").endswith(_NOT_HEADING_END):
+            continue
+        if 4 <= len(line.split()) <= 16 and line[0].isupper() and not line.startswith("By "):
+            return line
+    return None
 
 
 def _whole_quotation(candidate: Candidate, passage: Passage) -> Candidate:
