@@ -198,9 +198,10 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_DECISION.search(sentence))
     if kind == "speech":
         return is_speech(sentence)
-    if kind == "winner":  # a result, and who it names that the question does not
+    if kind == "winner":  # a result, and who it names that the question does not (not a day: "on Sunday")
         asked = question.lower()
-        return bool(_RESULT.search(sentence)) and any(n.lower() not in asked for n in _CAPITALISED.findall(sentence))
+        named = [n for n in _CAPITALISED.findall(sentence) if n.lower() not in _NOT_PERSON]
+        return bool(_RESULT.search(sentence)) and any(n.lower() not in asked for n in named)
     if kind == "place":
         return bool(_places_named(sentence, question) - _asked_places(question))
     found = _FINDERS.get(kind or "")  # things named in a sentence, of the kinds the question may name too

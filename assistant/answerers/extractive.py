@@ -75,8 +75,9 @@ class SentenceWeights:
     # 1/2 a half-life away; 0 when undated or asked without a date): news is answered from its time
     freshness: float = 0.4
     answer_type: float = 0.1  # holds a number, place, title, name or reason when the question asks for one
-    # for a date or a sum of money, kinds told precisely: a sentence without one cannot answer
-    # "when will the ferry run again?" ("... said Marta Olsen, who runs the island's only shop")
+    # for a date, a sum of money or a winner, kinds told precisely: a sentence without one cannot answer
+    # "when will the ferry run again?" ("... said Marta Olsen, who runs the island's only shop"),
+    # nor "who won the title?" ("A club with only 60 members won the title")
     exact_type: float = 0.5
     # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
     restating: float = 0.3
@@ -176,7 +177,7 @@ class ExtractiveAnswerer:
             in_sentence = (own + w.title * headline) / idf_total
             typed = 0.0
             if kind and has_answer_type(c.text, kind, question):
-                typed = w.exact_type if kind in ("date", "money") else w.answer_type
+                typed = w.exact_type if kind in ("date", "money", "winner") else w.answer_type
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + w.freshness * c.freshness + typed
             if borrowed:
                 c.score += (

@@ -172,6 +172,7 @@ def test_a_question_asking_who_won_asks_for_a_winner(question: str, kind: str) -
         ("Eastport Rovers lifted the county cup for the first time since 1998.", True),
         ("The county cup final was everything the semi-final was not: fast, open and loud.", False),  # no result
         ("The team won the final in extra time.", False),  # a result, but no one named
+        ("The team won the final on Sunday in March.", False),  # a day and a month are no one
     ],
 )
 def test_a_winner_is_a_result_naming_who(sentence: str, gives: bool) -> None:

@@ -467,6 +467,18 @@ def test_a_sentence_whose_passage_leaves_out_the_name_asked_about_does_not_follo
     assert extractive.same_names("Who was sacked?", scored, passages) == scored
 
 
+def test_a_question_asking_who_won_is_answered_by_a_sentence_naming_the_winner(services: Services) -> None:
+    # the first sentence shares the most words with the question and says only that "a club" won
+    text = (
+        "A rowing club with only 60 members won the national eights title on Sunday, beating crews ten times its size. "
+        "The crew from Lakeside Rowing Club crossed the line half a boat length ahead of the defending champions."
+    )
+    passage = Passage("c1", "a1", "Small club takes the eights title", None, None, None, text, 0, len(text))
+    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    draft = answerer.draft("Who won the national eights title?", [passage], [])
+    assert "The crew from Lakeside Rowing Club" in draft.text
+
+
 def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
     question = "In which European country is the detained influencer being held?"
     named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
