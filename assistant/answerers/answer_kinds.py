@@ -82,6 +82,19 @@ _RESULT = re.compile(
     r"took home|claimed|captured|lifted|lost to|fell to|champions?)\b",
     re.I,
 )
+# A result that has not happened: "whoever wins the final", "if Eastport win", "could beat".
+_NOT_YET = frozenset(["whoever", "if", "will", "would", "could", "might", "may", "can", "to", "unless"])
+
+
+def _tells_result(sentence: str) -> bool:
+    """Whether ``sentence`` tells a result, not one that may come ("Whoever wins the final ...")."""
+    for match in _RESULT.finditer(sentence):
+        before = re.findall(r"[\w']+", sentence[: match.start()].lower())
+        if not (before and before[-1] in _NOT_YET) and not (len(before) > 1 and before[-2] in _NOT_YET):
+            return True
+    return False
+
+
 # Who a "which ...?" question asks for when it asks for a person ("which pop star", "which GOP leader").
 _PERSON_NOUNS = (
     r"person|man|woman|people|star|superstar|singer|artist|actor|actress|athlete|player|leader|politician|"
@@ -201,7 +214,7 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
     if kind == "winner":  # a result, and who it names that the question does not (not a day: "on Sunday")
         asked = question.lower()
         named = [n for n in _CAPITALISED.findall(sentence) if n.lower() not in _NOT_PERSON]
-        return bool(_RESULT.search(sentence)) and any(n.lower() not in asked for n in named)
+        return _tells_result(sentence) and any(n.lower() not in asked for n in named)
     if kind == "place":
         return bool(_places_named(sentence, question) - _asked_places(question))
     found = _FINDERS.get(kind or "")  # things named in a sentence, of the kinds the question may name too

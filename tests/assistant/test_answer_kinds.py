@@ -173,6 +173,9 @@ def test_a_question_asking_who_won_asks_for_a_winner(question: str, kind: str) -
         ("The county cup final was everything the semi-final was not: fast, open and loud.", False),  # no result
         ("The team won the final in extra time.", False),  # a result, but no one named
         ("The team won the final on Sunday in March.", False),  # a day and a month are no one
+        ("Whoever wins the final will rise to first place in the Harbour League.", False),  # not yet
+        ("If Eastport Rovers win on Saturday, they will lift the cup.", False),
+        ("Eastport Rovers could beat Northgate for the first time in years.", False),
     ],
 )
 def test_a_winner_is_a_result_naming_who(sentence: str, gives: bool) -> None:
