@@ -228,12 +228,20 @@ class ExtractiveAnswerer:
         # a quotation the passage cuts off before it closes ('She said: "I am not leaving because...')
         # is left out when other sentences remain: it would be shown unfinished
         chosen = [c for c in whole if quote_balance(c.text) == 0] or whole
+        # a heading after the first quote heads another section or links to another story ("Sears and
+        # Kmart owner says 'substantial doubt' it can stay in business"): the reporting is below it
+        chosen = chosen[:1] + [c for c in chosen[1:] if not _is_heading(c, passages[c.n - 1])]
         highlights: dict[int, list[tuple[int, int]]] = {}
         for c in chosen:
             highlights.setdefault(c.n, []).append((c.start, c.end))
-        text = " ".join(f"{neutralize_markers(c.text)} [{c.n}]" for c in chosen)
         lead = chosen[0].n  # the article quoted first
-        headline = self.headline(question, passages[lead - 1], chosen) if self.lead_with_headline else None
+        headline, quoted = None, chosen
+        if self.lead_with_headline and len(chosen) > 1 and _is_heading(chosen[0], passages[lead - 1]):
+            # the best "sentence" is a section's heading ("Microsoft to lay off 10K employees"): it heads the answer
+            headline, quoted = neutralize_markers(chosen[0].text), chosen[1:]
+        elif self.lead_with_headline:
+            headline = self.headline(question, passages[lead - 1], chosen)
+        text = " ".join(f"{neutralize_markers(c.text)} [{c.n}]" for c in quoted)
         if headline:
             text = f"{headline} [{lead}]\n\n{text}"
         missing = unmentioned(question, [passages[n - 1] for n in highlights])
@@ -306,18 +314,31 @@ def _either(names: Sequence[str]) -> str:
 _NOT_HEADING_END = (".", "?", "!", ":", ";", ",", "—", "–", "-")
 
 
+def _looks_like_heading(line: str) -> bool:
+    line = line.strip()
+    return (
+        4 <= len(line.split()) <= 16
+        and line[:1].isupper()
+        and not line.startswith("By ")
+        and not line.rstrip(" \"'”’)").endswith(_NOT_HEADING_END)
+    )
+
+
+def _is_heading(candidate: Candidate, passage: Passage) -> bool:
+    """Whether ``candidate`` is a whole line of its passage that reads as a section's heading."""
+    start, end = candidate.start - passage.start, candidate.end - passage.start
+    alone = (start == 0 or passage.quote[start - 1] == "\n") and (
+        end >= len(passage.quote) or passage.quote[end] == "\n"
+    )
+    return alone and _looks_like_heading(candidate.text)
+
+
 def section_heading(passage: Passage, start: int) -> str | None:
     """The heading of the section the text at ``start`` (an offset in the article) sits under, when
     the passage holds it: the nearest line above its paragraph of 4 to 16 words, capitalised, not
     closing like a sentence, not a byline ("By Ann Lee")."""
     above = passage.quote[: max(0, start - passage.start)].split("\n")[:-1]  # the lines above its paragraph
-    for line in reversed(above):
-        line = line.strip()
-        if not line or line.rstrip(" \"'”’)").endswith(_NOT_HEADING_END):
-            continue
-        if 4 <= len(line.split()) <= 16 and line[0].isupper() and not line.startswith("By "):
-            return line
-    return None
+    return next((line.strip() for line in reversed(above) if _looks_like_heading(line)), None)
 
 
 def _whole_quotation(candidate: Candidate, passage: Passage) -> Candidate:

@@ -320,6 +320,33 @@ def test_an_answer_from_a_roundup_opens_with_the_heading_of_the_item_it_quotes(s
     assert answerer.headline("How much did Eastport Rovers pay?", report, quoted) == title
 
 
+def test_a_heading_heads_the_answer_and_is_not_quoted_as_a_sentence(services: Services) -> None:
+    text = (
+        "Harbour council votes to close the Marsh Bridge\n"
+        "The harbour council voted 7 to 2 on Monday to close the Marsh Bridge to traffic from March.\n"
+        "Eastport Rovers sign goalkeeper Tomas Brandt from Northgate\n"
+        "Eastport Rovers paid a fee of 400,000 pounds for him, the highest in the club's history.\n"
+        "Northgate pay a record fee for a new goalkeeper\n"
+        "Northgate replaced him within a day, paying 500,000 pounds for a keeper from the south coast."
+    )
+    passage = Passage(
+        "c1", "a1", "Bridge vote, transfers, tides: The Morning List", None, None, None, text, 0, len(text)
+    )
+    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0, keep_ratio=0.3)
+    question = "Which goalkeeper did Eastport Rovers sign from Northgate?"
+    scored = answerer.select(answerer.score(question, answerer.candidates([passage])))
+    assert scored[0].text == "Eastport Rovers sign goalkeeper Tomas Brandt from Northgate"  # the best "sentence"
+    assert "Northgate pay a record fee for a new goalkeeper" in [c.text for c in scored]  # another item's heading
+    draft = answerer.draft(question, [passage], [])
+    headline, quotes = draft.text.split("\n\n")
+    assert headline == "Eastport Rovers sign goalkeeper Tomas Brandt from Northgate [1]"
+    assert "Tomas Brandt" not in quotes and "Northgate pay a record fee" not in quotes
+    assert "Eastport Rovers paid a fee of 400,000 pounds" in quotes
+    heading, other = text.index("Eastport Rovers sign"), text.index("Northgate pay a record")
+    assert any(start == heading for start, _ in draft.highlights[1])  # cited where it stands
+    assert not any(start == other for start, _ in draft.highlights[1])
+
+
 OLD_CLOSURE = """---
 title: Harbour Council Closes Marsh Bridge to Traffic
 source: Coastal Wire
