@@ -119,9 +119,24 @@ _MIN_TOPIC_WORDS = 3  # a follow-up borrows from older turns until it has this m
 
 def _body(reply: str) -> str:
     """An answer without its markers and its headline lines (a title-cased line: "Jury Convicts Former
-    Treasurer Gregory Albin [1]" is no one's name)."""
-    lines = [line for line in re.sub(r"\[\d+\]", "", reply).split("\n") if not _title_cased(line)]
+    Treasurer Gregory Albin [1]" is no one's name), nor the lines that open it on a paragraph of their
+    own: a headline ("Golden Globes 2023: 'Banshees of Inisherin' wins best comedy [1]"), a note
+    ("The passages quoted don't mention Trump; they come closest:")."""
+    paragraphs = reply.strip().split("\n\n")
+    while len(paragraphs) > 1 and _opening_line(paragraphs[0]):
+        paragraphs.pop(0)
+    lines = [line for line in re.sub(r"\[\d+\]", "", "\n\n".join(paragraphs)).split("\n") if not _title_cased(line)]
     return "\n".join(lines)
+
+
+def _opening_line(paragraph: str) -> bool:
+    """A line of its own ending in ":" (a note), or in a marker after no sentence's stop (a headline,
+    maybe cut short with "..."): not an answer of one sentence ("Marta Olsen scored twice. [1]")."""
+    line = paragraph.strip()
+    if "\n" in line or len(line.split()) > 30:
+        return False
+    headline = re.fullmatch(r"(.*?)\s*\[\d+\]", line)
+    return line.endswith(":") or (headline is not None and not re.search(r"(?<!\.)[.!?][\"”’')]*$", headline[1]))
 
 
 def _title_cased(line: str) -> bool:

@@ -166,6 +166,9 @@ def test_follow_up_without_llm(library: Services) -> None:
 
 TRIAL = "Jury Convicts Former Treasurer Gregory Albin [1]\n\nA jury found former treasurer Gregory Albin guilty on Monday. [1]"
 APPEAL = "Albin's Lawyer Says He Will Appeal [1]\n\nHis lawyer, Mark Dunne, said the verdict would be appealed. [1]"
+CUP = (
+    "Harbour Cup 2025: Eastport Rovers beat Northgate in the final [1]\n\nMarta Olsen scored twice as Eastport won. [1]"
+)
 
 
 @pytest.mark.parametrize(
@@ -177,6 +180,14 @@ APPEAL = "Albin's Lawyer Says He Will Appeal [1]\n\nHis lawyer, Mark Dunne, said
         # no name in the last question ("his lawyer"): whom the conversation is about
         ([("Who was convicted in the fraud trial?", TRIAL), ("What did his lawyer say?", APPEAL)],
          "And the prosecutor?", "And the prosecutor?", ["Gregory Albin", "lawyer"]),
+        # nor a headline that is not title-cased ("Harbour Cup 2025: ..."), nor the note opening an answer
+        ([("Who won the cup final?", CUP)], "What did she say after the match?",
+         "What did Marta Olsen say after the match?", ["final"]),
+        ([("Who won the cup final?", f"The passages quoted don't mention Lakeside; they come closest:\n\n{CUP}")],
+         "What did she say after the match?", "What did Marta Olsen say after the match?", ["final"]),
+        # an answer of one sentence on a paragraph of its own is no headline
+        ([("Who won the cup final?", "Marta Olsen scored twice. [1]\n\nThe coach said it was deserved. [2]")],
+         "What did she say after the match?", "What did Marta Olsen say after the match?", ["final"]),
         # a last question of few words: the one before it says what it is about
         ([("How long did the bus strike last?", "Strike Ends [1]"), ("What did the union decide?", "It voted. [1]")],
          "Why?", "Why?", ["union", "strike"]),
