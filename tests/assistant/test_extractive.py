@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +18,18 @@ from assistant.conversation import Turn, condense_without_llm
 from assistant.records import Passage
 from assistant.services import Services
 from assistant.terms import terms
+
+
+def passage_of(text: str, title: str, n: int = 1) -> Passage:
+    """An article's whole text as the ``n``-th retrieved passage (no date, source or address)."""
+    return Passage(f"c{n}", f"a{n}", title, None, None, None, text, 0, len(text))
+
+
+def plain_answerer(
+    services: Services, idf: Callable[[str], float] = lambda term: 1.0, **options: Any
+) -> extractive.ExtractiveAnswerer:
+    """The extractive answerer with every question term weighing the same, unless ``idf`` says otherwise."""
+    return extractive.ExtractiveAnswerer(services.embeddings(), services.settings, idf, **options)
 
 
 def test_medvedev_on_the_seed_article(services: Services, seed_path: Path) -> None:
@@ -256,9 +270,7 @@ def test_a_wire_sentence_republished_elsewhere_is_quoted_once(
 def test_a_term_found_only_in_the_headline_counts_by_the_title_weight(services: Services) -> None:
     def scored(title_weight: float) -> float:
         weights = replace(extractive.SentenceWeights(), title=title_weight)
-        answerer = extractive.ExtractiveAnswerer(
-            services.embeddings(), services.settings, lambda t: 1.0, weights=weights
-        )
+        answerer = plain_answerer(services, weights=weights)
         sentence = "The council approved the plan on Tuesday night after a long debate."
         candidate = extractive.Candidate(
             1, sentence, 0, len(sentence), frozenset(terms(sentence)), frozenset(terms("Ferry terminal expansion"))
@@ -285,12 +297,12 @@ def test_the_answer_opens_with_the_headline_of_the_article_it_quotes_first(libra
 
 
 def test_a_headline_is_left_out_when_it_adds_nothing_or_is_not_news(services: Services) -> None:
-    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    answerer = plain_answerer(services)
     sentence = "Heavy rain flooded the valley roads on Monday, and two bridges were closed."
     quoted = [extractive.Candidate(1, sentence, 0, len(sentence), frozenset(terms(sentence)))]
 
     def headline(title: str) -> str | None:
-        passage = Passage("c1", "a1", title, None, None, None, sentence, 0, len(sentence))
+        passage = passage_of(sentence, title)
         return answerer.headline("What happened to the valley roads?", passage, quoted)
 
     assert headline("Storm Closes Two Bridges in the Valley | Daily Planet") == "Storm Closes Two Bridges in the Valley"
@@ -310,10 +322,8 @@ def test_an_answer_from_a_roundup_opens_with_the_heading_of_the_item_it_quotes(s
         "Eastport Rovers have signed the goalkeeper Tomas Brandt from Northgate on a three-year contract.\n"
         "The club paid a fee of 400,000 pounds, its highest for a player in a decade."
     )
-    passage = Passage(
-        "c1", "a1", "Bridge vote, budget row, spring tides: The Morning List", None, None, None, text, 0, len(text)
-    )
-    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    passage = passage_of(text, "Bridge vote, budget row, spring tides: The Morning List")
+    answerer = plain_answerer(services)
     fee = text.index("The club paid")
     assert extractive.section_heading(passage, fee) == "Eastport Rovers sign a new goalkeeper"
     assert extractive.section_heading(passage, text.index("The harbour council")) == (
@@ -326,7 +336,7 @@ def test_an_answer_from_a_roundup_opens_with_the_heading_of_the_item_it_quotes(s
     # a heading that shares less with the question and the quote than the title does leaves the title
     body = "Transfer news\nWhat the deal means\nThe club paid a fee of 400,000 pounds for Tomas Brandt."
     title = "Eastport Rovers pay record fee for Northgate goalkeeper"
-    report = Passage("c2", "a2", title, None, None, None, body, 0, len(body))
+    report = passage_of(body, title, 2)
     quoted = answerer.select(answerer.score("How much did Eastport Rovers pay?", answerer.candidates([report])))
     assert answerer.headline("How much did Eastport Rovers pay?", report, quoted) == title
 
@@ -340,10 +350,8 @@ def test_a_heading_heads_the_answer_and_is_not_quoted_as_a_sentence(services: Se
         "Northgate pay a record fee for a new goalkeeper\n"
         "Northgate replaced him within a day, paying 500,000 pounds for a keeper from the south coast."
     )
-    passage = Passage(
-        "c1", "a1", "Bridge vote, transfers, tides: The Morning List", None, None, None, text, 0, len(text)
-    )
-    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0, keep_ratio=0.3)
+    passage = passage_of(text, "Bridge vote, transfers, tides: The Morning List")
+    answerer = plain_answerer(services, keep_ratio=0.3)
     question = "Which goalkeeper did Eastport Rovers sign from Northgate?"
     scored = answerer.select(answerer.score(question, answerer.candidates([passage])))
     assert scored[0].text == "Eastport Rovers sign goalkeeper Tomas Brandt from Northgate"  # the best "sentence"
@@ -404,9 +412,7 @@ def test_a_question_is_answered_from_the_articles_of_its_time(services: Services
 
     def scored(weight: float, freshness: float) -> float:
         weights = replace(extractive.SentenceWeights(), freshness=weight)
-        answerer = extractive.ExtractiveAnswerer(
-            services.embeddings(), services.settings, lambda t: 1.0, weights=weights
-        )
+        answerer = plain_answerer(services, weights=weights)
         [candidate] = answerer.candidates([replace(fresh, signals={"freshness": freshness})])
         [best] = answerer.score(question, [candidate])
         return best.score
@@ -454,8 +460,8 @@ def test_a_question_is_answered_from_the_articles_of_its_time(services: Services
     ],
 )
 def test_sentences_that_cannot_answer_are_not_quoted(services: Services, text: str, quotable: list[str]) -> None:
-    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
-    passage = Passage("c1", "a1", "Ferry Pier Reopens", None, None, None, text, 0, len(text))
+    answerer = plain_answerer(services)
+    passage = passage_of(text, "Ferry Pier Reopens")
     assert [c.text for c in answerer.candidates([passage])] == quotable
 
 
@@ -467,10 +473,8 @@ def test_a_question_asking_when_is_answered_by_a_sentence_with_a_date(services: 
         "Service is expected to resume on December 2, once inspectors have cleared the vessel. "
         '"We were told it would be a week at most," said Marta Olsen, who runs the island\'s only shop.'
     )
-    passage = Passage(
-        "c1", "a1", "Island ferry service suspended after engine fire", None, None, None, text, 0, len(text)
-    )
-    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    passage = passage_of(text, "Island ferry service suspended after engine fire")
+    answerer = plain_answerer(services)
     draft = answerer.draft("When will the island ferry run again?", [passage], [])
     assert draft.text.split("\n\n")[1].startswith("Service is expected to resume on December 2")
 
@@ -488,14 +492,12 @@ def test_a_sentence_whose_passage_leaves_out_the_name_asked_about_does_not_follo
         "before the final whistle. The coach was sacked on Monday after the club's third straight defeat."
     )
     passages = [
-        Passage("c1", "a1", "Minister leaves cabinet over rail contract", None, None, None, minister, 0, len(minister)),
-        Passage("c2", "a2", "Harriers fall to third straight defeat", None, None, None, football, 0, len(football)),
+        passage_of(minister, "Minister leaves cabinet over rail contract"),
+        passage_of(football, "Harriers fall to third straight defeat", 2),
     ]
     question = "Why was Varga sacked?"
     # a rare word ("sacked") weighs more than a name here, and a wide keep ratio lets weaker sentences in
-    answerer = extractive.ExtractiveAnswerer(
-        services.embeddings(), services.settings, lambda t: 2.0 if t == "sacked" else 1.0, keep_ratio=0.4
-    )
+    answerer = plain_answerer(services, lambda t: 2.0 if t == "sacked" else 1.0, keep_ratio=0.4)
     scored = answerer.score(question, answerer.candidates(passages))
     assert 2 in {c.n for c in answerer.select(scored)}  # on scores alone, the coach's sacking would be quoted
     assert {c.n for c in extractive.same_names(question, scored, passages)} == {1}
@@ -511,8 +513,8 @@ def test_a_question_asking_who_won_is_answered_by_a_sentence_naming_the_winner(s
         "A rowing club with only 60 members won the national eights title on Sunday, beating crews ten times its size. "
         "The crew from Lakeside Rowing Club crossed the line half a boat length ahead of the defending champions."
     )
-    passage = Passage("c1", "a1", "Small club takes the eights title", None, None, None, text, 0, len(text))
-    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    passage = passage_of(text, "Small club takes the eights title")
+    answerer = plain_answerer(services)
     draft = answerer.draft("Who won the national eights title?", [passage], [])
     assert "The crew from Lakeside Rowing Club" in draft.text
 
@@ -523,7 +525,7 @@ def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: S
     unnamed = "The detained influencer is being held in a jail outside the capital, prosecutors said."
 
     weights = replace(extractive.SentenceWeights(), meaning=0.0)  # leave out similarity: terms and type only
-    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0, weights=weights)
+    answerer = plain_answerer(services, weights=weights)
     candidates = [extractive.Candidate(1, s, 0, len(s), frozenset(terms(s))) for s in (named, unnamed)]
     first, second = answerer.score(question, candidates)
     assert first.text == named and first.score - second.score == pytest.approx(weights.answer_type)
@@ -606,20 +608,20 @@ def test_a_quotation_is_quoted_whole_with_its_speaker(services: Services, tmp_pa
 def test_a_quotation_the_passage_cuts_off_before_it_closes_is_left_out(services: Services) -> None:
     """A chunk may end inside a long quotation: shown, it would open and never close. It is left
     out when other sentences answer; alone, it is still quoted rather than nothing."""
-    answerer = extractive.ExtractiveAnswerer(services.embeddings(), services.settings, lambda t: 1.0)
+    answerer = plain_answerer(services)
     cut = (
         "The harbour board met on Friday. "
         'Harbour director Lena Okafor said: "I resign because the harbour needs a director who can stay for ten years. '
     )
     rest = "Okafor resigned because she wants to spend more time with her family, the harbour board said."
-    first = Passage("c1", "a1", "Harbour Director Resigns", None, None, None, cut, 0, len(cut))
-    second = Passage("c2", "a2", "Why the Harbour Director Quit", None, None, None, rest, 0, len(rest))
+    first = passage_of(cut, "Harbour Director Resigns")
+    second = passage_of(rest, "Why the Harbour Director Quit", 2)
     question = "Why did the harbour director Lena Okafor resign?"
     draft = answerer.draft(question, [first, second], [])
     assert "I resign" not in draft.text and "because she wants to spend more time" in draft.text, draft.text
     assert quotations.quote_balance(draft.text) == 0
     said = cut[cut.index("Harbour") :]
-    alone = Passage("c3", "a3", "Harbour Director Resigns", None, None, None, said, 0, len(said))
+    alone = passage_of(said, "Harbour Director Resigns", 3)
     assert "I resign because" in answerer.draft(question, [alone], []).text
 
 
