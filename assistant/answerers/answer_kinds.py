@@ -88,11 +88,10 @@ _NOT_YET = frozenset(["whoever", "if", "will", "would", "could", "might", "may",
 
 def _tells_result(sentence: str) -> bool:
     """Whether ``sentence`` tells a result, not one that may come ("Whoever wins the final ...")."""
-    for match in _RESULT.finditer(sentence):
-        before = re.findall(r"[\w']+", sentence[: match.start()].lower())
-        if not (before and before[-1] in _NOT_YET) and not (len(before) > 1 and before[-2] in _NOT_YET):
-            return True
-    return False
+    return any(
+        not _NOT_YET.intersection(re.findall(r"[\w']+", sentence[: match.start()].lower())[-2:])
+        for match in _RESULT.finditer(sentence)
+    )
 
 
 # Who a "which ...?" question asks for when it asks for a person ("which pop star", "which GOP leader").
