@@ -30,6 +30,7 @@ from datetime import date
 import numpy as np
 from scipy import sparse
 
+from assistant.casing import Casing
 from assistant.filters import SearchFilters
 from assistant.records import Passage
 from assistant.store import ChromaStore
@@ -88,6 +89,7 @@ class LexicalIndex:
         self._sources: np.ndarray = np.zeros(0, dtype=object)
         self._articles: np.ndarray = np.zeros(0, dtype=object)
         self._vectors: np.ndarray = np.zeros((0, 0), dtype=np.float32)
+        self.casing = Casing()  # how the live passages write each word: which words are names
 
     @property
     def live_hashes(self) -> dict[str, str]:
@@ -107,6 +109,9 @@ class LexicalIndex:
             changed = [a for a, h in hashes.items() if self._article_hashes.get(a) != h]
             gone = {a for a, h in self._article_hashes.items() if hashes.get(a) != h}
             if gone:
+                self.casing.remove(
+                    "\n".join(e.passage.quote for e in self._entries.values() if e.passage.article_id in gone)
+                )
                 self._entries = {cid: e for cid, e in self._entries.items() if e.passage.article_id not in gone}
             if changed:
                 self._load(changed, hashes)
@@ -127,11 +132,13 @@ class LexicalIndex:
         else:
             batches = [article_ids[i : i + 200] for i in range(0, len(article_ids), 200)]
         wanted = set(article_ids)
+        quotes: list[str] = []  # counted for their casing in one go (a third faster than one by one)
         for batch in batches:
             where = None if batch is None else {"article_id": {"$in": batch}}
             for passage, vector in self.store.iter_chunk_vectors(where):
                 if passage.article_id in wanted and hashes.get(passage.article_id) == passage.content_hash:
                     tokens = index_terms(passage.title + "\n" + passage.quote)
+                    quotes.append(passage.quote)
                     counts: dict[int, int] = {}
                     for token in tokens or ["\u2205"]:  # a passage with no terms still has a length
                         word = self._word_ids.setdefault(token, len(self._word_ids))
@@ -144,6 +151,7 @@ class LexicalIndex:
                         np.fromiter(counts, dtype=np.int64, count=len(counts)),
                         np.fromiter(counts.values(), dtype=np.float32, count=len(counts)),
                     )
+        self.casing.add("\n".join(quotes))
 
     def _rebuild(self) -> None:
         # Passages in a fixed order (not the order articles were loaded in): passages that score the

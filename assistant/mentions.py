@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.casing import tells_case
 from assistant.places import places_in
 from assistant.records import Passage
 from assistant.terms import QUESTION_WORDS, terms
@@ -57,9 +58,9 @@ def names_asked(question: str) -> list[str]:
     Chiefs", not "Voters"). Not a nationality describing the next word ("Chinese zodiac"), nor a
     word standing alone that :data:`_NOT_NAMES` lists; "Johnson-era" is "Johnson", "America’s"
     "America". None in a question written in title case or capitals."""
-    tokens = _WORD.findall(question)
-    if not any(t[0].islower() and len(t) >= 3 for t in tokens):
+    if not tells_case(question):
         return []  # "What Did Putin Offer Iran?", "WHAT DID PUTIN OFFER?": which words are names is not written
+    tokens = _WORD.findall(question)
     runs: list[list[str]] = []
     run: list[str] = []
 

@@ -25,7 +25,10 @@ def build_extractive(services: Services) -> Answerer:
     """The extractive answerer over the service's embedding model."""
     from assistant.answerers.extractive import ExtractiveAnswerer
 
-    return ExtractiveAnswerer(services.embeddings(), services.settings, services.lexical.idf)
+    lexical = services.lexical
+    return ExtractiveAnswerer(
+        services.embeddings(), services.settings, lexical.idf, restore_case=lexical.casing.restore
+    )
 
 
 def build_openai(services: Services) -> Answerer:

@@ -117,9 +117,13 @@ class ExtractiveAnswerer:
         keep_ratio: float = 0.8,
         min_score: float = 0.25,
         semantic_pool: int = 6,
+        restore_case: Callable[[str], str] | None = None,
     ) -> None:
         self.embeddings = embeddings
         self.idf = idf
+        # the question cased as the articles write it (``Casing.restore``), to find its names when
+        # typed in lower or title case ("what did medvedev argue?"); without it, as typed
+        self.restore_case = restore_case or _as_typed
         self.max_sentences = settings.extractive_sentences
         self.lead_with_headline = settings.extractive_headline
         self.pool = pool
@@ -217,6 +221,7 @@ class ExtractiveAnswerer:
         if not candidates:
             return Draft(REFUSAL, self.name, refused=True)
         context = condense_without_llm(question, history).search if history else ""
+        question = self.restore_case(question)  # its names and sentences told by capitals, as the news writes them
         scored = self.score(question, on_topic(candidates, question, context), context)
         chosen = self.select(same_names(question, scored, passages))
         if not chosen:
@@ -303,6 +308,10 @@ def same_names(question: str, scored: list[Candidate], passages: Sequence[Passag
     best = max(scored, key=lambda c: c.score)
     missing = {n: set(unmentioned(question, [passages[n - 1]])) for n in {c.n for c in scored}}
     return [c for c in scored if not missing[c.n] - missing[best.n]]
+
+
+def _as_typed(question: str) -> str:
+    return question
 
 
 def _either(names: Sequence[str]) -> str:

@@ -88,6 +88,25 @@ def test_an_answer_whose_passages_never_name_who_or_what_is_asked_about_says_so(
 
 @pytest.mark.parametrize(
     "question",
+    ["what did putin say about the library?", "what did putin say about the library"],
+)
+def test_a_question_typed_in_lower_case_still_has_its_names_checked(library: Services, question: str) -> None:
+    """Which words name someone is read from how the articles write them ("Putin", never "putin"):
+    typed in lower case, the question still gets the note that the passages quoted, about the seed
+    library, never mention Putin, and the answer the question typed in sentence case gets. (Title
+    case needs a store that writes its small words often enough: tests/assistant/test_casing.py.)"""
+    result = answer(question, services=library)
+    assert result.answer.startswith("The passages quoted don't mention Putin; they come closest:\n\n")
+    typed = answer("What did Putin say about the library?", services=library)
+    assert result.answer == typed.answer
+    assert (
+        answer("what did medvedev argue?", services=library).answer
+        == answer("What did Medvedev argue?", services=library).answer
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
     ["What is the capital of Australia?", "How do I bake sourdough bread?", "Who won the 1998 football World Cup?"],
 )
 def test_out_of_scope_questions_are_refused(library: Services, question: str) -> None:

@@ -32,6 +32,8 @@ from assistant.records import Passage
         ("About 7,000 people went on strike in New York City this week.", ["New York City"]),
         ("What Did Putin Offer Iran?", []),  # title case: which words are names is not written
         ("WHAT DID PUTIN OFFER?", []),
+        ("What Is the Latest on the Debt Ceiling?", []),  # title case leaves "the" and "on" small
+        ("Who is Biden?", ["Biden"]),  # "is": sentence case
         ("¿Quién ganó en Madrid?", ["Madrid"]),  # a sentence opens after "¿": "Quién" is its first word
     ],
 )
