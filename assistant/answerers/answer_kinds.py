@@ -112,6 +112,11 @@ _NOT_TITLE_HEADS = (
     r"theat(?:er|re)s?|studios?|chains?|compan(?:y|ies)|franchises?|festivals?|industry|networks?|services?|"
     r"platforms?|awards?|critics?|characters?|makers?|" + _PERSON_NOUNS
 )
+# The verbs of a question asking for someone's words: "What did she say?", "What has he told them?"
+_ASKING_WORDS = (
+    r"(?:say|said|tell|told|write|written|argue|argued|claim|claimed|announce|announced|warn|warned|think|"
+    r"believe|mean|suggest|suggested|propose|proposed|promise|promised)"
+)
 _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
@@ -160,7 +165,7 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"^\s*what (?:did|does|do|has|have|had|will|would) (?:[\w'.-]+ ){1,6}"
-            r"(?:say|tell|write|argue|claim|announce|warn|think|believe|mean|suggest|propose|promise)\b",
+            rf"{_ASKING_WORDS}\b",
             re.I,
         ),
         "speech",
@@ -208,8 +213,9 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_REASON.search(sentence))
     if kind == "decision":
         return bool(_DECISION.search(sentence))
-    if kind == "speech":
-        return is_speech(sentence)
+    if kind == "speech":  # words given to whom the question asks about ("says Yeoh"), or any words said
+        who = speaker(question)
+        return attributes_to(sentence, who) if who else is_speech(sentence)
     if kind == "winner":  # a result, and who it names that the question does not (not a day: "on Sunday")
         asked = question.lower()
         named = [n for n in _CAPITALISED.findall(sentence) if n.lower() not in _NOT_PERSON]
@@ -219,6 +225,43 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
     found = _FINDERS.get(kind or "")  # things named in a sentence, of the kinds the question may name too
     asked = question.lower()
     return found is not None and any(thing.lower() not in asked for thing in found(sentence))
+
+
+# "What did Michelle Yeoh say in her speech?", "what has the Fed's chair told Congress?": who spoke.
+_SPEAKER = re.compile(
+    r"^\s*what (?:did|does|do|has|have|had|will|would) (?P<who>(?:[\w'’.-]+ ){0,5}?[\w'’.-]+) "
+    rf"{_ASKING_WORDS}\b",
+    re.I,
+)
+# The verbs that give words to whoever stands next to them: "says Yeoh", "Biden told reporters"
+# (not "announced", "posted": "Brady announced his retirement" gives no words of his).
+_SAYING = (
+    r"(?:said|says|say|told|tells|added|adds|wrote|writes|argued|argues|warned|warns|stressed|noted|"
+    r"insisted|explained|asked|tweeted|replied|recalled|admitted|conceded)"
+)
+
+
+def speaker(question: str) -> str | None:
+    """The last word of whom a "what did ... say?" question asks about ("Yeoh", "chair"), without
+    its "'s"; None for a question asking no one's words, or only a "he" or "she"'s."""
+    match = _SPEAKER.search(asking_sentence(question))
+    if not match:
+        return None
+    last = re.split(r"\s+", match.group("who"))[-1]
+    last = re.sub(r"['’]s?$", "", last)
+    return None if last.lower() in ("he", "she", "they", "it") else last
+
+
+def attributes_to(sentence: str, who: str) -> bool:
+    """Whether ``sentence`` gives words to ``who``: a verb of saying within three words after the
+    name ("Yeoh said", "Biden, 80, told"), or just before it, titles between ("says Yeoh", "said
+    Fed Chair Jerome Powell"), or "according to" it; not to someone else of theirs ("Biden's lawyer
+    said", "wrote that Biden's handling"), nor to a "he" or "she", who may be anyone in another
+    article ("But he said no one ...")."""
+    name = rf"{re.escape(who)}(?!['’\w])"
+    after = rf"\b{name},?(?:\s+[^\s.!?]+){{0,3}}?\s+{_SAYING}\b"
+    before = rf"\b(?:{_SAYING}|according to)\s+(?:(?-i:[A-Z][\w.’'-]*)\s+){{0,4}}?{name}"
+    return re.search(f"{after}|{before}", sentence, re.I) is not None
 
 
 def persons_in(sentence: str) -> list[str]:

@@ -48,6 +48,7 @@ _TO_THE_READER = re.compile(
 )
 
 
+_SPEAKING_TERMS = frozenset(terms("say says said tell told speech remarks statement comment words"))
 _CALENDAR_TERMS = frozenset(terms(" ".join([*calendar.day_name, *calendar.month_name[1:]])))
 
 
@@ -75,9 +76,10 @@ class SentenceWeights:
     # 1/2 a half-life away; 0 when undated or asked without a date): news is answered from its time
     freshness: float = 0.4
     answer_type: float = 0.1  # holds a number, place, title, name or reason when the question asks for one
-    # for a date, a sum of money or a winner, kinds told precisely: a sentence without one cannot answer
-    # "when will the ferry run again?" ("... said Marta Olsen, who runs the island's only shop"),
-    # nor "who won the title?" ("A club with only 60 members won the title")
+    # for a date, a sum of money, a winner or the words of whom the question asks about, kinds told
+    # precisely: a sentence without one cannot answer "when will the ferry run again?" ("... said Marta
+    # Olsen, who runs the island's only shop"), nor "who won the title?" ("A club with only 60 members
+    # won the title"), nor "what did Olsen say?" ("Olsen collected the harbour prize")
     exact_type: float = 0.5
     # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
     restating: float = 0.3
@@ -174,14 +176,21 @@ class ExtractiveAnswerer:
         borrowed_total = math.fsum(borrowed.values()) or 1.0
         w = self.weights
         kind = answer_type(question)
+        # asked what someone said about something ("What did Zelenskyy say about the tanks?"), words
+        # said of something else (the siege of a town) are not what is asked for
+        topic = query_terms - asking - _SPEAKING_TERMS - _name_terms(question) if kind == "speech" else set()
         for c in candidates:  # (sums over sets of words are fsum's: exact, whatever order a set gives)
             # A sentence is read under its article's headline: the title's words count as its own.
             own = math.fsum(idf[t] for t in c.terms & query_terms)
             headline = math.fsum(idf[t] for t in (c.title_terms - c.terms) & query_terms)
             in_sentence = (own + w.title * headline) / idf_total
             typed = 0.0
-            if kind and has_answer_type(c.text, kind, question):
-                typed = w.exact_type if kind in ("date", "money", "winner") else w.answer_type
+            if (
+                kind
+                and has_answer_type(c.text, kind, question)
+                and not (topic and topic.isdisjoint(c.terms | c.title_terms))
+            ):
+                typed = w.exact_type if kind in ("date", "money", "winner", "speech") else w.answer_type
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + w.freshness * c.freshness + typed
             if borrowed:
                 c.score += (
@@ -308,6 +317,10 @@ def same_names(question: str, scored: list[Candidate], passages: Sequence[Passag
     best = max(scored, key=lambda c: c.score)
     missing = {n: set(unmentioned(question, [passages[n - 1]])) for n in {c.n for c in scored}}
     return [c for c in scored if not missing[c.n] - missing[best.n]]
+
+
+def _name_terms(question: str) -> set[str]:
+    return {t for name in names_asked(question) for t in terms(name)}
 
 
 def _as_typed(question: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answerers.answer_kinds import answer_type, has_answer_type
+from assistant.answerers.answer_kinds import answer_type, attributes_to, has_answer_type, speaker
 
 
 def test_a_question_asking_for_a_place_is_answered_by_a_place_it_does_not_name() -> None:
@@ -180,3 +180,39 @@ def test_a_question_asking_who_won_asks_for_a_winner(question: str, kind: str) -
 )
 def test_a_winner_is_a_result_naming_who(sentence: str, gives: bool) -> None:
     assert has_answer_type(sentence, "winner", "Who won the county cup final?") is gives
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("What did Marta Olsen say when she collected the harbour prize?", "Olsen"),
+        ("what has the harbour master's deputy told the council?", "deputy"),
+        ("What did the ferry company's owners say about the fares?", "owners"),
+        ("The ferry stopped on Monday. What did the operator say?", "operator"),  # read from the asking sentence
+        ("What did she say?", None),  # a pronoun names no one
+        ("Who won the county cup final?", None),  # no one's words asked for
+    ],
+)
+def test_the_speaker_a_question_asks_about(question: str, who: str | None) -> None:
+    assert speaker(question) == who
+    if who:
+        assert answer_type(question) == "speech"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ('"Not one missed sailing in forty winters," says Olsen, holding the prize.', True),
+        ('"Not one missed sailing," said Harbour Master Marta Olsen.', True),  # a title between
+        ("Olsen, 54, told reporters the ferry would run again by June.", True),
+        ("According to Olsen, the ferry will run again by June.", True),
+        ("She said the ferry would run again by June.", False),  # "she" may be anyone in another article
+        ("Olsen's lawyer said the ferry would run again by June.", False),  # someone else of hers
+        ("The council wrote that Olsen's ferry would run again by June.", False),
+        ("Olsen runs the island's only ferry and collected the harbour prize.", False),  # about her, not her words
+    ],
+)
+def test_words_are_given_to_the_speaker_asked_about(sentence: str, gives: bool) -> None:
+    question = "What did Marta Olsen say about the ferry?"
+    assert attributes_to(sentence, "Olsen") is gives
+    assert has_answer_type(sentence, "speech", question) is gives

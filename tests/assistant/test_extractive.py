@@ -538,6 +538,28 @@ def test_a_question_asking_who_won_is_answered_by_a_sentence_naming_the_winner(s
     assert "The crew from Lakeside Rowing Club" in draft.text
 
 
+def test_a_question_asking_what_someone_said_is_answered_with_their_words(services: Services) -> None:
+    # the first sentence shares the most words with the question, and gives no words of hers
+    text = (
+        "Marta Olsen, who runs the island ferry, collected the harbour prize on Friday for a year without a missed crossing. "
+        '"Forty winters on this crossing and not one missed sailing," says Olsen, holding the harbour prize. '
+        "Olsen said the new timetable would start in May."
+    )
+    passage = passage_of(text, "Island ferry skipper honoured")
+    answerer = plain_answerer(services)
+    draft = answerer.draft("What did Marta Olsen say when she collected the harbour prize?", [passage], [])
+    quoted = draft.text.split("\n\n")[-1]
+    assert quoted.startswith('"Forty winters on this crossing and not one missed sailing," says Olsen'), draft.text
+    # scored on terms and kind alone: her words on the prize gain the kind's weight, her words on
+    # something else (the timetable) do not: they are not what is asked for
+    weights = replace(extractive.SentenceWeights(), meaning=0.0)
+    answerer = plain_answerer(services, weights=weights)
+    about = answerer.score("What did Olsen say about the prize?", answerer.candidates([passage]))
+    scores = {c.text.split()[0]: c.score for c in about}  # the question's terms: olsen, prize
+    assert scores['"Forty'] - scores["Marta"] == pytest.approx(weights.exact_type)  # both terms; her words
+    assert scores["Marta"] - scores["Olsen"] == pytest.approx(1 / 2)  # "prize"; and her words gain nothing
+
+
 def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
     question = "In which European country is the detained influencer being held?"
     named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
