@@ -82,15 +82,21 @@ _RESULT = re.compile(
     r"took home|claimed|captured|lifted|lost to|fell to|champions?)\b",
     re.I,
 )
-# A result that has not happened: "whoever wins the final", "if Eastport win", "could beat".
+# Words that tell who took a post: what "who is the new speaker?" is answered with.
+_TOOK_POST = re.compile(
+    r"\b(?:elected|named|appointed|chosen|picked|tapped|sworn in|became|becomes|succeeded|succeeds|replaced|"
+    r"replaces|took over|takes over|clinched|won|wins|secured)\b",
+    re.I,
+)
+# A result that has not happened: "whoever wins the final", "if Eastport win", "could beat", "needs to be elected".
 _NOT_YET = frozenset(["whoever", "if", "will", "would", "could", "might", "may", "can", "to", "unless"])
 
 
-def _tells_result(sentence: str) -> bool:
+def _tells_result(sentence: str, result: re.Pattern[str] = _RESULT) -> bool:
     """Whether ``sentence`` tells a result, not one that may come ("Whoever wins the final ...")."""
     return any(
         not _NOT_YET.intersection(re.findall(r"[\w']+", sentence[: match.start()].lower())[-2:])
-        for match in _RESULT.finditer(sentence)
+        for match in result.finditer(sentence)
     )
 
 
@@ -150,6 +156,15 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
             re.I,
         ),
         "winner",
+    ),
+    (
+        re.compile(
+            r"^\s*who(?:'s| is| was| will be| has become| became) (?:the |their |its )?(?:new|next)\b"
+            r"|^\s*who (?:replaced|replaces|will replace|succeeded|succeeds|will succeed|took over|takes over|will take over)\b"
+            r"|^\s*who (?:was|has been|will be|is being|got) (?:elected|named|appointed|chosen|picked|tapped|sworn in)\b",
+            re.I,
+        ),
+        "successor",
     ),
     (re.compile(rf"^\s*(?:who|whom|whose)\b|\bwhich {_DESCRIBING_WORDS}(?:{_PERSON_NOUNS})\b", re.I), "person"),
     (re.compile(r"\bwhich (?:company|team|city|group)\b", re.I), "name"),
@@ -220,6 +235,9 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         asked = question.lower()
         named = [n for n in _CAPITALISED.findall(sentence) if n.lower() not in _NOT_PERSON]
         return _tells_result(sentence) and any(n.lower() not in asked for n in named)
+    if kind == "successor":  # who took the post, named, and not already in the question
+        asked = question.lower()
+        return _tells_result(sentence, _TOOK_POST) and any(p.lower() not in asked for p in persons_in(sentence))
     if kind == "place":
         return bool(_places_named(sentence, question) - _asked_places(question))
     found = _FINDERS.get(kind or "")  # things named in a sentence, of the kinds the question may name too

@@ -76,10 +76,11 @@ class SentenceWeights:
     # 1/2 a half-life away; 0 when undated or asked without a date): news is answered from its time
     freshness: float = 0.4
     answer_type: float = 0.1  # holds a number, place, title, name or reason when the question asks for one
-    # for a date, a sum of money, a winner or the words of whom the question asks about, kinds told
-    # precisely: a sentence without one cannot answer "when will the ferry run again?" ("... said Marta
-    # Olsen, who runs the island's only shop"), nor "who won the title?" ("A club with only 60 members
-    # won the title"), nor "what did Olsen say?" ("Olsen collected the harbour prize")
+    # for a date, a sum of money, a winner, who took a post or the words of whom the question asks
+    # about, kinds told precisely: a sentence without one cannot answer "when will the ferry run
+    # again?" ("... said Marta Olsen, who runs the island's only shop"), nor "who won the title?" ("A
+    # club with only 60 members won the title"), nor "who is the new harbour master?" ("Harbour
+    # master Tom Reyes retired in March"), nor "what did Olsen say?" ("Olsen collected the prize")
     exact_type: float = 0.5
     # taken off a sentence with fewer than three words beyond the question's, none of the asked-for kind
     restating: float = 0.3
@@ -190,7 +191,7 @@ class ExtractiveAnswerer:
                 and has_answer_type(c.text, kind, question)
                 and not (topic and topic.isdisjoint(c.terms | c.title_terms))
             ):
-                typed = w.exact_type if kind in ("date", "money", "winner", "speech") else w.answer_type
+                typed = w.exact_type if kind in ("date", "money", "winner", "successor", "speech") else w.answer_type
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + w.freshness * c.freshness + typed
             if borrowed:
                 c.score += (

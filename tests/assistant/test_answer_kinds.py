@@ -156,7 +156,7 @@ def test_a_decision_is_told_in_the_sentence(sentence: str, gives: bool) -> None:
         ("Which team won the regatta on Saturday?", "winner"),
         ("Which of the two clubs beat the champions?", "winner"),
         ("Who will win the mayoral race?", "winner"),
-        ("Who is the new harbour master?", "person"),
+        ("Who is the new harbour master?", "successor"),  # who took a post: kind of its own
         ("Who was arrested after the fire?", "person"),
     ],
 )
@@ -216,3 +216,34 @@ def test_words_are_given_to_the_speaker_asked_about(sentence: str, gives: bool) 
     question = "What did Marta Olsen say about the ferry?"
     assert attributes_to(sentence, "Olsen") is gives
     assert has_answer_type(sentence, "speech", question) is gives
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who is the new harbour master?", "successor"),
+        ("who's the next mayor of Eastport?", "successor"),
+        ("Who will replace the retiring coach?", "successor"),
+        ("Who was elected chair of the ferry board?", "successor"),
+        ("Who was arrested after the fire?", "person"),  # no post taken
+        ("Who is the harbour master?", "person"),  # who holds it, not who is new to it
+    ],
+)
+def test_a_question_asking_who_took_a_post_asks_for_a_successor(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("Councillors elected Marta Olsen harbour master on Tuesday after a single round of voting.", True),
+        ("Marta Olsen became harbour master on Monday, the first woman in the post.", True),
+        ("Marta Olsen has been named harbour master.", True),
+        ("Marta Olsen needs 12 votes to be elected harbour master.", False),  # not yet
+        ("If elected, Marta Olsen would become the first woman in the post.", False),
+        ("The council elected a new harbour master on Tuesday.", False),  # no one named
+        ("Marta Olsen, a ferry skipper for 40 years, spoke at the harbour on Tuesday.", False),  # no post taken
+    ],
+)
+def test_a_successor_is_told_taking_the_post_and_named(sentence: str, gives: bool) -> None:
+    assert has_answer_type(sentence, "successor", "Who is the new harbour master?") is gives

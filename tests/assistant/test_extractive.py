@@ -560,6 +560,17 @@ def test_a_question_asking_what_someone_said_is_answered_with_their_words(servic
     assert scores["Marta"] - scores["Olsen"] == pytest.approx(1 / 2)  # "prize"; and her words gain nothing
 
 
+def test_a_question_asking_who_took_a_post_is_answered_by_the_sentence_naming_who(services: Services) -> None:
+    # the first sentence holds every word of the question, and a name, but no one taking the post
+    text = (
+        "Harbour master Tom Reyes retired in March, and the new harbour master faces a busy summer season. "
+        "Councillors elected Marta Olsen to the post on Tuesday after a single round of voting."
+    )
+    passage = passage_of(text, "Ferry town picks new harbour master")
+    draft = plain_answerer(services).draft("Who is the new harbour master?", [passage], [])
+    assert draft.text.split("\n\n")[-1].startswith("Councillors elected Marta Olsen"), draft.text
+
+
 def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
     question = "In which European country is the detained influencer being held?"
     named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
