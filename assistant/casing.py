@@ -116,8 +116,9 @@ class Casing:
         """How often the stored text capitalises ``word`` inside a sentence; None when it writes the
         word there fewer than three times."""
         key = word.lower()
-        forms = self._forms.get(key)
-        capitalised, lower = (sum(forms.values()) if forms else 0), self._lower.get(key, 0)
+        with self._lock:  # a refresh may be counting another process's write meanwhile
+            forms = self._forms.get(key)
+            capitalised, lower = (sum(forms.values()) if forms else 0), self._lower.get(key, 0)
         if capitalised + lower < _MIN_SEEN:
             return None
         return capitalised / (capitalised + lower)
@@ -157,8 +158,9 @@ class Casing:
 
     def _form(self, word: str) -> str:
         """How the stored text most often capitalises ``word`` ("MLB", "McCarthy")."""
-        forms = self._forms.get(word.lower())
-        return forms.most_common(1)[0][0] if forms else word[0].upper() + word[1:]
+        with self._lock:
+            forms = self._forms.get(word.lower())
+            return forms.most_common(1)[0][0] if forms else word[0].upper() + word[1:]
 
 
 def tells_case(question: str) -> bool:
