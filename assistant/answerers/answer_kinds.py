@@ -259,6 +259,7 @@ _SAYING = (
 )
 
 
+@functools.lru_cache(maxsize=64)
 def speaker(question: str) -> str | None:
     """The last word of whom a "what did ... say?" question asks about ("Yeoh", "chair"), without
     its "'s"; None for a question asking no one's words, or only a "he" or "she"'s."""
