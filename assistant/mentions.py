@@ -114,6 +114,11 @@ def _name_part(token: str) -> tuple[str, bool]:
     return word, False
 
 
+def name_terms(question: str) -> set[str]:
+    """The words of the names ``question`` asks about, as search counts them (stemmed)."""
+    return {t for name in names_asked(question) for t in terms(name)}
+
+
 def unmentioned(question: str, passages: Sequence[Passage]) -> list[str]:
     """The names ``question`` asks about that no passage of ``passages`` (its title or text)
     mentions: holds the name's last word and at least half its words ("Harry" is "Prince Harry",

@@ -27,7 +27,7 @@ from assistant.config import Settings
 from assistant.conversation import Condensed, Turn, condense_without_llm
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.guard import looks_like_injection, neutralize_markers
-from assistant.mentions import names_asked, unmentioned
+from assistant.mentions import name_terms, names_asked, unmentioned
 from assistant.records import Passage
 from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from assistant.timeframe import resolve_timeframe
@@ -179,7 +179,7 @@ class ExtractiveAnswerer:
         kind = answer_type(question)
         # asked what someone said about something ("What did Zelenskyy say about the tanks?"), words
         # said of something else (the siege of a town) are not what is asked for
-        topic = query_terms - asking - _SPEAKING_TERMS - _name_terms(question) if kind == "speech" else set()
+        topic = query_terms - asking - _SPEAKING_TERMS - name_terms(question) if kind == "speech" else set()
         for c in candidates:  # (sums over sets of words are fsum's: exact, whatever order a set gives)
             # A sentence is read under its article's headline: the title's words count as its own.
             own = math.fsum(idf[t] for t in c.terms & query_terms)
@@ -318,10 +318,6 @@ def same_names(question: str, scored: list[Candidate], passages: Sequence[Passag
     best = max(scored, key=lambda c: c.score)
     missing = {n: set(unmentioned(question, [passages[n - 1]])) for n in {c.n for c in scored}}
     return [c for c in scored if not missing[c.n] - missing[best.n]]
-
-
-def _name_terms(question: str) -> set[str]:
-    return {t for name in names_asked(question) for t in terms(name)}
 
 
 def _as_typed(question: str) -> str:
