@@ -13,9 +13,10 @@ with a capital every time and "say" almost never:
 A lower-case word becomes a name only when the articles nearly always capitalise it ("trump",
 "china"; not "house", "white" or "apple", which they also write in lower case), and a word they
 seldom use stays small. In a question with no lower-case word but small ones ("the", "of"), a
-word keeps its capital only when the articles mostly write it so ("Say", "Latest" and words they
-never use lose it: a rare name is missed rather than a word taken for one). A question in
-sentence case with a capital past its first word marks its names itself and is left as typed.
+word keeps its capital only when the articles nearly always write it so ("Say", "Latest", "House"
+and words they never use lose it: a rare name is missed rather than a word taken for one). A
+question in sentence case with a capital past its first word marks its names itself and is left
+as typed.
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ _TITLE_SMALL = frozenset(
         "than",
     ]
 )
-_NAME_SHARE = 0.9  # capitalised this often, a word typed in lower case is a name
-_WORD_SHARE = 0.5  # capitalised less often, a word typed with a capital in a title-cased question is not
+# capitalised this often, a word is a name: typed in lower case, it gets a capital; in title case, keeps it
+_NAME_SHARE = 0.9
 _MIN_SEEN = 3  # written fewer times inside sentences, a word's casing tells nothing
 
 
@@ -128,7 +129,7 @@ class Casing:
         its names itself: in a question with no capital past its first word, a word they nearly
         always capitalise takes their form ("mlb" "MLB", "mccarthy" "McCarthy") and each sentence
         its capital, a word they seldom use stays small; in one written in title case or capitals,
-        past a sentence's first word, a word they mostly capitalise takes their form and any other
+        past a sentence's first word, a word they nearly always capitalise takes their form and any other
         word is written small (a name they seldom use is missed, rather than a word taken for a
         name). A question in sentence case with a name in it is left as typed."""
         tokens = list(_QUESTION_WORD.finditer(question))
@@ -149,7 +150,7 @@ class Casing:
                 if opens_sentence:  # "... this week. when did she ..."
                     return token[0].upper() + token[1:]
             if not told and not opens_sentence:  # "What Did Zelenskyy Say", "WHAT DID PUTIN OFFER IRAN?"
-                if share is not None and share >= _WORD_SHARE:
+                if share is not None and share >= _NAME_SHARE:
                     return self._form(word) + token[len(word) :].lower()
                 return token.lower()  # a word written small, or too seldom to tell: no name to look for
             return token

@@ -57,6 +57,15 @@ def test_a_question_is_cased_as_the_articles_write_its_words(casing: Casing, que
     assert casing.restore(question) == restored
 
 
+def test_a_word_the_articles_capitalise_only_at_times_is_no_name() -> None:
+    casing = Casing()
+    casing.add("Fishermen met at the Harbour Board, walked along the harbour, and the Harbour Board agreed.")
+    assert casing.capitalised_share("harbour") == pytest.approx(2 / 3)
+    # typed in lower case it stays small; in title case it loses its capital, as "sits" does
+    assert casing.restore("who sits on the harbour board?") == "Who sits on the harbour board?"
+    assert casing.restore("Who Sits On The Harbour Board?") == "Who sits on the harbour board?"
+
+
 def test_how_often_a_word_is_capitalised_inside_a_sentence(casing: Casing) -> None:
     assert casing.capitalised_share("harwick") == 1.0  # "in Harwick", "Officials in Harwick", "in Harwick,"
     assert casing.capitalised_share("ferry") == 0.0  # "The ferry" opens no sentence here: only lower case
