@@ -140,20 +140,20 @@ class Casing:
         def recase(match: re.Match[str]) -> str:
             token = match.group()
             word = _POSSESSIVE.sub("", token)
-            if self.capitalised_share(word) is None and "-" in word:
-                word = word.split("-")[0]  # "johnson-era": "Johnson", unless written whole ("co-chair")
             share = self.capitalised_share(word) if len(word) >= 2 else None  # not a letter ("U.S.")
+            if share is None and "-" in word:
+                word = word.split("-")[0]  # "johnson-era": "Johnson", unless written whole ("co-chair")
+                share = self.capitalised_share(word) if len(word) >= 2 else None
+            named = share is not None and share >= _NAME_SHARE
             opens_sentence = bool(_SENTENCE_END.search(question[: match.start()]))
-            if told and token[0].islower():
-                if share is not None and share >= _NAME_SHARE:  # "what did zelenskyy say"
-                    return self._form(word) + token[len(word) :]
-                if opens_sentence:  # "... this week. when did she ..."
-                    return token[0].upper() + token[1:]
-            if not told and not opens_sentence:  # "What Did Zelenskyy Say", "WHAT DID PUTIN OFFER IRAN?"
-                if share is not None and share >= _NAME_SHARE:
-                    return self._form(word) + token[len(word) :].lower()
-                return token.lower()  # a word written small, or too seldom to tell: no name to look for
-            return token
+            if told:  # "what did zelenskyy say": only a word typed small may need a capital
+                if token[0].isupper() or not (named or opens_sentence):
+                    return token
+                return self._form(word) + token[len(word) :] if named else token[0].upper() + token[1:]
+            if opens_sentence:  # title case or capitals: a sentence's first word keeps its capital
+                return token
+            # "What Did Zelenskyy Say": a word written small, or too seldom to tell, has no name to look for
+            return self._form(word) + token[len(word) :].lower() if named else token.lower()
 
         return _QUESTION_WORD.sub(recase, question)
 

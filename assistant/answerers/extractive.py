@@ -48,7 +48,8 @@ _TO_THE_READER = re.compile(
 )
 
 
-_SPEAKING_TERMS = frozenset(terms("say says said tell told speech remarks statement comment words"))
+# what a question asking for someone's words calls them ("say" and "said" are stop words already)
+_SPEAKING_TERMS = frozenset(terms("tell told speech remarks statement comment words"))
 _CALENDAR_TERMS = frozenset(terms(" ".join([*calendar.day_name, *calendar.month_name[1:]])))
 
 
