@@ -178,9 +178,13 @@ class ExtractiveAnswerer:
         borrowed_total = math.fsum(borrowed.values()) or 1.0
         w = self.weights
         kind = answer_type(question)
-        # asked what someone said about something ("What did Zelenskyy say about the tanks?"), words
-        # said of something else (the siege of a town) are not what is asked for
-        topic = query_terms - asking - _SPEAKING_TERMS - name_terms(question) if kind == "speech" else set()
+        # the kind asked for, told of what is asked about: a sentence or headline sharing none of the
+        # question's topic words holds some other date ("When will tolls return?": not "the ferry
+        # stops from December 1"); asked what someone said about something ("What did Zelenskyy say
+        # about the tanks?"), words said of something else (the siege of a town) are not what is asked for
+        topic = query_terms - asking
+        if kind == "speech":
+            topic -= _SPEAKING_TERMS | name_terms(question)
         for c in candidates:  # (sums over sets of words are fsum's: exact, whatever order a set gives)
             # A sentence is read under its article's headline: the title's words count as its own.
             own = math.fsum(idf[t] for t in c.terms & query_terms)

@@ -583,6 +583,23 @@ def test_words_said_of_something_else_are_not_what_is_asked_for(services: Servic
     assert scores["Marta"] - scores["Olsen"] == pytest.approx(1 / 2)  # "prize"; and her words gain nothing
 
 
+def test_a_date_told_of_something_else_is_not_what_is_asked_for(services: Services) -> None:
+    # two passages, no headline shared with the question: the tolls' date gains the kind's weight,
+    # the late ferry's date (sharing none of the question's words) does not
+    weights = replace(extractive.SentenceWeights(), meaning=0.0, rank=0.0)
+    answerer = plain_answerer(services, weights=weights)
+    tolls = "The mayor said that tolls on the bridge will stay suspended until the end of January."
+    ferry = "The smaller ferry line will stop its late-night crossing from December 1."
+    passages = [
+        passage_of(tolls, "Bridge reopens after repairs"),
+        passage_of(ferry, "Ferries cut winter timetables", 2),
+    ]
+    scored = {c.n: c.score for c in answerer.score("When will tolls return?", answerer.candidates(passages))}
+    idf = answerer.idf
+    assert scored[1] - weights.exact_type == pytest.approx(idf("tolls") / (idf("tolls") + idf("return")))
+    assert scored[2] == 0.0  # none of the question's words, and its date not one of the question's topic
+
+
 def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
     question = "In which European country is the detained influencer being held?"
     named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
