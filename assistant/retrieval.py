@@ -110,10 +110,10 @@ class NewsRetriever(BaseRetriever):
         if self.settings.time_filter and undated:
             timeframe = resolve_timeframe(time_text or query, as_of)
         elif self.settings.time_filter and (said := resolve_timeframe(time_text or query, as_of)):
-            notes.append(f'The dates set in the filters were searched, not "{said.phrase}" ({said.span()}).')
+            notes.append(f'The dates set in the filters were searched, not "{said.phrase}" ({said.period().span()}).')
         spoken = timeframe or said  # the question's words for a time, whichever dates are searched
         if is_digest(time_text or query, spoken.phrase if spoken else None):
-            digest = self.latest(query, k, filters, timeframe, as_of)
+            digest = self.latest(query, k, filters, timeframe.period() if timeframe else None, as_of)
             digest.notes[:0] = notes
             return digest
         if timeframe:

@@ -1,7 +1,10 @@
 """Time in a question ("this week", "yesterday", "in January", "on Nov. 18") as a date range.
 
-A day named by its date ("on November 18", "18 Nov", "2026-11-18") is that day and the next
-(its news is reported then), "since November 18" up to the question's date. A date not yet
+A period that has ended is searched with the days its news is reported in after it, up to the
+question's date: a day ("on November 18", "on Tuesday", "18 Nov") with the next, a weekend or a
+week with two more, a month with a week (January's job figures come out in February), a year
+with a month ("record wind power last year", in January's figures). "Since November 18" runs up
+to the question's date. A date not yet
 reached ("the vote on December 3", asked in November; with no year, the date of this year or
 the last nearer to the question's) names a plan, not the time to search,
 and a recurring one ("every 16 January") no time at all: neither filters.
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
@@ -43,8 +46,13 @@ class Timeframe:
     """An inclusive date range and the words it came from."""
 
     since: date
-    until: date
+    until: date  # the last day searched: the period's own, or the last its news is reported in
     phrase: str
+    period_end: date | None = None  # the period's own last day, when ``until`` reaches past it
+
+    def period(self) -> Timeframe:
+        """The period itself, without the days after it that report its news (the news *of* a time)."""
+        return replace(self, until=self.period_end, period_end=None) if self.period_end else self
 
     def span(self) -> str:
         """``2025-06-16 to 2025-06-20``, or one date when the range is one day."""
@@ -53,8 +61,10 @@ class Timeframe:
         return f"{self.since.isoformat()} to {self.until.isoformat()}"
 
     def to_dict(self) -> dict[str, str]:
-        """``{"since": ISO date, "until": ISO date}``."""
-        return {"since": self.since.isoformat(), "until": self.until.isoformat()}
+        """``{"since": ISO date, "until": ISO date}``, the dates searched, and ``"period_until"``, the
+        period's own last day, when the search reaches past it."""
+        dates = {"since": self.since.isoformat(), "until": self.until.isoformat()}
+        return dates | ({"period_until": self.period_end.isoformat()} if self.period_end else {})
 
 
 def _month_range(year: int, month: int) -> tuple[date, date]:
@@ -77,7 +87,7 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
 
     def on_day(month: str, day: str, year: str | None, since: bool) -> tuple[date, date]:
         when = _day_in_past(as_of, _MONTHS[month], int(day), year)
-        return (when, as_of) if since else (when, when + timedelta(days=1))
+        return (when, as_of) if since else (when, when)
 
     return [
         (
@@ -183,9 +193,32 @@ def resolve_timeframe(question: str, as_of: date) -> Timeframe | None:
                 since, until = make(match)  # type: ignore[operator]
             except (KeyError, ValueError, OverflowError):
                 continue
+            if until > as_of and since <= as_of:
+                until = min(until, as_of)
+            reported = min(until + _reported_after(until - since), as_of)
             return Timeframe(
                 since=since,
-                until=min(until, as_of) if until > as_of and since <= as_of else until,
+                until=max(until, reported),
                 phrase=match.group(0).strip(),
+                period_end=until if reported > until else None,
             )
     return None
+
+
+def _reported_after(length: timedelta) -> timedelta:
+    """How long after a period of ``length`` (its last day less its first) its news is still
+    reported: a day or a weekend the next day, a week two days, a month a week, a year a month."""
+    for period, after in ((1, 1), (6, 2), (30, 7)):
+        if length.days <= period:
+            return timedelta(days=after)
+    return timedelta(days=31)
+
+
+def searched_dates(date_range: dict[str, str]) -> str:
+    """A ``date_range`` (:meth:`Timeframe.to_dict`) for people: "2023-01-01 to 2023-02-07 (the time
+    asked about ends 2023-01-31; its news is reported in the days after)"."""
+    since, until = date_range["since"], date_range["until"]
+    said = since if since == until else f"{since} to {until}"
+    if "period_until" in date_range:
+        said += f" (the time asked about ends {date_range['period_until']}; its news is reported in the days after)"
+    return said

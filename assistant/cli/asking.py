@@ -9,6 +9,7 @@ import typer
 
 from assistant.cli.app import app, err, fail, out, print_json, services
 from assistant.errors import NewsdeskError
+from assistant.timeframe import searched_dates
 
 
 def _print_sources(result: Any) -> None:
@@ -31,7 +32,7 @@ def _print_answer(result: Any) -> None:
     for note in result.notes:
         err.print(f"note: {note}", markup=False, highlight=False)
     if result.date_range:
-        err.print(f"dates: {result.date_range['since']} to {result.date_range['until']}", highlight=False)
+        err.print(f"dates: {searched_dates(result.date_range)}", highlight=False)
     _print_sources(result)
     for check in result.unsupported:
         err.print(f"unsupported: {check.sentence!r}", markup=False, highlight=False)

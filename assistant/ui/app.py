@@ -27,6 +27,7 @@ from assistant.ingest_lock import WriterWait
 from assistant.records import ArticleRecord, counted, find_articles
 from assistant.retrieval import parse_filters
 from assistant.services import Services
+from assistant.timeframe import searched_dates
 from assistant.ui.examples import example_questions
 from assistant.ui.render import (
     EMPTY_SOURCES,
@@ -145,8 +146,7 @@ class NewsdeskUI:
             return
         notes = list(final.notes)
         if final.date_range and not final.refused:  # "this week", "yesterday": the dates the question meant
-            since, until = final.date_range["since"], final.date_range["until"]
-            notes.insert(0, f"Searched articles dated {since}" + (f" to {until}." if until != since else "."))
+            notes.insert(0, f"Searched articles dated {searched_dates(final.date_range)}.")
         display[-1] = {"role": "assistant", "content": answer_html(final.answer, final.citations, n, notes)}
         history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": final.answer}]
         answers = [*answers, sources_html(final, self.article_text, n)]

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.chain import answer
 from assistant.config import Settings
 from assistant.errors import InvalidRequestError
 from assistant.filters import SearchFilters
@@ -147,6 +148,28 @@ def test_relative_time_becomes_a_date_filter(library: Services) -> None:
     assert (result.timeframe.since, result.timeframe.until) == (date(2025, 6, 16), date(2025, 6, 20))  # since Monday
     assert all("2025-06-16" <= (p.published_at or "") <= "2025-06-20" for p in result.passages)
     assert result.passages[0].title.startswith("Riverside Council")
+
+
+def test_a_month_asked_about_is_searched_with_the_week_that_reports_it(services: Services, tmp_path: Path) -> None:
+    """May's ferry figures come out in June: asked "in May", the report dated June 4 is read, the
+    one dated May 6 (April's figures) is searched too, and one dated June 15 (a later story) is not."""
+    path = tmp_path / "ferries.jsonl"
+    records = [
+        ("2025-05-06", "Ferry passengers dip in April", "The harbour ferries carried 41,000 passengers in April."),
+        ("2025-06-04", "Ferry passengers rise in May", "The harbour ferries carried 52,000 passengers in May."),
+        ("2025-06-15", "Ferry fares to rise", "Harbour ferry passengers will pay more from July, the operator said."),
+    ]
+    path.write_text(
+        "".join(
+            json.dumps({"title": t, "url": f"https://e.com/{n}", "published": d, "text": x}) + "\n"
+            for n, (d, t, x) in enumerate(records)
+        )
+    )
+    services.ingest([str(path)])
+    result = answer("How many passengers did the ferries carry in May?", as_of="2025-06-20", services=services)
+    assert result.date_range == {"since": "2025-05-01", "until": "2025-06-07", "period_until": "2025-05-31"}
+    assert {p.title for p in result.passages} == {"Ferry passengers dip in April", "Ferry passengers rise in May"}
+    assert "52,000" in result.answer
 
 
 def test_empty_time_filter_falls_back_and_says_so(library: Services) -> None:

@@ -27,12 +27,12 @@ AS_OF = date(2023, 1, 6)  # a Friday
         ("What happened last Friday?", date(2022, 12, 30), date(2022, 12, 30)),
         ("Any news in the past 3 days?", date(2023, 1, 4), date(2023, 1, 6)),
         ("What happened over the last two weeks?", date(2022, 12, 24), date(2023, 1, 6)),
-        ("What happened on January 3?", date(2023, 1, 3), date(2023, 1, 4)),  # the day, and its news the next
-        ("Who was arrested after the riot on Jan. 5?", date(2023, 1, 5), date(2023, 1, 6)),
-        ("What did the board decide on 2 January?", date(2023, 1, 2), date(2023, 1, 3)),
-        ("What happened on the 28th of December?", date(2022, 12, 28), date(2022, 12, 29)),
-        ("What was signed on Dec 20, 2022?", date(2022, 12, 20), date(2022, 12, 21)),
-        ("Any news on 2022-12-30?", date(2022, 12, 30), date(2022, 12, 31)),
+        ("What happened on January 3?", date(2023, 1, 3), date(2023, 1, 3)),
+        ("Who was arrested after the riot on Jan. 5?", date(2023, 1, 5), date(2023, 1, 5)),
+        ("What did the board decide on 2 January?", date(2023, 1, 2), date(2023, 1, 2)),
+        ("What happened on the 28th of December?", date(2022, 12, 28), date(2022, 12, 28)),
+        ("What was signed on Dec 20, 2022?", date(2022, 12, 20), date(2022, 12, 20)),
+        ("Any news on 2022-12-30?", date(2022, 12, 30), date(2022, 12, 30)),
         ("What changed since December 30?", date(2022, 12, 30), date(2023, 1, 6)),
         ("What happened on Jan 6?", date(2023, 1, 6), date(2023, 1, 6)),  # not past the question's date
     ],
@@ -40,8 +40,43 @@ AS_OF = date(2023, 1, 6)  # a Friday
 def test_relative_expressions(question: str, since: date, until: date) -> None:
     timeframe = resolve_timeframe(question, AS_OF)
     assert timeframe is not None
-    assert (timeframe.since, timeframe.until) == (since, until)
-    assert timeframe.to_dict() == {"since": since.isoformat(), "until": until.isoformat()}
+    period = timeframe.period()  # the time the words mean (searched with the days after it that report it)
+    assert (period.since, period.until) == (since, until)
+    assert period.to_dict() == {"since": since.isoformat(), "until": until.isoformat()}
+
+
+@pytest.mark.parametrize(
+    ("question", "period_end", "until"),
+    [
+        ("What did he announce on Tuesday?", date(2023, 1, 3), date(2023, 1, 4)),  # a day: and the next
+        ("What happened on January 3?", date(2023, 1, 3), date(2023, 1, 4)),
+        ("What happened on the 28th of December?", date(2022, 12, 28), date(2022, 12, 29)),
+        ("What happened last Friday?", date(2022, 12, 30), date(2022, 12, 31)),
+        ("Who won last weekend?", date(2023, 1, 1), date(2023, 1, 2)),  # a weekend: and the Monday
+        ("Who resigned last week?", date(2023, 1, 1), date(2023, 1, 3)),  # a week: and two days
+        ("What happened last month in Congress?", date(2022, 12, 31), date(2023, 1, 6)),  # a month: a week
+        ("What happened in March?", date(2022, 3, 31), date(2022, 4, 7)),
+        ("How much wind power did Britain produce last year?", date(2022, 12, 31), date(2023, 1, 6)),
+        ("What happened in March 2021?", date(2021, 3, 31), date(2021, 4, 7)),
+    ],
+)
+def test_a_time_past_is_searched_with_the_days_that_report_its_news(
+    question: str, period_end: date, until: date
+) -> None:
+    # up to the question's date at most: "last month" asked on January 6 reaches January 6, not the 7th
+    timeframe = resolve_timeframe(question, AS_OF)
+    assert timeframe is not None and (timeframe.period_end, timeframe.until) == (period_end, until)
+    assert timeframe.to_dict()["until"] == until.isoformat()
+    assert timeframe.to_dict()["period_until"] == period_end.isoformat()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What happened this week?", "What did the mayor say yesterday?", "What happened on Jan 6?", "Any news in the past 3 days?"],
+)
+def test_a_time_up_to_the_question_is_searched_as_it_is(question: str) -> None:
+    timeframe = resolve_timeframe(question, AS_OF)
+    assert timeframe is None or (timeframe.period_end is None and "period_until" not in timeframe.to_dict())
 
 
 @pytest.mark.parametrize(
@@ -76,7 +111,7 @@ def test_since_monday_on_a_monday_is_today() -> None:
 )
 def test_last_week_is_the_calendar_week_before_this_one(as_of: date, since: date, until: date) -> None:
     timeframe = resolve_timeframe("What happened last week?", as_of)
-    assert timeframe is not None and (timeframe.since, timeframe.until) == (since, until)
+    assert timeframe is not None and (timeframe.since, timeframe.period().until) == (since, until)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +124,8 @@ def test_last_week_is_the_calendar_week_before_this_one(as_of: date, since: date
 )
 def test_last_weekend_is_the_one_before_this_week(as_of: date, saturday: date) -> None:
     timeframe = resolve_timeframe("Who won the race last weekend?", as_of)
-    assert timeframe is not None and (timeframe.since, timeframe.until) == (saturday, saturday + timedelta(days=1))
+    assert timeframe is not None
+    assert (timeframe.since, timeframe.period().until) == (saturday, saturday + timedelta(days=1))
 
 
 def test_this_week_and_last_week_do_not_overlap() -> None:
@@ -98,4 +134,4 @@ def test_this_week_and_last_week_do_not_overlap() -> None:
         this = resolve_timeframe("What happened this week?", as_of)
         last = resolve_timeframe("What happened last week?", as_of)
         assert this is not None and last is not None
-        assert last.until + timedelta(days=1) == this.since == date(2023, 1, 2)
+        assert last.period().until + timedelta(days=1) == this.since == date(2023, 1, 2)
