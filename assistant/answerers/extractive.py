@@ -22,6 +22,7 @@ from datetime import date
 
 from assistant.answerers.answer_kinds import answer_type, has_answer_type
 from assistant.answerers.base import REFUSAL, Draft
+from assistant.answerers.claims import claim_spans, in_claim, is_claim_line
 from assistant.answerers.quotations import quotation_span, quote_balance
 from assistant.config import Settings
 from assistant.conversation import Condensed, Turn, condense_without_llm
@@ -146,9 +147,10 @@ class ExtractiveAnswerer:
         for n, passage in enumerate(passages[: self.pool], start=1):
             title_terms = frozenset(terms(passage.title))
             freshness = passage.signals.get("freshness", 0.0)
+            claims = claim_spans(passage.quote)  # a fact check's claim is a post's, not news
             for start, end in split_sentences(passage.quote):
                 sentence = passage.quote[start:end]
-                if not _quotable(sentence):
+                if not _quotable(sentence) or in_claim(claims, start):
                     continue
                 out.append(
                     Candidate(
@@ -276,7 +278,11 @@ class ExtractiveAnswerer:
         for n, p in enumerate(passages, start=1):
             title = neutralize_markers(_SITE_SUFFIX.sub("", p.title or "").strip() or "(untitled)")
             dated = f"{title} ({p.published_at})" if p.published_at else title
-            opening = next(((s, e) for s, e in split_sentences(p.quote) if _quotable(p.quote[s:e])), None)
+            claims = claim_spans(p.quote)
+            opening = next(
+                ((s, e) for s, e in split_sentences(p.quote) if _quotable(p.quote[s:e]) and not in_claim(claims, s)),
+                None,
+            )
             if opening is None:
                 lines.append(f"{dated} [{n}]")
                 continue
@@ -362,7 +368,9 @@ def section_heading(passage: Passage, start: int) -> str | None:
     the passage holds it: the nearest line above its paragraph of 4 to 16 words, capitalised, not
     closing like a sentence, not a byline ("By Ann Lee")."""
     above = passage.quote[: max(0, start - passage.start)].split("\n")[:-1]  # the lines above its paragraph
-    return next((line.strip() for line in reversed(above) if _looks_like_heading(line)), None)
+    return next(
+        (line.strip() for line in reversed(above) if _looks_like_heading(line) and not is_claim_line(line)), None
+    )
 
 
 def _whole_quotation(candidate: Candidate, passage: Passage) -> Candidate:
