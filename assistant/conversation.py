@@ -7,6 +7,7 @@ passages the conversation is about. LLM answerers condense with a prompt instead
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ class Condensed:
 
 
 _PERSONAL = re.compile(r"\b(he|she|him|her|his)\b", re.I)
+_WHO = re.compile(r"\s*(?:and |but |so )?(?:who|whom|whose)\b", re.I)  # a question asking for a person
+_CALENDAR = frozenset(name.lower() for name in (*calendar.day_name, *calendar.month_name[1:]))
 _TITLES = {
     "president",
     "prime",
@@ -144,14 +147,19 @@ def _title_cased(line: str) -> bool:
     return len(tokens) >= 3 and sum(t[0].isupper() for t in tokens) >= 0.8 * len(tokens)
 
 
-def _antecedent(previous_question: str, reply: str) -> str | None:
-    """Who 'he'/'she' most likely is: the first full name the last answer added, else one the question named."""
+def _antecedent(previous_question: str, reply: str, history: Sequence[Turn]) -> str | None:
+    """Who 'he'/'she' most likely is. After "Who won the final?", the first full name the answer
+    added; after a question about someone ("Why did George Santos resign?"), that person, not
+    someone the answer quotes; after one saying "he" itself, whom the conversation is about."""
     asked = set(words(previous_question))
-    for text, must_be_new in ((_body(reply), True), (previous_question, False)):
-        for name in _full_names(text):
-            if not must_be_new or not all(w in asked for w in words(name)):
-                return name
-    return None
+    added = [name for name in _full_names(_body(reply)) if not all(w in asked for w in words(name))]
+    named = _full_names(previous_question)
+    if not _WHO.match(previous_question):
+        if named:
+            return named[0]
+        if _PERSONAL.search(previous_question) and (subject := _subject(history)):
+            return subject
+    return next(iter(added + named), None)
 
 
 def _full_names(text: str) -> list[str]:
@@ -159,7 +167,7 @@ def _full_names(text: str) -> list[str]:
     names = []
     for run in _NAME.findall(text):
         parts = [p for p in run.split() if p.lower().strip("'’s") not in _TITLES]
-        parts = [p for p in parts if p.lower() not in QUESTION_WORDS and p.lower() not in STOPWORDS]
+        parts = [p for p in parts if p.lower() not in QUESTION_WORDS | STOPWORDS | _CALENDAR]  # "Twitter Wednesday"
         if 2 <= len(parts) <= 4 and not parts[-1].endswith(("'s", "’s")):
             names.append(" ".join(parts))
     return names
@@ -192,7 +200,7 @@ def condense_without_llm(question: str, history: Sequence[Turn]) -> Condensed:
         return Condensed(question, question)
     replies = [t.content for t in history if t.role == "assistant"]
     if _PERSONAL.search(question):
-        name = _antecedent(earlier[-1], replies[-1] if replies else "")
+        name = _antecedent(earlier[-1], replies[-1] if replies else "", history)
         if name:
             question = _resolve_pronoun(question, name)
     have = {w.removesuffix("'s") for w in words(question)}

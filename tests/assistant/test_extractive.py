@@ -199,6 +199,8 @@ def test_follow_up_without_llm(library: Services) -> None:
 
 TRIAL = "Jury Convicts Former Treasurer Gregory Albin [1]\n\nA jury found former treasurer Gregory Albin guilty on Monday. [1]"
 APPEAL = "Albin's Lawyer Says He Will Appeal [1]\n\nHis lawyer, Mark Dunne, said the verdict would be appealed. [1]"
+RESIGNED = "Treasurer Quits [1]\n\nCouncil leader Ruth Kemp said Gregory Albin had misled the board for years. [1]"
+LIED = "Albin told the board his degree was from Leeds; Ruth Kemp said it was not. [1]"
 CUP = (
     "Harbour Cup 2025: Eastport Rovers beat Northgate in the final [1]\n\nMarta Olsen scored twice as Eastport won. [1]"
 )
@@ -220,6 +222,15 @@ CUP = (
          "What did she say after the match?", "What did Marta Olsen say after the match?", ["final"]),
         # an answer of one sentence on a paragraph of its own is no headline
         ([("Who won the cup final?", "Marta Olsen scored twice. [1]\n\nThe coach said it was deserved. [2]")],
+         "What did she say after the match?", "What did Marta Olsen say after the match?", ["final"]),
+        # after a question about someone, "he" is that person, not someone the answer quotes ...
+        ([("Why did Gregory Albin resign?", RESIGNED)], "What did he lie about?",
+         "What did Gregory Albin lie about?", ["resign"]),
+        # ... and after a question saying "he" itself, whom the conversation is about
+        ([("Why did Gregory Albin resign?", RESIGNED), ("What did he lie about?", LIED)], "Who asked him to go?",
+         "Who asked Gregory Albin to go?", ["resign"]),
+        # a day of the week is no part of a name ("on Twitter Wednesday")
+        ([("Who won the cup final?", "The club said on Twitter Wednesday that Marta Olsen scored twice. [1]")],
          "What did she say after the match?", "What did Marta Olsen say after the match?", ["final"]),
         # a last question of few words: the one before it says what it is about
         ([("How long did the bus strike last?", "Strike Ends [1]"), ("What did the union decide?", "It voted. [1]")],
