@@ -138,8 +138,11 @@ class ExtractiveAnswerer:
         self.semantic_pool = semantic_pool
 
     def condense(self, question: str, history: Sequence[Turn]) -> Condensed:
-        """Follow-ups borrow names and topic words from earlier turns (no LLM)."""
-        return condense_without_llm(question, history)
+        """Follow-ups borrow names and topic words from earlier turns (no LLM), the turns typed in
+        lower case read with their names cased as the articles write them ("who opposed him?"
+        after "what did kevin mccarthy promise?" asks who opposed Kevin McCarthy)."""
+        cased = [replace(t, content=self.restore_case(t.content)) if t.role == "user" else t for t in history]
+        return condense_without_llm(self.restore_case(question), cased)
 
     def candidates(self, passages: Sequence[Passage]) -> list[Candidate]:
         """The sentences of the top passages worth quoting."""
@@ -237,7 +240,7 @@ class ExtractiveAnswerer:
         candidates = self.candidates(passages)
         if not candidates:
             return Draft(REFUSAL, self.name, refused=True)
-        context = condense_without_llm(question, history).search if history else ""
+        context = self.condense(question, history).search if history else ""
         question = self.restore_case(question)  # its names and sentences told by capitals, as the news writes them
         scored = self.score(question, on_topic(candidates, question, context), context)
         chosen = self.select(same_names(question, scored, passages))

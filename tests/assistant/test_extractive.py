@@ -197,6 +197,15 @@ def test_follow_up_without_llm(library: Services) -> None:
     assert "Moscow" in pronoun.answer
 
 
+def test_a_follow_up_to_a_question_typed_in_lower_case_reads_its_names(library: Services) -> None:
+    # "vladimir putin" is cased as the articles write it, so "he" is Putin, not the first name the
+    # answer gives
+    library.retriever.retrieve("Putin", k=1)  # the index (and its casing) loaded
+    history = [Turn("user", "what did vladimir putin offer?"), Turn("assistant", "Ayatollah Ali Khamenei wrote. [1]")]
+    condensed = library.answerer("extractive").condense("and what did he ask for?", history)
+    assert condensed.question == "And what did Vladimir Putin ask for?"
+
+
 TRIAL = "Jury Convicts Former Treasurer Gregory Albin [1]\n\nA jury found former treasurer Gregory Albin guilty on Monday. [1]"
 APPEAL = "Albin's Lawyer Says He Will Appeal [1]\n\nHis lawyer, Mark Dunne, said the verdict would be appealed. [1]"
 RESIGNED = "Treasurer Quits [1]\n\nCouncil leader Ruth Kemp said Gregory Albin had misled the board for years. [1]"
