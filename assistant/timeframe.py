@@ -4,10 +4,9 @@ A period that has ended is searched with the days its news is reported in after 
 question's date: a day ("on November 18", "on Tuesday", "18 Nov") with the next, a weekend or a
 week with two more, a month with a week (January's job figures come out in February), a year
 with a month ("record wind power last year", in January's figures). "Since November 18" runs up
-to the question's date. A date not yet
-reached ("the vote on December 3", asked in November; with no year, the date of this year or
-the last nearer to the question's) names a plan, not the time to search,
-and a recurring one ("every 16 January") no time at all: neither filters.
+to the question's date. A date not yet reached ("the vote on December 3", asked in November;
+with no year, the date of this year or the last nearer to the question's) names a plan, not the
+time to search, and a recurring one ("every 16 January") no time at all: neither filters.
 
 >>> resolve_timeframe("What happened this week?", as_of=date(2023, 1, 6))
 Timeframe(since=datetime.date(2023, 1, 2), until=datetime.date(2023, 1, 6), phrase='this week')
