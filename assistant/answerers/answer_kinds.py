@@ -280,7 +280,9 @@ def attributes_to(sentence: str, who: str) -> bool:
     name = rf"{re.escape(who)}(?!['’\w])"
     after = rf"\b{name},?(?:\s+[^\s.!?]+){{0,3}}?\s+{_SAYING}\b"
     before = rf"\b(?:{_SAYING}|according to)\s+(?:(?-i:[A-Z][\w.’'-]*)\s+){{0,4}}?{name}"
-    return re.search(f"{after}|{before}", sentence, re.I) is not None
+    # the name's own second verb: "Zelenskyy welcomed the decision, but stressed that ..."
+    then = rf"\b{name}\s+\w+(?:ed|s)\b[^.!?;]{{0,150}}?\s(?:and|but)\s+(?:also\s+)?{_SAYING}\b"
+    return re.search(f"{after}|{before}|{then}", sentence, re.I) is not None
 
 
 def persons_in(sentence: str) -> list[str]:

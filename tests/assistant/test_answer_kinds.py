@@ -210,6 +210,11 @@ def test_the_speaker_a_question_asks_about(question: str, who: str | None) -> No
         ("Olsen's lawyer said the ferry would run again by June.", False),  # someone else of hers
         ("The council wrote that Olsen's ferry would run again by June.", False),
         ("Olsen runs the island's only ferry and collected the harbour prize.", False),  # about her, not her words
+        # her own second verb, a verb of saying
+        ("Olsen welcomed the new timetable, but warned that fares would have to rise.", True),
+        ("Olsen thanked the crew and said the ferry would run again by June.", True),
+        ("The council thanked Olsen over the prize and said the ferry would run again.", False),  # the council's
+        ("Olsen's crew welcomed the timetable and said fares would rise.", False),
     ],
 )
 def test_words_are_given_to_the_speaker_asked_about(sentence: str, gives: bool) -> None:

@@ -72,7 +72,12 @@ def test_a_time_past_is_searched_with_the_days_that_report_its_news(
 
 @pytest.mark.parametrize(
     "question",
-    ["What happened this week?", "What did the mayor say yesterday?", "What happened on Jan 6?", "Any news in the past 3 days?"],
+    [
+        "What happened this week?",
+        "What did the mayor say yesterday?",
+        "What happened on Jan 6?",
+        "Any news in the past 3 days?",
+    ],
 )
 def test_a_time_up_to_the_question_is_searched_as_it_is(question: str) -> None:
     timeframe = resolve_timeframe(question, AS_OF)
