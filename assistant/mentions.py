@@ -123,8 +123,21 @@ def unmentioned(question: str, passages: Sequence[Passage]) -> list[str]:
     """The names ``question`` asks about that no passage of ``passages`` (its title or text)
     mentions: holds the name's last word and at least half its words ("Harry" is "Prince Harry",
     "Guinness World Records" the "Guinness Book of World Records")."""
-    held = [frozenset(terms(p.title + "\n" + p.quote)) for p in passages]
-    return [name for name in names_asked(question) if not any(_mentions(words, terms(name)) for words in held)]
+    held = [frozenset(map(_spelled, terms(p.title + "\n" + p.quote))) for p in passages]
+    return [
+        name
+        for name in names_asked(question)
+        if not any(_mentions(words, [_spelled(t) for t in terms(name)]) for words in held)
+    ]
+
+
+def _spelled(term: str) -> str:
+    """A name's word as the ways of spelling it share: "y" read as "i", a doubled letter as one
+    ("Zelensky", "Zelenskyy", "Zelenskiy"; "Al-Assad", "Al-Asad")."""
+    return _DOUBLED.sub(r"\1", term.replace("y", "i"))
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
 
 
 def _mentions(words: frozenset[str], name: list[str]) -> bool:

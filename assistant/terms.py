@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import Stemmer
@@ -263,8 +264,22 @@ def _stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens (apostrophes and inner hyphens kept)."""
-    return [w.replace("’", "'") for w in _TOKEN.findall(text.lower())]
+    """Lower-cased word tokens (apostrophes and inner hyphens kept), accents taken off: a question
+    typed on a plain keyboard ("Beyonce", "Erdogan") finds the news that writes "Beyoncé", "Erdoğan"."""
+    tokens = _TOKEN.findall(text.lower())
+    if _ACCENTED.search(text):  # (most news is plain letters and curly quotes: read as it is)
+        tokens = [f for w in tokens for f in (_TOKEN.findall(without_accents(w)) if _ACCENTED.search(w) else (w,))]
+    return [w.replace("’", "'") for w in tokens]
+
+
+# A Latin letter that may carry an accent ("é", "ğ", "ṣ"), or a ligature ("ﬁ")
+_ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff\ufb00-\ufb06]")
+
+
+def without_accents(text: str) -> str:
+    """``text`` with the marks that accent a letter taken off ("é" -> "e", "ğ" -> "g"), other letters
+    as they are ("ß", "ø", Greek, Cyrillic)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def terms(text: str) -> list[str]:

@@ -224,6 +224,19 @@ def test_words_are_given_to_the_speaker_asked_about(sentence: str, gives: bool) 
 
 
 @pytest.mark.parametrize(
+    ("sentence", "who"),
+    [
+        ('"The tanks must come soon," President Volodymyr Zelenskyy said.', "Zelensky"),
+        ('"The tanks must come soon," said Zelenskiy.', "Zelenskyy"),
+        ('"We face a disaster," Recep Tayyip Erdoğan said.', "Erdogan"),
+    ],
+)
+def test_words_are_given_to_the_speaker_spelled_another_way(sentence: str, who: str) -> None:
+    assert attributes_to(sentence, who)
+    assert not attributes_to(sentence, who + "son")  # another name
+
+
+@pytest.mark.parametrize(
     ("question", "kind"),
     [
         ("Who is the new harbour master?", "successor"),

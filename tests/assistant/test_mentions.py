@@ -54,3 +54,24 @@ def test_a_name_is_mentioned_by_a_passage_holding_its_last_word_and_half_its_wor
     assert unmentioned(question, passages) == ["Travis Kelce", "Aftab Pureval"]
     assert unmentioned("What did the Ferry Board decide?", passages) == ["Ferry Board"]
     assert unmentioned("What did Harry's ferries cost?", passages) == []  # stemmed, as search counts words
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("What did Zelensky say?", "President Volodymyr Zelenskyy spoke in Kyiv."),  # "y" or "yy"
+        ("What did Zelenskiy say?", "President Volodymyr Zelensky spoke in Kyiv."),  # "iy" or "y"
+        ("What did Zoe Muller say?", "The choir's leader, Zoë Müller, spoke at the quay."),  # accents
+        ("What did Zoë Müller say?", "The choir's leader, Zoe Muller, spoke at the quay."),
+        ("What did Muammar Gadafi say?", "Muammar Gaddafi spoke in Tripoli."),  # a letter doubled
+    ],
+)
+def test_a_name_spelled_another_way_is_mentioned(question: str, text: str) -> None:
+    assert names_asked(question)
+    assert unmentioned(question, [passage("Speeches", text)]) == []
+
+
+def test_names_spelled_alike_but_not_the_same_are_not_one() -> None:
+    assert unmentioned("What did Boris Johnston say?", [passage("Speeches", "Boris Johnson spoke.")]) == [
+        "Boris Johnston"
+    ]

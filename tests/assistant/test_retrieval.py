@@ -114,6 +114,19 @@ def test_an_archive_is_fresh_as_of_its_newest_article(services: Services, tmp_pa
     assert titles(then.passages)[0] == "Mayor gives harbour address"
 
 
+def test_a_name_typed_without_its_accents_is_found(services: Services, tmp_path: Path) -> None:
+    path = tmp_path / "people.jsonl"
+    records = [
+        ("Harbour choir sings again", "The choir led by Zoë Müller sang at the Orléans quay on Sunday."),
+        ("Harbour choir loses its hall", "The choir led by Anna Weber must leave its rehearsal hall in March."),
+    ]
+    path.write_text("".join(json.dumps({"title": t, "text": x}) + "\n" for t, x in records))
+    services.ingest([str(path)])
+    hits = services.lexical.search("Zoe Muller Orleans", 2)  # as typed on a plain keyboard
+    assert hits and hits[0].title == "Harbour choir sings again" and len(hits) == 1
+    assert services.lexical.search("Zoë Müller", 2)[0].title == "Harbour choir sings again"
+
+
 def test_hybrid_finds_the_right_article(library: Services) -> None:
     result = library.retriever.retrieve("What did Medvedev argue about the strikes?", k=3)
     assert "Medvedev Says U.S. Strikes Left Khamenei Stronger" in titles(result.passages)[:2]
