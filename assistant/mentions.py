@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.casing import tells_case
-from assistant.places import places_in
+from assistant.places import NATIONALITIES, places_in
 from assistant.records import Passage
 from assistant.terms import QUESTION_WORDS, terms
 from ingest.dates import is_month_name, is_weekday_name
@@ -48,7 +48,41 @@ _NOT_NAMES = frozenset(
 )
 # A nationality or region as a word describing the next ("Chinese zodiac", "South Asian country"):
 # the news may name the country instead
-_DESCRIBING = re.compile(r"\w+(?:an|ese|ish|ern|ic|ine)")
+# A people's or a region's word, describing what follows ("Chinese zodiac", "Southern storms",
+# "Republican lawmakers"): a nationality, a word ending as only such words do ("Taiwanese",
+# "Amish"), or one of these; not a name that ends like one ("Erdogan", "Ardern", "Djokovic", "Celine")
+_DESCRIBING = re.compile(r"\w+(?:ese|ish)")
+_PEOPLES_AND_REGIONS = frozenset(NATIONALITIES) | {
+    "African",
+    "Alpine",
+    "American",
+    "Arab",
+    "Arctic",
+    "Asian",
+    "Atlantic",
+    "Balkan",
+    "Baltic",
+    "Caribbean",
+    "Catholic",
+    "Central",
+    "Democratic",
+    "Eastern",
+    "European",
+    "Hispanic",
+    "Islamic",
+    "Korean",
+    "Latin",
+    "Mediterranean",
+    "Muslim",
+    "Nordic",
+    "Northern",
+    "Olympic",
+    "Pacific",
+    "Republican",
+    "Southern",
+    "Welsh",
+    "Western",
+}
 _ABBREVIATION = re.compile(r"(?:\w\.){2,}|(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Gov|Sen|Rep|Gen|Col|Lt|Capt|Prof|No)\.")
 
 
@@ -147,7 +181,7 @@ def _mentions(words: frozenset[str], name: list[str]) -> bool:
 def _describing(word: str) -> bool:
     """Whether ``word`` reads as a nationality or a region's word ("Chinese", "Southern"), not a
     country or state that ends alike ("Iran", "Ukraine", "Michigan")."""
-    return bool(_DESCRIBING.fullmatch(word)) and not places_in(word)
+    return (word in _PEOPLES_AND_REGIONS or bool(_DESCRIBING.fullmatch(word))) and not places_in(word)
 
 
 def _ends_sentence(token: str) -> bool:

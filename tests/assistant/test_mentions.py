@@ -35,6 +35,12 @@ from assistant.records import Passage
         ("What Is the Latest on the Debt Ceiling?", []),  # title case leaves "the" and "on" small
         ("Who is Biden?", ["Biden"]),  # "is": sentence case
         ("¿Quién ganó en Madrid?", ["Madrid"]),  # a sentence opens after "¿": "Quién" is its first word
+        # names ending as a people's word may ("Erdogan", "Ardern", "Djokovic"); a people's word is no name
+        ("What did Erdogan say about the quake?", ["Erdogan"]),
+        ("Why did Jacinda Ardern resign?", ["Jacinda Ardern"]),
+        ("Did Djokovic win in Melbourne?", ["Djokovic", "Melbourne"]),
+        ("A French woman named Lucile Randon died. How old was she?", ["Lucile Randon"]),
+        ("Which song was banned from Welsh stadiums by Republican lawmakers?", []),
     ],
 )
 def test_the_names_a_question_asks_about(question: str, names: list[str]) -> None:
