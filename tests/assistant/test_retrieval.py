@@ -23,6 +23,16 @@ from assistant.services import Services
 from tests.conftest import ROOT
 
 
+def ingest_records(services: Services, path: Path, records: list[tuple[str | None, str, str]]) -> None:
+    """Ingest (published date, title, text) records, written to ``path`` as JSON lines."""
+    lines = (
+        json.dumps({"title": t, "url": f"https://e.com/{n}", "published": d, "text": x})
+        for n, (d, t, x) in enumerate(records)
+    )
+    path.write_text("".join(f"{line}\n" for line in lines))
+    services.ingest([str(path)])
+
+
 def titles(passages: list[Passage]) -> list[str]:
     return [p.title for p in passages]
 
@@ -96,13 +106,7 @@ def test_an_archive_is_fresh_as_of_its_newest_article(services: Services, tmp_pa
         ),
         ("2020-07-01", "Orchard fair opens", "Apple growers opened the orchard fair in the valley."),
     ]
-    path.write_text(
-        "".join(
-            json.dumps({"title": t, "url": f"https://e.com/{n}", "published": d, "text": x}) + "\n"
-            for n, (d, t, x) in enumerate(records)
-        )
-    )
-    services.ingest([str(path)])
+    ingest_records(services, path, records)
     result = services.retriever.retrieve("What did the mayor promise in the harbour address?", k=2)
     assert titles(result.passages) == ["Mayor gives harbour address again", "Mayor gives harbour address"]
     assert result.passages[0].signals["freshness"] == 1.0  # dated on the archive's last day
@@ -120,8 +124,7 @@ def test_a_name_typed_without_its_accents_is_found(services: Services, tmp_path:
         ("Harbour choir sings again", "The choir led by Zoë Müller sang at the Orléans quay on Sunday."),
         ("Harbour choir loses its hall", "The choir led by Anna Weber must leave its rehearsal hall in March."),
     ]
-    path.write_text("".join(json.dumps({"title": t, "text": x}) + "\n" for t, x in records))
-    services.ingest([str(path)])
+    ingest_records(services, path, [(None, t, x) for t, x in records])
     hits = services.lexical.search("Zoe Muller Orleans", 2)  # as typed on a plain keyboard
     assert hits and hits[0].title == "Harbour choir sings again" and len(hits) == 1
     assert services.lexical.search("Zoë Müller", 2)[0].title == "Harbour choir sings again"
@@ -172,13 +175,7 @@ def test_a_month_asked_about_is_searched_with_the_week_that_reports_it(services:
         ("2025-06-04", "Ferry passengers rise in May", "The harbour ferries carried 52,000 passengers in May."),
         ("2025-06-15", "Ferry fares to rise", "Harbour ferry passengers will pay more from July, the operator said."),
     ]
-    path.write_text(
-        "".join(
-            json.dumps({"title": t, "url": f"https://e.com/{n}", "published": d, "text": x}) + "\n"
-            for n, (d, t, x) in enumerate(records)
-        )
-    )
-    services.ingest([str(path)])
+    ingest_records(services, path, records)
     result = answer("How many passengers did the ferries carry in May?", as_of="2025-06-20", services=services)
     assert result.date_range == {"since": "2025-05-01", "until": "2025-06-07", "period_until": "2025-05-31"}
     assert {p.title for p in result.passages} == {"Ferry passengers dip in April", "Ferry passengers rise in May"}
