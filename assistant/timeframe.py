@@ -1,4 +1,5 @@
-"""Time in a question ("this week", "yesterday", "in January", "on Nov. 18") as a date range.
+"""Time in a question ("this week", "yesterday", "in January", "on Nov. 18", "in 2022", "between
+Jan. 5 and Jan. 9") as a date range.
 
 A period that has ended is searched with the days its news is reported in after it, up to the
 question's date: a day ("on November 18", "on Tuesday", "18 Nov") with the next, a weekend or a
@@ -88,7 +89,25 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
         when = _day_in_past(as_of, _MONTHS[month], int(day), year)
         return (when, as_of) if since else (when, when)
 
+    def between(m: re.Match[str]) -> tuple[date, date]:
+        since = _day_in_past(as_of, _MONTHS[m.group(1)], int(m.group(2)), m.group(3) or m.group(6))
+        month = _MONTHS[m.group(4) or m.group(1)]
+        until = date(int(m.group(6)) if m.group(6) else since.year, month, int(m.group(5)))
+        if until < since and month < since.month and not m.group(6):  # "from December 28 to January 3"
+            until = until.replace(year=until.year + 1)
+        if until < since:
+            raise ValueError("a range that ends before it starts")
+        return since, until
+
+    day = r"\.? (\d{1,2})(?:st|nd|rd|th)?"
     return [
+        (  # "between Jan. 5 and Jan. 9", "from December 28 to January 3", "from May 2 to 6"
+            re.compile(
+                rf"\b(?:between|from) ({_MONTH_RE}){day}(?:,? (\d{{4}}))? (?:and|to|through|until|till|-|–) "
+                rf"(?:({_MONTH_RE})\.? )?(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (\d{{4}}))?"
+            ),
+            between,
+        ),
         (
             re.compile(
                 rf"(?<!every )\b(since )?(?:on )?({_MONTH_RE})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? (\d{{4}}))?"
@@ -112,7 +131,7 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
             fixed(monday - timedelta(days=2), monday - timedelta(days=1)),
         ),
         (
-            re.compile(r"\b(?:this|the past|the last|past) weekend\b"),
+            re.compile(r"\b(?:this|the past|the last|past|over the|at the|on the) weekend\b"),
             lambda m: (_last_weekday(as_of, 5, True), _last_weekday(as_of, 5, True) + timedelta(days=1)),
         ),
         (
@@ -155,6 +174,10 @@ def _rules(as_of: date) -> list[tuple[re.Pattern[str], object]]:
             re.compile(rf"\b(?:in|during|of|throughout) ({_MONTH_RE})\b(?:\s+(\d{{4}}))?"),
             lambda m: _month_in_past(as_of, m.group(1), m.group(2)),
         ),
+        (  # "in 2022", "since 2020": a year named, not one ahead ("in 2030" names a plan)
+            re.compile(r"\b(since|in|during|throughout) (\d{4})\b(?![-/–]\d)"),
+            lambda m: _year(as_of, int(m.group(2)), since=m.group(1) == "since"),
+        ),
     ]
 
 
@@ -173,6 +196,12 @@ def _day_in_past(as_of: date, month: int, day: int, year: str | None) -> date:
     if when > as_of:
         raise ValueError("a date not yet reached")
     return when
+
+
+def _year(as_of: date, year: int, since: bool) -> tuple[date, date]:
+    if year > as_of.year:
+        raise ValueError("a year not yet reached")
+    return date(year, 1, 1), as_of if since else date(year, 12, 31)
 
 
 def _month_in_past(as_of: date, name: str, year: str | None) -> tuple[date, date]:

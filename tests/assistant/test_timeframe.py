@@ -35,6 +35,12 @@ AS_OF = date(2023, 1, 6)  # a Friday
         ("Any news on 2022-12-30?", date(2022, 12, 30), date(2022, 12, 30)),
         ("What changed since December 30?", date(2022, 12, 30), date(2023, 1, 6)),
         ("What happened on Jan 6?", date(2023, 1, 6), date(2023, 1, 6)),  # not past the question's date
+        ("What happened in 2022?", date(2022, 1, 1), date(2022, 12, 31)),  # a year
+        ("What has changed since 2021?", date(2021, 1, 1), date(2023, 1, 6)),
+        ("Who won over the weekend?", date(2022, 12, 31), date(2023, 1, 1)),
+        ("What happened between Dec. 12 and Dec. 16?", date(2022, 12, 12), date(2022, 12, 16)),  # a range
+        ("What happened from December 28 to January 3?", date(2022, 12, 28), date(2023, 1, 3)),
+        ("What happened from Dec 5 to 9, 2022?", date(2022, 12, 5), date(2022, 12, 9)),
     ],
 )
 def test_relative_expressions(question: str, since: date, until: date) -> None:
@@ -94,6 +100,8 @@ def test_a_time_up_to_the_question_is_searched_as_it_is(question: str) -> None:
         "What is the vote on 2023-03-01 about?",
         "What do villagers do every 16 January?",  # every year
         "What happened on February 30?",
+        "What is planned in 2030?",  # a year not yet reached: a plan
+        "Who won the 2022 World Cup?",  # a year naming an event, not when to search
     ],
 )
 def test_no_time_words_no_range(question: str) -> None:
