@@ -41,6 +41,7 @@ def test_plain_answer(library_settings: Settings) -> None:
     body = request["body"]
     assert body["model"] == "test-model" and body.get("temperature") == 0
     assert body["messages"][0]["role"] == "system" and "only the news passages" in body["messages"][0]["content"]
+    assert "the claim is what someone said, not what happened" in body["messages"][0]["content"]  # fact checks
     assert "<<<passage 1>>>" in body["messages"][1]["content"]
 
 
