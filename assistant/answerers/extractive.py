@@ -51,6 +51,8 @@ _TO_THE_READER = re.compile(
 
 # what a question asking for someone's words calls them ("say" and "said" are stop words already)
 _SPEAKING_TERMS = frozenset(terms("tell told speech remarks statement comment words"))
+# words the news uses for one thing, read as one: asked how many "died", a sentence on the "death toll"
+_ONE_MEANING = {"death": "die", "dead": "die", "kill": "die", "fatal": "die"}
 _CALENDAR_TERMS = frozenset(terms(" ".join([*calendar.day_name, *calendar.month_name[1:]])))
 
 
@@ -161,7 +163,7 @@ class ExtractiveAnswerer:
                         sentence,
                         passage.start + start,
                         passage.start + end,
-                        frozenset(terms(sentence)),
+                        frozenset(_ONE_MEANING.get(t, t) for t in terms(sentence)),
                         title_terms,
                         freshness,
                     )
@@ -173,7 +175,7 @@ class ExtractiveAnswerer:
         sentence holds the kind of thing asked for (a number, a date, a name) for all of them; then
         semantic similarity for the ``semantic_pool`` best, which are returned. ``context``: what a
         follow-up borrows from the conversation (names, topic words), counted apart."""
-        query_terms = {t for t in terms(without_time_words(question)) if t not in QUESTION_WORDS}
+        query_terms = {_ONE_MEANING.get(t, t) for t in terms(without_time_words(question)) if t not in QUESTION_WORDS}
         # A verb asking what was done or said ("decide", "argue") counts half: the news may use
         # another ("voted"), and a sentence sharing only it ("had not decided whether") is no answer.
         asking = query_terms & ASKING_TERMS if query_terms - ASKING_TERMS else set()

@@ -620,6 +620,19 @@ def test_a_date_told_of_something_else_is_not_what_is_asked_for(services: Servic
     assert scored[2] == 0.0  # none of the question's words, and its date not one of the question's topic
 
 
+def test_a_death_toll_answers_how_many_died(services: Services) -> None:
+    # "died", "death", "dead", "killed" are one word to the answerer: the toll shares three of the
+    # question's five terms (many, people, die, valley, flood), the rescue one
+    weights = replace(extractive.SentenceWeights(), meaning=0.0, rank=0.0)
+    answerer = plain_answerer(services, weights=weights)
+    toll = "The death toll from the valley floods rose to 40 on Monday."
+    rescue = "Rescuers worked through the night in the valley."
+    candidates = answerer.candidates([passage_of(toll, "Monday report"), passage_of(rescue, "Night shift", 2)])
+    first, second = answerer.score("How many people died in the valley floods?", candidates)
+    assert first.text == toll
+    assert first.score - second.score == pytest.approx(weights.terms * (3 / 5 - 1 / 5) + weights.answer_type)
+
+
 def test_a_question_asking_for_a_place_prefers_a_sentence_naming_one(services: Services) -> None:
     question = "In which European country is the detained influencer being held?"
     named = "The detained influencer is being held in a jail outside Bucharest, Romania, prosecutors said."
