@@ -53,6 +53,13 @@ _TO_THE_READER = re.compile(
 _SPEAKING_TERMS = frozenset(terms("tell told speech remarks statement comment words"))
 # words the news uses for one thing, read as one: asked how many "died", a sentence on the "death toll"
 _ONE_MEANING = {"death": "die", "dead": "die", "kill": "die", "fatal": "die"}
+
+
+def scored_terms(text: str) -> frozenset[str]:
+    """The terms of ``text`` as the answerer scores them: stemmed, words of one meaning as one."""
+    return frozenset(_ONE_MEANING.get(t, t) for t in terms(text))
+
+
 _CALENDAR_TERMS = frozenset(terms(" ".join([*calendar.day_name, *calendar.month_name[1:]])))
 
 
@@ -150,7 +157,7 @@ class ExtractiveAnswerer:
         """The sentences of the top passages worth quoting."""
         out = []
         for n, passage in enumerate(passages[: self.pool], start=1):
-            title_terms = frozenset(terms(passage.title))
+            title_terms = scored_terms(passage.title)
             freshness = passage.signals.get("freshness", 0.0)
             claims = claim_spans(passage.quote)  # a fact check's claim is a post's, not news
             for start, end in split_sentences(passage.quote):
@@ -163,7 +170,7 @@ class ExtractiveAnswerer:
                         sentence,
                         passage.start + start,
                         passage.start + end,
-                        frozenset(_ONE_MEANING.get(t, t) for t in terms(sentence)),
+                        scored_terms(sentence),
                         title_terms,
                         freshness,
                     )
@@ -175,7 +182,7 @@ class ExtractiveAnswerer:
         sentence holds the kind of thing asked for (a number, a date, a name) for all of them; then
         semantic similarity for the ``semantic_pool`` best, which are returned. ``context``: what a
         follow-up borrows from the conversation (names, topic words), counted apart."""
-        query_terms = {_ONE_MEANING.get(t, t) for t in terms(without_time_words(question)) if t not in QUESTION_WORDS}
+        query_terms = scored_terms(without_time_words(question)) - QUESTION_WORDS
         # A verb asking what was done or said ("decide", "argue") counts half: the news may use
         # another ("voted"), and a sentence sharing only it ("had not decided whether") is no answer.
         asking = query_terms & ASKING_TERMS if query_terms - ASKING_TERMS else set()
@@ -311,7 +318,7 @@ class ExtractiveAnswerer:
                 title = section
         if len(title.split()) < 4 or looks_like_injection(title):
             return None
-        title_terms = frozenset(terms(title))
+        title_terms = scored_terms(title)
         if any(_near_duplicate(title_terms, c.terms) for c in chosen):
             return None
         return neutralize_markers(title)
@@ -385,7 +392,7 @@ def _whole_quotation(candidate: Candidate, passage: Passage) -> Candidate:
     if (start, end) == (candidate.start, candidate.end):
         return candidate
     text = passage.quote[start - passage.start : end - passage.start]
-    return replace(candidate, text=text, start=start, end=end, terms=frozenset(terms(text)))
+    return replace(candidate, text=text, start=start, end=end, terms=scored_terms(text))
 
 
 def without_time_words(question: str) -> str:
