@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from assistant.casing import tells_case
 from assistant.places import NATIONALITIES, places_in
 from assistant.records import Passage
-from assistant.terms import QUESTION_WORDS, terms
+from assistant.terms import QUESTION_WORDS, spelling, terms
 from ingest.dates import is_month_name, is_weekday_name
 
 _WORD = re.compile(r"[\w'’.&-]*\w\.?|\S")
@@ -157,21 +157,12 @@ def unmentioned(question: str, passages: Sequence[Passage]) -> list[str]:
     """The names ``question`` asks about that no passage of ``passages`` (its title or text)
     mentions: holds the name's last word and at least half its words ("Harry" is "Prince Harry",
     "Guinness World Records" the "Guinness Book of World Records")."""
-    held = [frozenset(map(_spelled, terms(p.title + "\n" + p.quote))) for p in passages]
+    held = [frozenset(map(spelling, terms(p.title + "\n" + p.quote))) for p in passages]
     return [
         name
         for name in names_asked(question)
-        if not any(_mentions(words, [_spelled(t) for t in terms(name)]) for words in held)
+        if not any(_mentions(words, [spelling(t) for t in terms(name)]) for words in held)
     ]
-
-
-def _spelled(term: str) -> str:
-    """A name's word as the ways of spelling it share: "y" read as "i", a doubled letter as one
-    ("Zelensky", "Zelenskyy", "Zelenskiy"; "Al-Assad", "Al-Asad")."""
-    return _DOUBLED.sub(r"\1", term.replace("y", "i"))
-
-
-_DOUBLED = re.compile(r"(\w)\1+")
 
 
 def _mentions(words: frozenset[str], name: list[str]) -> bool:

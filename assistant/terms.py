@@ -276,6 +276,16 @@ def words(text: str) -> list[str]:
 _ACCENTED = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff\ufb00-\ufb06]")
 
 
+def spelling(word: str) -> str:
+    """What the ways of spelling a name share: lower case, no accents, "y" read as "i", a doubled
+    letter as one ("Zelensky", "Zelenskyy" and "Zelenskiy"; "Gaddafi" and "Gadafi"; not "Johnston"
+    and "Johnson")."""
+    return _DOUBLED.sub(r"\1", without_accents(word).lower().replace("y", "i"))
+
+
+_DOUBLED = re.compile(r"(\w)\1+")
+
+
 def without_accents(text: str) -> str:
     """``text`` with the marks that accent a letter taken off ("é" -> "e", "ğ" -> "g"), other letters
     as they are ("ß", "ø", Greek, Cyrillic)."""

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from assistant.answerers.quotations import is_speech
 from assistant.places import countries_described, places_in
-from assistant.terms import without_accents
+from assistant.terms import spelling
 from ingest.chunking import split_sentences
 
 _NUMBER = re.compile(
@@ -279,9 +279,9 @@ def attributes_to(sentence: str, who: str) -> bool:
     said", "wrote that Biden's handling"), nor to a "he" or "she", who may be anyone in another
     article ("But he said no one ..."). The name as any of its spellings: "Zelensky" is "Zelenskyy",
     "Erdogan" "Erdoğan"."""
-    sentence, who = without_accents(sentence), without_accents(who)
-    spelled = "".join("[yi]+" if c in "yi" else f"{re.escape(c)}+" for c in who)  # "y" or "i", letters doubled
-    name = rf"{spelled}(?!['’\w])"
+    key = spelling(who)  # the name as written in the sentence, whichever way it is spelled
+    sentence = re.sub(r"\w+", lambda word: who if spelling(word.group()) == key else word.group(), sentence)
+    name = rf"{re.escape(who)}(?!['’\w])"
     after = rf"\b{name},?(?:\s+[^\s.!?]+){{0,3}}?\s+{_SAYING}\b"
     before = rf"\b(?:{_SAYING}|according to)\s+(?:(?-i:[A-Z][\w.’'-]*)\s+){{0,4}}?{name}"
     # the name's own second verb: "Zelenskyy welcomed the decision, but stressed that ..."
