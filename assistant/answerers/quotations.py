@@ -21,6 +21,10 @@ _BY_PRONOUN = re.compile(
     r"\b(?:he|she|they)\s+(?:said|says|added|told|wrote|asked)\b|\b(?:said|says|added)\s+(?:he|she|they)\b", re.I
 )
 _BARE_QUOTATION = re.compile(r"^[\"“][^\"“”]+[\"”]$|^[\"“][^\"“”]+[.!?][\"”]$")
+# A quotation closed before who spoke: '... right away," Brady says as the message begins.'
+_SPOKEN_BEFORE = re.compile(
+    r"[,.!?][\"”]\s+[^\"“”]*\b(?:said|says|told|tells|added|adds|wrote|writes)\b[^\"“”]*[.]$", re.I
+)
 
 
 def quote_balance(text: str) -> int:
@@ -71,12 +75,54 @@ def quotation_span(passage: Passage, start: int, end: int, most: int = 2) -> tup
         )
     ):
         before = passage.quote[spans[first - 1][0] : spans[first - 1][1]]
-        if not _ATTRIBUTION.search(before) or quote_balance(before) != 0:
+        if (
+            speaker == 0
+            and _SPOKEN_BEFORE.search(before)
+            and "\n" not in passage.quote[spans[first - 1][1] : spans[first][0]]
+        ):
+            # '"I'll be brief," she said. | "I'm retiring."': the same speaker's words go on from
+            # a quotation that closes before who spoke; it comes whole, from where it opened
+            opened = _opening(passage.quote, spans, first - 1, most)
+            if opened is None:
+                break
+            first = opened
+        elif not _ATTRIBUTION.search(before) or quote_balance(before) != 0:
             break
-        first -= 1
+        else:
+            first -= 1
         speaker += 1
+    if _SPOKEN_BEFORE.search(passage.quote[spans[last][0] : spans[last][1]]):
+        last = _words_going_on(passage.quote, spans, last, most)
     if last + 1 < len(spans) and last - first < most:
         following = passage.quote[spans[last][1] : spans[last + 1][1]]
         if "\n" not in following and _FOLLOW_ON.match(following.strip()):
             last += 1  # "... misstated the number of computers. | It is 150, not 140."
     return offsets[first][0], offsets[last][1]
+
+
+def _opening(text: str, spans: list[tuple[int, int]], index: int, most: int) -> int | None:
+    """The sentence where the quotation closed in sentence ``index`` opened, at most ``most``
+    sentences before it, in the same paragraph; None when it opened further up."""
+    balance = quote_balance(text[spans[index][0] : spans[index][1]])
+    first = index
+    while (
+        balance < 0 and first > 0 and index - first < most and "\n" not in text[spans[first - 1][1] : spans[first][0]]
+    ):
+        first -= 1
+        balance += quote_balance(text[spans[first][0] : spans[first][1]])
+    return first if balance == 0 else None
+
+
+def _words_going_on(text: str, spans: list[tuple[int, int]], last: int, most: int) -> int:
+    """``last``, or the end of the quotation right after it in the same paragraph, which goes on
+    with the same speaker's words: '"I'll get to the point," Brady says. | "I'm retiring. | For
+    good."' At most ``most`` sentences are added; nothing when that quotation says who spoke."""
+    end = last
+    balance = 0
+    while end + 1 < len(spans) and end - last < most and "\n" not in text[spans[end][1] : spans[end + 1][0]]:
+        end += 1
+        balance += quote_balance(text[spans[end][0] : spans[end][1]])
+        if balance == 0:
+            break
+    going_on = text[spans[last + 1][0] : spans[end][1]].strip() if end > last else ""
+    return end if balance == 0 and _BARE_QUOTATION.match(going_on) else last

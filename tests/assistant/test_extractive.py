@@ -765,6 +765,35 @@ def test_a_quotation_standing_alone_comes_with_who_said_it(services: Services, t
     ) in result.answer
 
 
+FERRY = """---
+title: Ferry Captain Steers Her Last Crossing
+published: 2025-03-17
+source: Eastside Echo
+---
+
+The island ferry left Eastside harbour at nine on Sunday with 212 passengers and a brass band on its deck.
+
+"I will keep this short," the ferry's captain, Ines Marlow, told the passengers before casting off. "This is my last crossing. I am retiring after thirty-one years."
+
+The ferry company has not named her successor.
+"""
+
+
+@pytest.mark.parametrize(
+    "question", ["What did the ferry captain Ines Marlow tell the passengers?", "Is the ferry captain retiring?"]
+)
+def test_a_quotation_going_on_after_its_speaker_comes_whole(services: Services, tmp_path: Path, question: str) -> None:
+    """'"I will keep this short," the captain told the passengers. "I am retiring."': the words after
+    who spoke go on from the words before; quoting either part brings the other and the speaker."""
+    (tmp_path / "ferry.md").write_text(FERRY)
+    services.ingest([str(tmp_path)])
+    result = answer(question, as_of="2025-03-18", services=services)
+    assert (
+        '"I will keep this short," the ferry\'s captain, Ines Marlow, told the passengers before casting off. '
+        '"This is my last crossing. I am retiring after thirty-one years." [1]'
+    ) in result.answer, result.answer
+
+
 def test_a_question_asking_what_someone_said_is_answered_with_what_they_said(
     services: Services, tmp_path: Path
 ) -> None:
