@@ -128,14 +128,18 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
     (
         re.compile(
             r"\bhow much\b.*\b(?:cost|costs|spend|spent|pay|paid|worth|price|raise|raised|fund|funding|budget|fine|charge|money)\b"
-            r"|\bhow much money\b|\bwhat (?:price|amount of money)\b",
+            r"|\bhow much money\b|\bwhat (?:price|amount of money)\b"
+            r"|\bwhat(?:'s| is| was| are| were| will be) the (?:[\w-]+ ){0,2}(?:price|cost|bill|fine|salary|budget)s?\b",
             re.I,
         ),
         "money",
     ),
     (
         re.compile(
-            r"\bhow (?:much|many|old|long|far|big|large|tall|often)\b|\bwhat (?:percentage|share|number|amount|price)\b",
+            r"\bhow (?:much|many|old|long|far|big|large|tall|often)\b|\bwhat (?:percentage|share|number|amount|price)\b"
+            # "What is the death toll?", "what was the final score?": a figure
+            r"|\bwhat(?:'s| is| was| are| were| will be) the (?:[\w-]+ ){0,2}"
+            r"(?:(?:toll|tally|count|total|rate|score|figure|turnout|population|percentage)s?|number of)\b",
             re.I,
         ),
         "number",

@@ -112,6 +112,7 @@ class Candidate:
     title_terms: frozenset[str] = frozenset()
     freshness: float = 0.0
     score: float = 0.0
+    holds_kind: bool = False  # holds the kind of thing asked for, told of what is asked about
 
 
 class ExtractiveAnswerer:
@@ -211,6 +212,7 @@ class ExtractiveAnswerer:
                 and not (topic and topic.isdisjoint(c.terms | c.title_terms))
             ):
                 typed = w.exact_type if kind in ("date", "money", "winner", "successor", "speech") else w.answer_type
+            c.holds_kind = bool(typed)
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + w.freshness * c.freshness + typed
             if borrowed:
                 c.score += (
@@ -265,6 +267,8 @@ class ExtractiveAnswerer:
         # a heading after the first quote heads another section or links to another story ("Sears and
         # Kmart owner says 'substantial doubt' it can stay in business"): the reporting is below it
         chosen = chosen[:1] + [c for c in chosen[1:] if not _is_heading(c, passages[c.n - 1])]
+        if answer_type(question) in ("number", "money"):
+            chosen = newest_figure_first(chosen, passages)
         highlights: dict[int, list[tuple[int, int]]] = {}
         for c in chosen:
             highlights.setdefault(c.n, []).append((c.start, c.end))
@@ -341,6 +345,19 @@ def same_names(question: str, scored: list[Candidate], passages: Sequence[Passag
     best = max(scored, key=lambda c: c.score)
     missing = {n: set(unmentioned(question, [passages[n - 1]])) for n in {c.n for c in scored}}
     return [c for c in scored if not missing[c.n] - missing[best.n]]
+
+
+def newest_figure_first(chosen: list[Candidate], passages: Sequence[Passage]) -> list[Candidate]:
+    """``chosen`` with the sentences giving the figure asked for in their articles' order from
+    the newest (the others stay where they are): a count or a sum the news reports again as it
+    grows ("the death toll surpassed 5,000" on Tuesday, "more than 19,300" on Friday) is answered
+    with its latest report first. Undated articles come after dated ones, sentences of one day in
+    the order they were chosen."""
+    figures = [c for c in chosen if c.holds_kind]
+    if len({passages[c.n - 1].published_at for c in figures}) < 2:
+        return chosen
+    newest = iter(sorted(figures, key=lambda c: passages[c.n - 1].published_at or "", reverse=True))
+    return [next(newest) if c.holds_kind else c for c in chosen]
 
 
 def _as_typed(question: str) -> str:

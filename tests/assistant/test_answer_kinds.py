@@ -110,6 +110,23 @@ def test_the_sentence_that_asks_says_what_is_asked_for(question: str, kind: str 
 
 
 @pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What is the death toll of the Harwick flood?", "number"),
+        ("what's the final score?", "number"),
+        ("What was the turnout in the ferry vote?", "number"),
+        ("What is the number of homes evacuated?", "number"),
+        ("What will be the cost of the new tram line?", "money"),
+        ("What is the price of a return ferry ticket?", "money"),
+        ("What is the number one song this week?", None),  # a chart's top, not a figure
+        ("What is the mood in Harwick?", None),
+    ],
+)
+def test_a_question_asking_what_a_figure_is_asks_for_a_number(question: str, kind: str | None) -> None:
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Who opened the new ferry terminal?",

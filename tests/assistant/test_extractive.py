@@ -794,6 +794,41 @@ def test_a_quotation_going_on_after_its_speaker_comes_whole(services: Services, 
     ) in result.answer, result.answer
 
 
+FLOOD_REPORTS = {
+    "flood-monday.md": (
+        "Harwick Flood Forces Evacuations",
+        "2026-02-02",
+        "The Harwick flood has forced the evacuation of 340 homes along the river, the county said on Monday. "
+        "Sandbags ran out at two depots by the afternoon.",
+    ),
+    "flood-wednesday.md": (
+        "River Keeps Rising in Harwick",
+        "2026-02-04",
+        "By Wednesday the county had evacuated 1,200 homes as the flood waters rose. Schools in the valley stayed shut.",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many homes have been evacuated in the Harwick flood?",
+        "What is the number of homes evacuated in the Harwick flood?",
+    ],
+)
+def test_a_figure_reported_again_is_answered_with_its_latest_report_first(
+    services: Services, tmp_path: Path, question: str
+) -> None:
+    """A count the news reports again as it grows: the latest report leads, the earlier follows."""
+    for name, (title, published, text) in FLOOD_REPORTS.items():
+        (tmp_path / name).write_text(f"---\ntitle: {title}\npublished: {published}\n---\n{text}\n")
+    services.ingest([str(tmp_path)])
+    result = answer(question, as_of="2026-02-05", services=services)
+    assert "1,200 homes" in result.answer and "340 homes" in result.answer, result.answer
+    assert result.answer.index("1,200 homes") < result.answer.index("340 homes"), result.answer
+    assert result.answer.startswith("River Keeps Rising in Harwick [1]")
+
+
 def test_a_question_asking_what_someone_said_is_answered_with_what_they_said(
     services: Services, tmp_path: Path
 ) -> None:

@@ -42,6 +42,7 @@ def test_plain_answer(library_settings: Settings) -> None:
     assert body["model"] == "test-model" and body.get("temperature") == 0
     assert body["messages"][0]["role"] == "system" and "only the news passages" in body["messages"][0]["content"]
     assert "the claim is what someone said, not what happened" in body["messages"][0]["content"]  # fact checks
+    assert "give the latest first and say as of which date" in body["messages"][0]["content"]  # figures reported again
     assert "<<<passage 1>>>" in body["messages"][1]["content"]
 
 
