@@ -52,11 +52,22 @@ _GENERAL = frozenset(
         "overview",
         "roundup",
         "round",
+        # "the main stories", "the biggest news", "anything important", "what do I need to know?"
+        "main",
+        "big",
+        "biggest",
+        "major",
+        "key",
+        "import",
+        "notabl",
+        "need",
+        "know",
+        "miss",
     ]
 )
 _ASKS_FOR_NEWS = re.compile(
     r"\b(?:news|happen\w*|latest|new|headlines?|stor(?:y|ies)|summar\w*|updates?|recent\w*|brief\w*|catch (?:me )?up|"
-    r"going on|round-?up|overview)\b",
+    r"going on|round-?up|overview|need to know|did i miss)\b",
     re.I,
 )
 

@@ -22,6 +22,11 @@ from tests.conftest import EXAMPLES
         ("Catch me up on the news", None),
         ("Any news from yesterday?", "yesterday"),
         ("What are the top stories in June?", "in june"),
+        ("What are the main stories this week?", "this week"),
+        ("What were the biggest stories today?", "today"),
+        ("Any major news this week?", "this week"),
+        ("What do I need to know today?", "today"),
+        ("What did I miss this week?", "this week"),
     ],
 )
 def test_questions_that_ask_for_the_news_of_a_time(question: str, time_phrase: str | None) -> None:
@@ -36,6 +41,10 @@ def test_questions_that_ask_for_the_news_of_a_time(question: str, time_phrase: s
         "Any updates on the tram line?",
         "Why?",  # asks for nothing news-like
         "Who carried the letter?",
+        "What do I need to know about the ferry strike?",
+        "What is the main reason for the strike?",
+        "Who is the biggest winner this week?",
+        "What did the council miss?",
     ],
 )
 def test_questions_about_something_are_not_digests(question: str) -> None:
