@@ -289,6 +289,18 @@ class LexicalIndex:
                 newest = before
         return [e.passage for e in newest[:n]], len(newest)
 
+    def vectors_of(self, passages: Sequence[Passage]) -> np.ndarray:
+        """The stored vectors of ``passages`` (as of the last :meth:`refresh`), one row each; zeros
+        for one deleted since it was read, which is then like no other."""
+        with self._lock:
+            entries = self._entries
+        found = [entries.get(p.chunk_id) for p in passages]
+        width = next((len(e.vector) for e in found if e is not None), 0)
+        return np.vstack(
+            [e.vector if e is not None else np.zeros(width, dtype=np.float32) for e in found]
+            or [np.zeros((0, width), dtype=np.float32)]
+        ).astype(np.float32)
+
     def newest(self) -> date | None:
         """The date of the newest dated passage, as of the last refresh; None when none is dated."""
         return self._newest

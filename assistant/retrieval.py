@@ -23,7 +23,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from assistant.config import Settings
-from assistant.digest import is_digest
+from assistant.digest import asks_for_main, is_digest, stories
 from assistant.embeddings import SentenceTransformerEmbeddings
 from assistant.filters import SearchFilters
 from assistant.lexical import LexicalIndex
@@ -37,6 +37,12 @@ logger = logging.getLogger(__name__)
 
 _MIN_SENTENCE_WORDS = 4  # shorter lines (datelines, captions) are alike to anything by chance
 _MAX_SENTENCES = 12  # sentences compared with the question, the ones sharing most of its words
+
+
+# How many of a time's newest articles a digest groups into stories, and how many reports of a
+# story it lists besides the newest.
+_STORY_POOL = 200
+_MORE_REPORTS = 2
 
 
 @dataclass
@@ -146,26 +152,39 @@ class NewsRetriever(BaseRetriever):
     def latest(
         self, query: str, k: int, filters: SearchFilters, timeframe: Timeframe | None, as_of: date
     ) -> RetrievalResult:
-        """For a question that asks for the news of a time (:mod:`assistant.digest`): the opening
-        passage of each of the ``k`` newest articles in that time (or before ``as_of``), each
-        marked ``signals['digest']``."""
+        """For a question that asks for the news of a time (:mod:`assistant.digest`): its ``k`` newest
+        stories in that time (or before ``as_of``), or its ``k`` most reported when the question asks
+        for the main news ("the top stories"). A story is told by the opening passage of its newest
+        article, then of up to two more of its reports, each marked ``signals['digest']``, with the
+        story's place (``story``) and how many articles report it (``reports``)."""
         notes: list[str] = []
         scope = filters.with_dates(timeframe.since, timeframe.until) if timeframe else filters
-        passages, total = self.lexical.latest(k, scope, as_of)
-        if timeframe and not passages:
-            passages, total = self.lexical.latest(k, filters, as_of)
-            if passages:
+        leads, total = self.lexical.latest(_STORY_POOL, scope, as_of)
+        if timeframe and not leads:
+            leads, total = self.lexical.latest(_STORY_POOL, filters, as_of)
+            if leads:
                 notes.append(f'No articles dated {timeframe.span()} ("{timeframe.phrase}"); the latest news instead.')
                 timeframe = None
-        if filters.known_by and not any(p.published_at for p in passages):
+        if filters.known_by and not any(p.published_at for p in leads):
             # asked as of a day before every dated article: undated ones are not the news of a time
-            notes, passages = [f"No article is dated on or before {filters.known_by}."], []
-        elif passages and (passages[0].published_at or "") > as_of.isoformat():
+            notes, leads = [f"No article is dated on or before {filters.known_by}."], []
+        elif leads and (leads[0].published_at or "") > as_of.isoformat():
             notes.append(f"No article is dated on or before {as_of}; the latest news instead.")
-        if total > len(passages) > 0:
+        groups = stories(self.lexical.vectors_of(leads)) if leads else []
+        main = asks_for_main(query)
+        if main:
+            groups.sort(key=len, reverse=True)  # the most reported first; of as many, the newest
+        shown = groups[:k]
+        passages = [
+            replace(leads[i], score=0.0, signals={"digest": 1.0, "story": float(n), "reports": float(len(group))})
+            for n, group in enumerate(shown)
+            for i in group[: 1 + _MORE_REPORTS]
+        ]
+        if len(groups) > len(shown) or total > len(leads):
             dated = f" dated {timeframe.span()}" if timeframe else ""
-            notes.append(f"The {len(passages)} newest of the {total} articles{dated} are listed.")
-        passages = [replace(p, score=0.0, signals={"digest": 1.0}) for p in passages]
+            within = f"{total} articles" if total == len(leads) else f"the {len(leads)} newest of the {total} articles"
+            which = "most reported" if main else "newest"
+            notes.append(f"The {len(shown)} {which} of the {len(groups)} stories in {within}{dated} are listed.")
         return RetrievalResult(
             query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages)
         )

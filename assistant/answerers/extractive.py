@@ -288,10 +288,13 @@ class ExtractiveAnswerer:
         return Draft(text, self.name, highlights=highlights)
 
     def digest(self, passages: Sequence[Passage]) -> Draft:
-        """One line per article, newest first: its headline, its date, its first sentence, its marker."""
+        """One line per story, in retrieval's order: its newest article's headline, date, first
+        sentence and marker, then the markers of its other reports ("More on this: [2][3] and 4
+        more" when it has more than retrieval passed)."""
         lines: list[str] = []
         highlights: dict[int, list[tuple[int, int]]] = {}
-        for n, p in enumerate(passages, start=1):
+        for story in _by_story(passages):
+            (n, p), others = story[0], story[1:]
             title = neutralize_markers(_SITE_SUFFIX.sub("", p.title or "").strip() or "(untitled)")
             dated = f"{title} ({p.published_at})" if p.published_at else title
             claims = claim_spans(p.quote)
@@ -300,11 +303,17 @@ class ExtractiveAnswerer:
                 None,
             )
             if opening is None:
-                lines.append(f"{dated} [{n}]")
-                continue
-            start, end = opening
-            lines.append(f"{dated}: {neutralize_markers(p.quote[start:end])} [{n}]")
-            highlights[n] = [(p.start + start, p.start + end)]
+                line = f"{dated} [{n}]"
+            else:
+                start, end = opening
+                line = f"{dated}: {neutralize_markers(p.quote[start:end])} [{n}]"
+                highlights[n] = [(p.start + start, p.start + end)]
+            if others:
+                more = int(p.signals.get("reports", 0)) - 1 - len(others)
+                line += (
+                    " More on this: " + "".join(f"[{m}]" for m, _ in others) + (f" and {more} more" if more > 0 else "")
+                )
+            lines.append(line)
         return Draft("\n\n".join(lines), self.name, highlights=highlights)
 
     def headline(self, question: str, passage: Passage, chosen: Sequence[Candidate]) -> str | None:
@@ -358,6 +367,19 @@ def newest_figure_first(chosen: list[Candidate], passages: Sequence[Passage]) ->
         return chosen
     newest = iter(sorted(figures, key=lambda c: passages[c.n - 1].published_at or "", reverse=True))
     return [next(newest) if c.holds_kind else c for c in chosen]
+
+
+def _by_story(passages: Sequence[Passage]) -> list[list[tuple[int, Passage]]]:
+    """Numbered passages in runs of one story (retrieval's ``signals['story']``; a passage without
+    one is a story of its own)."""
+    runs: list[list[tuple[int, Passage]]] = []
+    for n, p in enumerate(passages, start=1):
+        story = p.signals.get("story")
+        if runs and story is not None and runs[-1][0][1].signals.get("story") == story:
+            runs[-1].append((n, p))
+        else:
+            runs.append([(n, p)])
+    return runs
 
 
 def _as_typed(question: str) -> str:

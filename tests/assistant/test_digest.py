@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from assistant.chain import answer
-from assistant.digest import is_digest
+from assistant.digest import asks_for_main, is_digest, stories
 from assistant.services import Services
 from tests.conftest import EXAMPLES
 
@@ -51,21 +52,27 @@ def test_questions_about_something_are_not_digests(question: str) -> None:
     assert not is_digest(question, "this week")
 
 
-def test_what_happened_this_week_lists_that_weeks_articles_newest_first(library: Services) -> None:
+def test_what_happened_this_week_lists_that_weeks_stories_newest_first(library: Services) -> None:
     result = answer("What happened over the past week?", as_of="2025-06-23", services=library)
     assert not result.refused and result.date_range == {"since": "2025-06-17", "until": "2025-06-23"}
-    dates = [p.published_at for p in result.passages]
-    assert dates == sorted(dates, reverse=True) and all("2025-06-17" <= d <= "2025-06-23" for d in dates)
+    assert all("2025-06-17" <= (p.published_at or "") <= "2025-06-23" for p in result.passages)
     that_week = [r for r in library.store.list_articles() if "2025-06-17" <= (r.published_at or "") <= "2025-06-23"]
     n = len(that_week)  # five examples, and the seed article when the library holds it
     assert len({p.article_id for p in result.passages}) == len(result.passages) == n  # one passage per article
     lines = result.answer.split("\n\n")
+    # the reports of Moscow's talks with Iran on June 23 are one story: its newest line, then the others
+    iran = [p for p in result.passages if p.published_at == "2025-06-23"]
+    assert len(iran) == n - 3 >= 2 and lines[0].startswith("Putin Offers to Mediate and to Hold Iran's Uranium")
+    assert lines[0].endswith("[1] More on this: " + "".join(f"[{m}]" for m in range(2, len(iran) + 1)))
     assert lines[-1] == (
         "Riverside Council Approves Tram Line to the Northern Suburbs (2025-06-17): Riverside's city council voted "
         f"9 to 4 on Tuesday to build a tram line from the central station to the northern suburbs, ending a decade "
         f"of debate. [{n}]"
     )
-    assert [int(re.findall(r"\[(\d+)\]$", line)[0]) for line in lines] == list(range(1, n + 1))
+    stories = [int(re.findall(r"\[(\d+)\]", line)[0]) for line in lines]  # each story's first marker
+    assert stories == [1, len(iran) + 1, len(iran) + 2, n]
+    dates = [result.passages[m - 1].published_at for m in stories]
+    assert dates == sorted(dates, reverse=True)  # the stories newest first
     assert [c.n for c in result.citations] == list(range(1, n + 1))
     tram = result.citations[-1]
     text = library.store.get_article_text(tram.passage.article_id)
@@ -73,18 +80,74 @@ def test_what_happened_this_week_lists_that_weeks_articles_newest_first(library:
     assert text[start:end].startswith("Riverside's city council voted 9 to 4")  # the quoted opening, located
     assert not result.notes  # all of them
     fewer = answer("What happened over the past week?", as_of="2025-06-23", k=2, services=library)
-    assert len(fewer.passages) == 2 and fewer.notes == [
-        f"The 2 newest of the {n} articles dated 2025-06-17 to 2025-06-23 are listed."
+    assert len(fewer.passages) == len(iran) + 1 and fewer.notes == [
+        f"The 2 newest of the 4 stories in {n} articles dated 2025-06-17 to 2025-06-23 are listed."
     ]
+
+
+STRIKE_REPORTS = {
+    "strike-monday.md": (
+        "Harwick Bus Drivers Walk Out Over Pay",
+        "2026-03-02",
+        "Harwick's bus drivers went on strike on Monday over pay, leaving the town without buses.",
+    ),
+    "strike-tuesday.md": (
+        "Harwick Bus Strike Enters Second Day",
+        "2026-03-03",
+        "The strike by Harwick's bus drivers over pay entered its second day on Tuesday, with no buses running in the town.",
+    ),
+    "strike-wednesday.md": (
+        "Harwick Bus Strike Talks Resume",
+        "2026-03-04",
+        "Talks to end the Harwick bus drivers' strike over pay resumed on Wednesday as the town went a third day without buses.",
+    ),
+    "library.md": (
+        "Harwick Library Opens a Reading Garden",
+        "2026-03-05",
+        "The Harwick library opened a reading garden with benches and a small pond on Thursday.",
+    ),
+}
+
+
+def test_the_main_stories_are_the_most_reported(services: Services, tmp_path: Path) -> None:
+    """Three reports of a strike are one story; asked for the main stories it comes first, asked
+    what happened the newest story does."""
+    for name, (title, published, text) in STRIKE_REPORTS.items():
+        (tmp_path / name).write_text(f"---\ntitle: {title}\npublished: {published}\n---\n{text}\n")
+    services.ingest([str(tmp_path)])
+    main = answer("What are the main stories this week?", as_of="2026-03-06", services=services)
+    assert [p.title for p in main.passages] == [
+        "Harwick Bus Strike Talks Resume",
+        "Harwick Bus Strike Enters Second Day",
+        "Harwick Bus Drivers Walk Out Over Pay",
+        "Harwick Library Opens a Reading Garden",
+    ]
+    assert main.answer.split("\n\n")[0].endswith("[1] More on this: [2][3]")
+    newest = answer("What happened this week?", as_of="2026-03-06", services=services)
+    assert newest.answer.startswith("Harwick Library Opens a Reading Garden (2026-03-05)")
+    assert newest.answer.split("\n\n")[1].startswith("Harwick Bus Strike Talks Resume (2026-03-04)")
+    one = answer("What are the top stories this week?", as_of="2026-03-06", k=1, services=services)
+    assert len(one.answer.split("\n\n")) == 1 and one.notes == [
+        "The 1 most reported of the 2 stories in 4 articles dated 2026-03-02 to 2026-03-06 are listed."
+    ]
+
+
+def test_articles_close_in_meaning_are_one_story() -> None:
+    # the third is close to the first and the fourth, which are not close to each other: one chain
+    assert stories(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.7, 0.0, 0.7], [0.0, 0.0, 1.0]])) == [[0, 2, 3], [1]]
+    assert stories(np.array([[1.0, 0.0], [0.0, 1.0]])) == [[0], [1]]  # a chain needs its links
+    assert stories(np.zeros((0, 384))) == []
+    assert asks_for_main("What are the top stories?") and not asks_for_main("What's the latest news?")
 
 
 def test_the_latest_news_and_an_empty_week(library: Services) -> None:
     latest = answer("What's the latest news?", as_of="2025-06-30", services=library)
     newest = max(r.published_at or "" for r in library.store.list_articles())
     assert latest.passages[0].published_at == newest and latest.date_range is None
-    assert len(latest.passages) == library.settings.k
-    stored, k = library.store.count_articles(), library.settings.k  # the examples, and the seed article if there
-    assert latest.notes == ([f"The {k} newest of the {stored} articles are listed."] if stored > k else [])
+    # the examples, and the seed article if there, tell fewer stories than k: all of them, no note
+    assert len(latest.answer.split("\n\n")) < library.settings.k and not latest.notes
+    reports = {p.signals["story"]: p.signals["reports"] for p in latest.passages}  # each story's articles
+    assert sum(reports.values()) == library.store.count_articles()
 
     quiet = answer("What happened this week?", as_of="2025-09-01", services=library)
     assert quiet.notes[0] == 'No articles dated 2025-09-01 ("this week"); the latest news instead.'  # a Monday
