@@ -297,17 +297,15 @@ class ExtractiveAnswerer:
             (n, p), others = story[0], story[1:]
             title = neutralize_markers(_SITE_SUFFIX.sub("", p.title or "").strip() or "(untitled)")
             dated = f"{title} ({p.published_at})" if p.published_at else title
-            claims = claim_spans(p.quote)
-            opening = next(
-                ((s, e) for s, e in split_sentences(p.quote) if _quotable(p.quote[s:e]) and not in_claim(claims, s)),
-                None,
-            )
+            opening = _opening(p)
             if opening is None:
                 line = f"{dated} [{n}]"
             else:
                 start, end = opening
                 line = f"{dated}: {neutralize_markers(p.quote[start:end])} [{n}]"
-                highlights[n] = [(p.start + start, p.start + end)]
+            for m, report in story:  # each report shown at its opening, in the sources too
+                if (at := _opening(report)) is not None:
+                    highlights[m] = [(report.start + at[0], report.start + at[1])]
             if others:
                 more = int(p.signals.get("reports", 0)) - 1 - len(others)
                 line += (
@@ -367,6 +365,19 @@ def newest_figure_first(chosen: list[Candidate], passages: Sequence[Passage]) ->
         return chosen
     newest = iter(sorted(figures, key=lambda c: passages[c.n - 1].published_at or "", reverse=True))
     return [next(newest) if c.holds_kind else c for c in chosen]
+
+
+def _opening(passage: Passage) -> tuple[int, int] | None:
+    """The span (in ``passage.quote``) of its first sentence worth quoting, not a fact check's claim."""
+    claims = claim_spans(passage.quote)
+    return next(
+        (
+            (s, e)
+            for s, e in split_sentences(passage.quote)
+            if _quotable(passage.quote[s:e]) and not in_claim(claims, s)
+        ),
+        None,
+    )
 
 
 def _by_story(passages: Sequence[Passage]) -> list[list[tuple[int, Passage]]]:

@@ -123,6 +123,10 @@ def test_the_main_stories_are_the_most_reported(services: Services, tmp_path: Pa
         "Harwick Library Opens a Reading Garden",
     ]
     assert main.answer.split("\n\n")[0].endswith("[1] More on this: [2][3]")
+    second = main.citations[1]  # a report listed after the first is shown at its opening too
+    [(start, end)] = second.highlights
+    text = services.store.get_article_text(second.passage.article_id)
+    assert text[start:end] == STRIKE_REPORTS["strike-tuesday.md"][2]
     newest = answer("What happened this week?", as_of="2026-03-06", services=services)
     assert newest.answer.startswith("Harwick Library Opens a Reading Garden (2026-03-05)")
     assert newest.answer.split("\n\n")[1].startswith("Harwick Bus Strike Talks Resume (2026-03-04)")
