@@ -7,9 +7,12 @@ and come back as ``None``.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from assistant.terms import without_accents
 
 
 def _clean_metadata(values: dict[str, Any]) -> dict[str, Any]:
@@ -122,11 +125,25 @@ def counted(count: int, noun: str) -> str:
 
 
 def find_articles(records: Sequence[ArticleRecord], find: str | None) -> list[ArticleRecord]:
-    """The records whose title, source, date or id hold every word of ``find`` (any case); all of
-    them when it is empty or None."""
-    wanted = (find or "").casefold().split()
+    """The records where each word of ``find`` begins a word of the title, source or date (any
+    case, accents or not: "rowing", "eights", "usatoday", "2025-06"), or, six characters or more,
+    begins the id; all of them when it is empty or None. A word inside another does not count:
+    "fed" finds "Fed" and "federal", not "unfed", nor an id beginning or holding "fed"."""
+    words = _folded(find or "").split()
+    wanted = [(w, re.compile(rf"(?<!\w){re.escape(w)}")) for w in words]
     return [
         r
         for r in records
-        if all(w in f"{r.title} {r.source or ''} {r.published_at or ''} {r.id}".casefold() for w in wanted)
+        if all(
+            pattern.search(_folded(f"{r.title} {r.source or ''} {r.published_at or ''}"))
+            or (len(word) >= _ID_PREFIX and r.id.casefold().startswith(word))
+            for word, pattern in wanted
+        )
     ]
+
+
+_ID_PREFIX = 6  # an id's first characters find it from this many: fewer are too often a word ("fed", "cafe")
+
+
+def _folded(text: str) -> str:
+    return without_accents(text).casefold()

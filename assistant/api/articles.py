@@ -171,7 +171,10 @@ def articles_router() -> APIRouter:
         services: Services = Depends(current_services),
         offset: int = Query(0, ge=0, description="How many articles to skip."),
         limit: int = Query(50, ge=1, le=500, description="How many articles to return."),
-        find: str = Query("", description="Only articles whose title, source, date or id hold these words."),
+        find: str = Query(
+            "",
+            description="Only articles where each word begins a word of the title, source or date, or (6+ characters) the id.",
+        ),
     ) -> dict[str, Any]:
         """``{"total", "offset", "limit", "articles": [records]}``; ``total`` counts the articles
         that match ``find`` (all of them without it)."""

@@ -71,7 +71,11 @@ def ingest(
 def sources_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print the article records as a JSON list.")] = False,
     find: Annotated[
-        str, typer.Option("--find", help="Only articles whose title, source, date or id hold these words.")
+        str,
+        typer.Option(
+            "--find",
+            help="Only articles where each word begins a word of the title, source or date, or (6+ characters) the id.",
+        ),
     ] = "",
 ) -> None:
     """List stored articles, newest first: title, source, date, chunks."""

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
+from assistant.records import ArticleRecord, find_articles
 from assistant.store import ChromaStore
 from tests.conftest import EXAMPLES, make_settings
 
@@ -60,6 +61,32 @@ def test_plain_summary(data_dir: Path) -> None:
     result = invoke(data_dir, "ingest", str(EXAMPLES))
     assert result.exit_code == 0
     assert "added 8, updated 0, unchanged 0, failed 0" in result.stdout
+
+
+FOUND = [
+    ArticleRecord(
+        "fed6617b0c2d", "Rowing Club Wins the Eights", None, "www.riverside.example", "2025-06-15", [], "", 1, ""
+    ),
+    ArticleRecord("0c2dcafe1234", "Fed Holds Rates Steady", None, "Daily Planet", "2025-06-18", [], "", 1, ""),
+    ArticleRecord("9a1b2c3d4e5f", "Zoë Müller Opens the Café", None, "Daily Planet", "2025-05-02", [], "", 1, ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("find", "titles"),
+    [
+        ("fed", ["Fed Holds Rates Steady"]),  # not the id that holds "fed"
+        ("cafe", ["Zoë Müller Opens the Café"]),  # accents or not; not the id holding "cafe"
+        ("rowing EIGHTS", ["Rowing Club Wins the Eights"]),
+        ("riverside", ["Rowing Club Wins the Eights"]),  # a word of the source
+        ("2025-06", ["Rowing Club Wins the Eights", "Fed Holds Rates Steady"]),
+        ("owing", []),  # inside a word
+        ("fed6617b", ["Rowing Club Wins the Eights"]),  # an id's first characters
+        ("", [r.title for r in FOUND]),
+    ],
+)
+def test_articles_found_by_the_words_they_begin(find: str, titles: list[str]) -> None:
+    assert [r.title for r in find_articles(FOUND, find)] == titles
 
 
 def test_sources_list_show_delete(data_dir: Path) -> None:
