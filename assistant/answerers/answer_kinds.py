@@ -23,6 +23,13 @@ from assistant.places import countries_described, places_in
 from assistant.terms import spelling
 from ingest.chunking import split_sentences
 
+# Someone's age: "45-year-old", "aged 45", "retires at 45", "Ardern, 42, said", "turns 115" (not "at 9
+# p.m.", "at 3.5%").
+_AGE = re.compile(
+    r"\b\d{1,3}[- ]years?[- ]old\b|\baged? \d{1,3}\b|\bturn(?:s|ed|ing)? \d{1,3}\b|, \d{1,3},"
+    r"|\bat \d{1,3}\b(?![.,:]\d|\s*(?:%|percent|a\.m|p\.m|am\b|pm\b|o'clock|mph|degrees|points?|yards?|miles?))",
+    re.I,
+)
 _NUMBER = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
     r"hundred|thousand|million|billion|trillion|dozen|half)\b",
@@ -134,9 +141,10 @@ _ANSWER_TYPES: list[tuple[re.Pattern[str], str]] = [
         ),
         "money",
     ),
+    (re.compile(r"\bhow old\b|\b(?:what|which) age\b", re.I), "age"),
     (
         re.compile(
-            r"\bhow (?:much|many|old|long|far|big|large|tall|often)\b|\bwhat (?:percentage|share|number|amount|price)\b"
+            r"\bhow (?:much|many|long|far|big|large|tall|often)\b|\bwhat (?:percentage|share|number|amount|price)\b"
             # "What is the death toll?", "what was the final score?": a figure
             r"|\bwhat(?:'s| is| was| are| were| will be) the (?:[\w-]+ ){0,2}"
             r"(?:(?:toll|tally|count|total|rate|score|figure|turnout|population|percentage)s?|number of)\b",
@@ -229,6 +237,8 @@ def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
         return bool(_MONEY.search(sentence))
     if kind == "number":
         return bool(_NUMBER.search(sentence))
+    if kind == "age":  # an age, told of whom the question names ("He retires at age 45"; not another's)
+        return bool(_AGE.search(sentence)) and _of_whom_asked(sentence, question)
     if kind == "reason":
         return bool(_REASON.search(sentence))
     if kind == "decision":
@@ -291,6 +301,19 @@ def attributes_to(sentence: str, who: str) -> bool:
     # the name's own second verb: "Zelenskyy welcomed the decision, but stressed that ..."
     then = rf"\b{name}\s+\w+(?:ed|s)\b[^.!?;]{{0,150}}?\s(?:and|but)\s+(?:also\s+)?{_SAYING}\b"
     return re.search(f"{after}|{before}|{then}", sentence, re.I) is not None
+
+
+def _of_whom_asked(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` tells of the person ``question`` names: it names them (their surname, in
+    any spelling) or speaks of someone as "he" or "she"; True when the question names no one."""
+    people = persons_in(question)
+    if not people or _PERSONAL_PRONOUN.search(sentence):
+        return True
+    held = {spelling(w) for w in re.findall(r"\w+", sentence.lower())}
+    return any(spelling(person.split()[-1].lower()) in held for person in people)
+
+
+_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 
 
 def persons_in(sentence: str) -> list[str]:

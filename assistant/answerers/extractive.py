@@ -211,7 +211,9 @@ class ExtractiveAnswerer:
                 and has_answer_type(c.text, kind, question)
                 and not (topic and topic.isdisjoint(c.terms | c.title_terms))
             ):
-                typed = w.exact_type if kind in ("date", "money", "winner", "successor", "speech") else w.answer_type
+                typed = (
+                    w.exact_type if kind in ("date", "money", "age", "winner", "successor", "speech") else w.answer_type
+                )
             c.holds_kind = bool(typed)
             c.score = w.terms * in_sentence + w.rank / math.sqrt(c.n) + w.freshness * c.freshness + typed
             if borrowed:

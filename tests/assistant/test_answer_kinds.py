@@ -127,6 +127,33 @@ def test_a_question_asking_what_a_figure_is_asks_for_a_number(question: str, kin
 
 
 @pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How old is the ferry captain Ines Marlow?", "age"),
+        ("At what age did Marlow join the ferry company?", "age"),
+        ("How long did the ferry strike last?", "number"),
+    ],
+)
+def test_a_question_asking_how_old_asks_for_an_age(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives"),
+    [
+        ("Marlow, 61, joined the ferry company as a deckhand.", True),
+        ("She retires at 61 after thirty-one years at the helm.", True),
+        ("Ines Marlow, a 61-year-old from Harwick, steered the last crossing.", True),
+        ("The ferry's first captain, Tom Reyes, was 39 years old when the service began.", False),  # another's
+        ("Marlow steered the ferry out at 9 p.m. with 212 passengers.", False),  # a time and a count
+    ],
+)
+def test_an_age_is_told_of_whom_the_question_asks_about(sentence: str, gives: bool) -> None:
+    assert has_answer_type(sentence, "age", "How old is the ferry captain Ines Marlow?") is gives
+    assert has_answer_type("He was 39 years old.", "age", "How old was he?")  # no name asked: any age
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Who opened the new ferry terminal?",

@@ -829,6 +829,19 @@ def test_a_figure_reported_again_is_answered_with_its_latest_report_first(
     assert result.answer.startswith("River Keeps Rising in Harwick [1]")
 
 
+def test_a_question_asking_how_old_is_answered_with_an_age(services: Services, tmp_path: Path) -> None:
+    (tmp_path / "captain.md").write_text(
+        "---\ntitle: Harwick Ferry Captain Ines Marlow Retires\npublished: 2025-03-17\n---\n"
+        "Ines Marlow steered the island ferry for the last time on Sunday, with 212 passengers and a brass band "
+        "on deck. The ferry's first captain, Tom Reyes, was 39 years old when the service began in 1990. "
+        "Marlow, 61, joined the ferry company as a deckhand.\n"
+    )
+    services.ingest([str(tmp_path)])
+    result = answer("How old is the ferry captain Ines Marlow?", as_of="2025-03-18", services=services)
+    first = result.answer.split("\n\n")[-1]
+    assert first.startswith("Marlow, 61, joined the ferry company as a deckhand."), result.answer
+
+
 def test_a_question_asking_what_someone_said_is_answered_with_what_they_said(
     services: Services, tmp_path: Path
 ) -> None:
