@@ -60,6 +60,7 @@ def scored_terms(text: str) -> frozenset[str]:
     return frozenset(_ONE_MEANING.get(t, t) for t in terms(text))
 
 
+_HAPPEN = frozenset(terms("happen"))
 _CALENDAR_TERMS = frozenset(terms(" ".join([*calendar.day_name, *calendar.month_name[1:]])))
 
 
@@ -186,8 +187,10 @@ class ExtractiveAnswerer:
         query_terms = scored_terms(without_time_words(question)) - QUESTION_WORDS
         # A verb asking what was done or said ("decide", "argue") counts half: the news may use
         # another ("voted"), and a sentence sharing only it ("had not decided whether") is no answer.
+        # "Happen" counts nothing: news does not say an event "happened", commentary does ("what
+        # happened with Hamlin", "a ground stop hasn't happened since 2001").
         asking = query_terms & ASKING_TERMS if query_terms - ASKING_TERMS else set()
-        idf = {t: self.idf(t) * (0.5 if t in asking else 1.0) for t in query_terms}
+        idf = {t: self.idf(t) * (0.0 if t in asking & _HAPPEN else 0.5 if t in asking else 1.0) for t in query_terms}
         idf_total = math.fsum(idf.values()) or 1.0
         borrowed = {t: self.idf(t) for t in terms(context) if t not in QUESTION_WORDS and t not in query_terms}
         borrowed_total = math.fsum(borrowed.values()) or 1.0

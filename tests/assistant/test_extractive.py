@@ -842,6 +842,20 @@ def test_a_question_asking_how_old_is_answered_with_an_age(services: Services, t
     assert first.startswith("Marlow, 61, joined the ferry company as a deckhand."), result.answer
 
 
+def test_what_happened_is_answered_with_the_event_not_with_talk_of_what_happened(
+    services: Services, tmp_path: Path
+) -> None:
+    (tmp_path / "crane.md").write_text(
+        "---\ntitle: Storm Topples a Crane at Harwick Harbour\npublished: 2025-03-18\n---\n"
+        "It was not clear on Wednesday what had happened, harbour staff said as the crane's owners arrived. "
+        "The harbour's oldest crane toppled onto an empty berth during Tuesday's storm.\n"
+    )
+    services.ingest([str(tmp_path)])
+    result = answer("What happened to the harbour crane?", as_of="2025-03-19", services=services)
+    first = result.answer.split("\n\n")[-1]
+    assert first.startswith("The harbour's oldest crane toppled onto an empty berth"), result.answer
+
+
 def test_a_question_asking_what_someone_said_is_answered_with_what_they_said(
     services: Services, tmp_path: Path
 ) -> None:
