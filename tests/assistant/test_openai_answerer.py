@@ -46,6 +46,29 @@ def test_plain_answer(library_settings: Settings) -> None:
     assert "<<<passage 1>>>" in body["messages"][1]["content"]
 
 
+def test_the_news_of_a_time_is_written_one_line_per_story(library_settings: Settings) -> None:
+    """A digest's passages reach the model headed with their story's number, the reports of one
+    story together; the instructions ask for a line per story citing its passages."""
+    digest = (
+        "Putin offered to mediate between Iran and Israel and to hold Iran's uranium in Russia [1][2].\n"
+        "Medvedev argued that the U.S. strikes left Khamenei stronger [4]."
+    )
+    with openai_server(Reply(digest)) as llm:
+        result = answer(
+            "What happened over the past week?",
+            as_of="2025-06-23",
+            services=llm_services(library_settings, llm.base_url),
+        )
+    [request] = llm.requests
+    system, user = (m["content"] for m in request["body"]["messages"])
+    assert "write one short line per story" in system
+    stories = [int(p.signals["story"]) + 1 for p in result.passages]
+    assert stories == sorted(stories) and stories[0] == 1 and len(set(stories)) < len(stories)  # one story, 2+ reports
+    for n, story in enumerate(stories, start=1):
+        assert f"<<<passage {n}>>>\nstory {story} | " in user
+    assert result.answer.startswith("Putin offered to mediate") and [c.n for c in result.citations] == [1, 2, 3]
+
+
 def test_streamed_answer(library_settings: Settings) -> None:
     with openai_server(Reply(GOOD)) as llm:
         items = list(stream_answer(URANIUM, services=llm_services(library_settings, llm.base_url)))
