@@ -129,17 +129,16 @@ def find_articles(records: Sequence[ArticleRecord], find: str | None) -> list[Ar
     case, accents or not: "rowing", "eights", "usatoday", "2025-06"), or, six characters or more,
     begins the id; all of them when it is empty or None. A word inside another does not count:
     "fed" finds "Fed" and "federal", not "unfed", nor an id beginning or holding "fed"."""
-    words = _folded(find or "").split()
-    wanted = [(w, re.compile(rf"(?<!\w){re.escape(w)}")) for w in words]
-    return [
-        r
-        for r in records
-        if all(
-            pattern.search(_folded(f"{r.title} {r.source or ''} {r.published_at or ''}"))
-            or (len(word) >= _ID_PREFIX and r.id.casefold().startswith(word))
+    wanted = [(w, re.compile(rf"(?<!\w){re.escape(w)}")) for w in _folded(find or "").split()]
+
+    def found(record: ArticleRecord) -> bool:
+        text = _folded(f"{record.title} {record.source or ''} {record.published_at or ''}")
+        return all(
+            pattern.search(text) or (len(word) >= _ID_PREFIX and record.id.casefold().startswith(word))
             for word, pattern in wanted
         )
-    ]
+
+    return [r for r in records if found(r)]
 
 
 _ID_PREFIX = 6  # an id's first characters find it from this many: fewer are too often a word ("fed", "cafe")

@@ -82,7 +82,7 @@ def quotation_span(passage: Passage, start: int, end: int, most: int = 2) -> tup
         ):
             # '"I'll be brief," she said. | "I'm retiring."': the same speaker's words go on from
             # a quotation that closes before who spoke; it comes whole, from where it opened
-            opened = _opening(passage.quote, spans, first - 1, most)
+            opened = _where_opened(passage.quote, spans, first - 1, most)
             if opened is None:
                 break
             first = opened
@@ -100,7 +100,7 @@ def quotation_span(passage: Passage, start: int, end: int, most: int = 2) -> tup
     return offsets[first][0], offsets[last][1]
 
 
-def _opening(text: str, spans: list[tuple[int, int]], index: int, most: int) -> int | None:
+def _where_opened(text: str, spans: list[tuple[int, int]], index: int, most: int) -> int | None:
     """The sentence where the quotation closed in sentence ``index`` opened, at most ``most``
     sentences before it, in the same paragraph; None when it opened further up."""
     balance = quote_balance(text[spans[index][0] : spans[index][1]])
