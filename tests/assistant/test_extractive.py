@@ -829,46 +829,41 @@ def test_a_figure_reported_again_is_answered_with_its_latest_report_first(
     assert result.answer.startswith("River Keeps Rising in Harwick [1]")
 
 
-def test_a_question_asking_how_old_is_answered_with_an_age(services: Services, tmp_path: Path) -> None:
-    (tmp_path / "captain.md").write_text(
-        "---\ntitle: Harwick Ferry Captain Ines Marlow Retires\npublished: 2025-03-17\n---\n"
-        "Ines Marlow steered the island ferry for the last time on Sunday, with 212 passengers and a brass band "
-        "on deck. The ferry's first captain, Tom Reyes, was 39 years old when the service began in 1990. "
-        "Marlow, 61, joined the ferry company as a deckhand.\n"
-    )
-    services.ingest([str(tmp_path)])
-    result = answer("How old is the ferry captain Ines Marlow?", as_of="2025-03-18", services=services)
-    first = result.answer.split("\n\n")[-1]
-    assert first.startswith("Marlow, 61, joined the ferry company as a deckhand."), result.answer
-
-
-def test_what_happened_is_answered_with_the_event_not_with_talk_of_what_happened(
-    services: Services, tmp_path: Path
+@pytest.mark.parametrize(
+    ("title", "text", "question", "first"),
+    [
+        (  # what someone said: their words, not the news around them
+            "Kestrel Foods to cut 300 jobs at its bakeries",
+            "Kestrel Foods will cut 300 jobs at its three bakeries by June. Kestrel shares rose 4 percent after the "
+            "job cuts were announced on Monday. The chief executive, Omar Haddad, told staff that the bakeries had "
+            "lost money for two years and that the cuts would keep all three open.",
+            "What did Kestrel's chief executive say about the job cuts?",
+            "The chief executive, Omar Haddad, told staff",
+        ),
+        (  # how old: an age, of whom it is asked (not another's, nor a count)
+            "Harwick Ferry Captain Ines Marlow Retires",
+            "Ines Marlow steered the island ferry for the last time on Sunday, with 212 passengers and a brass band "
+            "on deck. The ferry's first captain, Tom Reyes, was 39 years old when the service began in 1990. "
+            "Marlow, 61, joined the ferry company as a deckhand.",
+            "How old is the ferry captain Ines Marlow?",
+            "Marlow, 61, joined the ferry company as a deckhand.",
+        ),
+        (  # what happened: the event, not talk of what happened
+            "Storm Topples a Crane at Harwick Harbour",
+            "It was not clear on Wednesday what had happened, harbour staff said as the crane's owners arrived. "
+            "The harbour's oldest crane toppled onto an empty berth during Tuesday's storm.",
+            "What happened to the harbour crane?",
+            "The harbour's oldest crane toppled onto an empty berth",
+        ),
+    ],
+)
+def test_the_first_quote_is_what_the_question_asks_for(
+    services: Services, tmp_path: Path, title: str, text: str, question: str, first: str
 ) -> None:
-    (tmp_path / "crane.md").write_text(
-        "---\ntitle: Storm Topples a Crane at Harwick Harbour\npublished: 2025-03-18\n---\n"
-        "It was not clear on Wednesday what had happened, harbour staff said as the crane's owners arrived. "
-        "The harbour's oldest crane toppled onto an empty berth during Tuesday's storm.\n"
-    )
+    (tmp_path / "story.md").write_text(f"---\ntitle: {title}\npublished: 2025-03-18\n---\n{text}\n")
     services.ingest([str(tmp_path)])
-    result = answer("What happened to the harbour crane?", as_of="2025-03-19", services=services)
-    first = result.answer.split("\n\n")[-1]
-    assert first.startswith("The harbour's oldest crane toppled onto an empty berth"), result.answer
-
-
-def test_a_question_asking_what_someone_said_is_answered_with_what_they_said(
-    services: Services, tmp_path: Path
-) -> None:
-    (tmp_path / "kestrel.md").write_text(
-        "---\ntitle: Kestrel Foods to cut 300 jobs at its bakeries\npublished: 2025-03-18\n---\n"
-        "Kestrel Foods will cut 300 jobs at its three bakeries by June. Kestrel shares rose 4 percent after the "
-        "job cuts were announced on Monday. The chief executive, Omar Haddad, told staff that the bakeries had "
-        "lost money for two years and that the cuts would keep all three open.\n"
-    )
-    services.ingest([str(tmp_path)])
-    result = answer("What did Kestrel's chief executive say about the job cuts?", as_of="2025-03-21", services=services)
-    first = result.answer.split("[1]", 1)[-1].strip()
-    assert first.startswith("The chief executive, Omar Haddad, told staff")
+    result = answer(question, as_of="2025-03-21", services=services)
+    assert result.answer.split("\n\n")[-1].startswith(first), result.answer
 
 
 MEDIATION = """---
