@@ -184,11 +184,37 @@ class NewsChain:
             refused=draft.refused,
             notes=result.notes
             + draft.notes
-            + (self.why_refused(state["filters"]) if draft.refused else searched(state["filters"])),
+            + (self.why_refused(state["filters"]) if draft.refused else searched(state["filters"]))
+            + self.old_news(result, state["filters"], citations, state["as_of"]),
             checks=checks,
             seconds=time.perf_counter() - state["started"],
             cut_off=draft.cut_off,
         )
+
+    def old_news(
+        self, result: RetrievalResult, filters: SearchFilters, citations: list[Citation], as_of: date
+    ) -> list[str]:
+        """A note when every article an answer quotes is over a month older than the question's
+        date, or than the newest article stored when that is earlier (an archive): newer reports, if
+        any, may tell otherwise ("When is the State of the Union?" answered from last year's). None
+        for the news of a time, a question naming its time or filtered by dates, or an undated article."""
+        dates = [c.passage.published_at for c in citations]
+        if (
+            not dates
+            or None in dates
+            or result.timeframe is not None
+            or filters.since is not None
+            or filters.until is not None
+            or all(p.signals.get("digest") for p in result.passages)
+        ):
+            return []
+        newest = max(date.fromisoformat(d[:10]) for d in dates if d)
+        stored = self.services.retriever.lexical.newest()
+        now, which = (stored, "the newest article stored") if stored and stored < as_of else (as_of, "the date asked")
+        age = (now - newest).days
+        if age <= _OLD_NEWS_DAYS:
+            return []
+        return [f"The newest article quoted is dated {newest}, {_how_long(age)} before {now} ({which})."]
 
     def why_refused(self, filters: SearchFilters) -> list[str]:
         """What, besides the question, may have left nothing to answer from: an empty library, or
@@ -332,6 +358,18 @@ def search(
     if not result.passages and (note := unknown_sources_note(filters, known)):
         result.notes.append(note)
     return result
+
+
+_OLD_NEWS_DAYS = 30  # an answer quoting only articles older than this says so
+
+
+def _how_long(days: int) -> str:
+    """``45 days``, ``3 months``, ``2 years``."""
+    if days < 60:
+        return f"{days} days"
+    if days < 730:
+        return f"{days // 30} months"
+    return f"{days // 365} years"
 
 
 def searched(filters: SearchFilters) -> list[str]:

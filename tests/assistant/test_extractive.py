@@ -424,6 +424,26 @@ The harbour council closed the Quarry Bridge on Thursday, the second bridge it h
 """
 
 
+def test_an_answer_from_old_articles_says_how_old(services: Services, tmp_path: Path) -> None:
+    """Quoting only articles over a month older than the question's date (or than the newest
+    article stored, for an archive) says so: newer reports, if any, may tell otherwise."""
+    (tmp_path / "old.md").write_text(OLD_CLOSURE, encoding="utf-8")
+    (tmp_path / "new.md").write_text(NEW_CLOSURE, encoding="utf-8")
+    services.ingest([str(tmp_path)])
+    question = "Which bridge did the harbour council close?"
+    then = answer(question, as_of="2024-06-01", services=services)  # the later story not out yet
+    assert "The newest article quoted is dated 2024-03-01, 3 months before 2024-06-01 (the date asked)." in then.notes
+    assert not [
+        n for n in answer(question, as_of="2025-06-21", services=services).notes if "newest article quoted" in n
+    ]
+    archive = answer(question, as_of="2027-01-01", services=services)  # counted from the newest article stored
+    assert not [n for n in archive.notes if "newest article quoted" in n]
+    dated = answer(question, as_of="2024-06-01", since="2024-01-01", services=services)  # a time asked for
+    assert dated.citations and not [n for n in dated.notes if "newest article quoted" in n]
+    years = answer(question, as_of="2025-06-19", until="2024-12-31", services=services)
+    assert not [n for n in years.notes if "newest article quoted" in n]
+
+
 def test_a_question_is_answered_from_the_articles_of_its_time(services: Services, tmp_path: Path) -> None:
     (tmp_path / "old.md").write_text(OLD_CLOSURE, encoding="utf-8")
     (tmp_path / "new.md").write_text(NEW_CLOSURE, encoding="utf-8")
