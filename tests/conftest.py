@@ -68,6 +68,38 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+def write_articles(folder: Path, articles: dict[str, tuple[str, str, str]]) -> Path:
+    """Markdown articles in ``folder``: file name -> (title, published date, text); the folder."""
+    for name, (title, published, text) in articles.items():
+        (folder / name).write_text(f"---\ntitle: {title}\npublished: {published}\n---\n{text}\n", encoding="utf-8")
+    return folder
+
+
+# Three reports of one story (a strike), close in meaning, and a newer story of its own.
+STRIKE_REPORTS = {
+    "strike-monday.md": (
+        "Harwick Bus Drivers Walk Out Over Pay",
+        "2026-03-02",
+        "Harwick's bus drivers went on strike on Monday over pay, leaving the town without buses.",
+    ),
+    "strike-tuesday.md": (
+        "Harwick Bus Strike Enters Second Day",
+        "2026-03-03",
+        "The strike by Harwick's bus drivers over pay entered its second day on Tuesday, with no buses running in the town.",
+    ),
+    "strike-wednesday.md": (
+        "Harwick Bus Strike Talks Resume",
+        "2026-03-04",
+        "Talks to end the Harwick bus drivers' strike over pay resumed on Wednesday as the town went a third day without buses.",
+    ),
+    "library.md": (
+        "Harwick Library Opens a Reading Garden",
+        "2026-03-05",
+        "The Harwick library opened a reading garden with benches and a small pond on Thursday.",
+    ),
+}
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_lock_files_left() -> Iterator[None]:
     """With a Chroma server, each store's writer lock is a file in the system's temporary folder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ import pytest
 from assistant.chain import answer
 from assistant.digest import asks_for_main, is_digest, stories
 from assistant.services import Services
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, STRIKE_REPORTS, write_articles
 
 
 @pytest.mark.parametrize(
@@ -60,18 +59,21 @@ def test_what_happened_this_week_lists_that_weeks_stories_newest_first(library: 
     n = len(that_week)  # five examples, and the seed article when the library holds it
     assert len({p.article_id for p in result.passages}) == len(result.passages) == n  # one passage per article
     lines = result.answer.split("\n\n")
-    # the reports of Moscow's talks with Iran on June 23 are one story: its newest line, then the others
-    iran = [p for p in result.passages if p.published_at == "2025-06-23"]
-    assert len(iran) == n - 3 >= 2 and lines[0].startswith("Putin Offers to Mediate and to Hold Iran's Uranium")
-    assert lines[0].endswith("[1] More on this: " + "".join(f"[{m}]" for m in range(2, len(iran) + 1)))
+    # one line per story (the reports of Moscow's talks with Iran on June 23 are one or two, as the seed
+    # article links them or not): its newest report's headline and opening, then its other reports
+    stories: dict[float, list[int]] = {}
+    for m, p in enumerate(result.passages, start=1):
+        stories.setdefault(p.signals["story"], []).append(m)
+    assert len(lines) == len(stories) <= n and lines[0].startswith("Putin Offers to Mediate and to Hold Iran's Uranium")
+    for line, (first, *others) in zip(lines, stories.values(), strict=True):
+        more = "".join(f"[{m}]" for m in others)
+        assert line.endswith(f"[{first}]" + (f" More on this: {more}" if others else "")), line
     assert lines[-1] == (
         "Riverside Council Approves Tram Line to the Northern Suburbs (2025-06-17): Riverside's city council voted "
         f"9 to 4 on Tuesday to build a tram line from the central station to the northern suburbs, ending a decade "
         f"of debate. [{n}]"
     )
-    stories = [int(re.findall(r"\[(\d+)\]", line)[0]) for line in lines]  # each story's first marker
-    assert stories == [1, len(iran) + 1, len(iran) + 2, n]
-    dates = [result.passages[m - 1].published_at for m in stories]
+    dates = [result.passages[first - 1].published_at for first, *_ in stories.values()]
     assert dates == sorted(dates, reverse=True)  # the stories newest first
     assert [c.n for c in result.citations] == list(range(1, n + 1))
     tram = result.citations[-1]
@@ -80,41 +82,15 @@ def test_what_happened_this_week_lists_that_weeks_stories_newest_first(library: 
     assert text[start:end].startswith("Riverside's city council voted 9 to 4")  # the quoted opening, located
     assert not result.notes  # all of them
     fewer = answer("What happened over the past week?", as_of="2025-06-23", k=2, services=library)
-    assert len(fewer.passages) == len(iran) + 1 and fewer.notes == [
-        f"The 2 newest of the 4 stories in {n} articles dated 2025-06-17 to 2025-06-23 are listed."
+    assert len(fewer.passages) == sum(len(reports) for reports in list(stories.values())[:2]) and fewer.notes == [
+        f"The 2 newest of the {len(stories)} stories in {n} articles dated 2025-06-17 to 2025-06-23 are listed."
     ]
-
-
-STRIKE_REPORTS = {
-    "strike-monday.md": (
-        "Harwick Bus Drivers Walk Out Over Pay",
-        "2026-03-02",
-        "Harwick's bus drivers went on strike on Monday over pay, leaving the town without buses.",
-    ),
-    "strike-tuesday.md": (
-        "Harwick Bus Strike Enters Second Day",
-        "2026-03-03",
-        "The strike by Harwick's bus drivers over pay entered its second day on Tuesday, with no buses running in the town.",
-    ),
-    "strike-wednesday.md": (
-        "Harwick Bus Strike Talks Resume",
-        "2026-03-04",
-        "Talks to end the Harwick bus drivers' strike over pay resumed on Wednesday as the town went a third day without buses.",
-    ),
-    "library.md": (
-        "Harwick Library Opens a Reading Garden",
-        "2026-03-05",
-        "The Harwick library opened a reading garden with benches and a small pond on Thursday.",
-    ),
-}
 
 
 def test_the_main_stories_are_the_most_reported(services: Services, tmp_path: Path) -> None:
     """Three reports of a strike are one story; asked for the main stories it comes first, asked
     what happened the newest story does."""
-    for name, (title, published, text) in STRIKE_REPORTS.items():
-        (tmp_path / name).write_text(f"---\ntitle: {title}\npublished: {published}\n---\n{text}\n")
-    services.ingest([str(tmp_path)])
+    services.ingest([str(write_articles(tmp_path, STRIKE_REPORTS))])
     main = answer("What are the main stories this week?", as_of="2026-03-06", services=services)
     assert [p.title for p in main.passages] == [
         "Harwick Bus Strike Talks Resume",

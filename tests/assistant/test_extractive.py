@@ -18,6 +18,7 @@ from assistant.conversation import Turn, condense_without_llm
 from assistant.records import Passage
 from assistant.services import Services
 from assistant.terms import terms
+from tests.conftest import write_articles
 
 
 def passage_of(text: str, title: str, n: int = 1) -> Passage:
@@ -840,9 +841,7 @@ def test_a_figure_reported_again_is_answered_with_its_latest_report_first(
     services: Services, tmp_path: Path, question: str
 ) -> None:
     """A count the news reports again as it grows: the latest report leads, the earlier follows."""
-    for name, (title, published, text) in FLOOD_REPORTS.items():
-        (tmp_path / name).write_text(f"---\ntitle: {title}\npublished: {published}\n---\n{text}\n")
-    services.ingest([str(tmp_path)])
+    services.ingest([str(write_articles(tmp_path, FLOOD_REPORTS))])
     result = answer(question, as_of="2026-02-05", services=services)
     assert "1,200 homes" in result.answer and "340 homes" in result.answer, result.answer
     assert result.answer.index("1,200 homes") < result.answer.index("340 homes"), result.answer
@@ -880,8 +879,7 @@ def test_a_figure_reported_again_is_answered_with_its_latest_report_first(
 def test_the_first_quote_is_what_the_question_asks_for(
     services: Services, tmp_path: Path, title: str, text: str, question: str, first: str
 ) -> None:
-    (tmp_path / "story.md").write_text(f"---\ntitle: {title}\npublished: 2025-03-18\n---\n{text}\n")
-    services.ingest([str(tmp_path)])
+    services.ingest([str(write_articles(tmp_path, {"story.md": (title, "2025-03-18", text)}))])
     result = answer(question, as_of="2025-03-21", services=services)
     assert result.answer.split("\n\n")[-1].startswith(first), result.answer
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from assistant.citations import UNSUPPORTED_MARK
 from assistant.config import Settings
 from assistant.errors import AnswererError, ConfigError
 from assistant.services import Services
+from tests.conftest import STRIKE_REPORTS, make_settings, write_articles
 from tests.openai_server import Reply, openai_server
 
 URANIUM = "What did Putin offer to do with Iran's uranium?"
@@ -46,27 +48,28 @@ def test_plain_answer(library_settings: Settings) -> None:
     assert "<<<passage 1>>>" in body["messages"][1]["content"]
 
 
-def test_the_news_of_a_time_is_written_one_line_per_story(library_settings: Settings) -> None:
+def test_the_news_of_a_time_is_written_one_line_per_story(tmp_path: Path) -> None:
     """A digest's passages reach the model headed with their story's number, the reports of one
     story together; the instructions ask for a line per story citing its passages."""
+    settings = make_settings(tmp_path / "data")
+    Services(settings).ingest([str(write_articles(tmp_path, STRIKE_REPORTS))])
     digest = (
-        "Putin offered to mediate between Iran and Israel and to hold Iran's uranium in Russia [1][2].\n"
-        "Medvedev argued that the U.S. strikes left Khamenei stronger [4]."
+        "Harwick's library opened a reading garden on Thursday [1].\n"
+        "The bus drivers' strike over pay went into a third day, and talks resumed [2][3][4]."
     )
     with openai_server(Reply(digest)) as llm:
-        result = answer(
-            "What happened over the past week?",
-            as_of="2025-06-23",
-            services=llm_services(library_settings, llm.base_url),
-        )
+        result = answer("What happened this week?", as_of="2026-03-06", services=llm_services(settings, llm.base_url))
     [request] = llm.requests
     system, user = (m["content"] for m in request["body"]["messages"])
     assert "write one short line per story" in system
-    stories = [int(p.signals["story"]) + 1 for p in result.passages]
-    assert stories == sorted(stories) and stories[0] == 1 and len(set(stories)) < len(stories)  # one story, 2+ reports
-    for n, story in enumerate(stories, start=1):
-        assert f"<<<passage {n}>>>\nstory {story} | " in user
-    assert result.answer.startswith("Putin offered to mediate") and [c.n for c in result.citations] == [1, 2, 3]
+    headings = re.findall(r"<<<passage (\d)>>>\n(story \d) \| ([^|]+) \|", user)
+    assert headings == [
+        ("1", "story 1", "Harwick Library Opens a Reading Garden"),
+        ("2", "story 2", "Harwick Bus Strike Talks Resume"),
+        ("3", "story 2", "Harwick Bus Strike Enters Second Day"),
+        ("4", "story 2", "Harwick Bus Drivers Walk Out Over Pay"),
+    ]
+    assert result.answer.startswith("Harwick's library opened") and [c.n for c in result.citations] == [1, 2, 3, 4]
 
 
 def test_streamed_answer(library_settings: Settings) -> None:
