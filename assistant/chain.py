@@ -209,8 +209,8 @@ class NewsChain:
         ):
             return []
         newest = max(date.fromisoformat(d[:10]) for d in dates if d)
-        stored = self.services.retriever.lexical.newest()
-        now, which = (stored, "the newest article stored") if stored and stored < as_of else (as_of, "the date asked")
+        now = self.services.retriever.now(as_of)
+        which = "the date asked" if now == as_of else "the newest article stored"
         age = (now - newest).days
         if age <= _OLD_NEWS_DAYS:
             return []

@@ -157,16 +157,23 @@ def unmentioned(question: str, passages: Sequence[Passage]) -> list[str]:
     """The names ``question`` asks about that no passage of ``passages`` (its title or text)
     mentions: holds the name's last word and at least half its words ("Harry" is "Prince Harry",
     "Guinness World Records" the "Guinness Book of World Records")."""
-    held = [frozenset(map(spelling, terms(p.title + "\n" + p.quote))) for p in passages]
-    return [
-        name
-        for name in names_asked(question)
-        if not any(_mentions(words, [spelling(t) for t in terms(name)]) for words in held)
-    ]
+    held = [_spellings(p.title + "\n" + p.quote) for p in passages]
+    return [name for name in names_asked(question) if not any(_mentions(words, name) for words in held)]
 
 
-def _mentions(words: frozenset[str], name: list[str]) -> bool:
-    return name[-1] in words and 2 * sum(term in words for term in name) >= len(name)
+def mentions(text: str, name: str) -> bool:
+    """Whether ``text`` mentions ``name``, as :func:`unmentioned` reads it ("Marlow, 61, said" mentions
+    "Ines Marlow")."""
+    return _mentions(_spellings(text), name)
+
+
+def _spellings(text: str) -> frozenset[str]:
+    return frozenset(map(spelling, terms(text)))
+
+
+def _mentions(words: frozenset[str], name: str) -> bool:
+    parts = [spelling(t) for t in terms(name)]
+    return bool(parts) and parts[-1] in words and 2 * sum(term in words for term in parts) >= len(parts)
 
 
 def _describing(word: str) -> bool:

@@ -189,6 +189,12 @@ class NewsRetriever(BaseRetriever):
             query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages)
         )
 
+    def now(self, as_of: date) -> date:
+        """The day news is aged from: ``as_of``, or the newest article stored when that is earlier
+        (an archive asked today is as fresh as it was on its last day)."""
+        newest = self.lexical.newest()
+        return min(as_of, newest) if newest else as_of
+
     def relevant(self, top_similarity: float, top_coverage: float, top_sentence: float = 0.0) -> bool:
         """True when passages are close enough to the question to answer from: similar in meaning, or
         holding most of its distinctive terms, or with one sentence close in meaning (thresholds
@@ -248,10 +254,9 @@ class NewsRetriever(BaseRetriever):
         lexical = self.lexical.search(query, candidates, filters)
         fused = fuse([dense, lexical], [settings.dense_weight, settings.lexical_weight], settings.rrf_k)
         if as_of is not None and settings.recency_weight > 0:
-            newest = self.lexical.newest()
             fused = boost_recent(
                 fused,
-                min(as_of, newest) if newest else as_of,
+                self.now(as_of),
                 settings.recency_weight / (settings.rrf_k + 1),
                 settings.recency_half_life,
             )

@@ -13,7 +13,7 @@ reports. Run on a folder that ``newsdesk eval`` has ingested.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from eval_folder import eval_folder_parser, eval_folder_settings
 
@@ -30,8 +30,9 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="name the articles of the two largest stories")
     args = parser.parse_args()
     lexical = Services(eval_folder_settings(args)).lexical
-    dated = [p.published_at for p in lexical.latest(10**6, SearchFilters())[0] if p.published_at]
-    newest = date.fromisoformat(max(dated))
+    lexical.refresh()
+    newest = lexical.newest()
+    assert newest is not None, "no dated article in the store"
     monday = newest - timedelta(days=newest.weekday())
     weeks: list[tuple[str, SearchFilters]] = [
         (f"week of {start}", SearchFilters(since=start, until=start + timedelta(days=6)))

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from assistant.answerers.quotations import is_speech
+from assistant.mentions import mentions
 from assistant.places import countries_described, places_in
 from assistant.terms import spelling
 from ingest.chunking import split_sentences
@@ -304,13 +305,13 @@ def attributes_to(sentence: str, who: str) -> bool:
 
 
 def _of_whom_asked(sentence: str, question: str) -> bool:
-    """Whether ``sentence`` tells of the person ``question`` names: it names them (their surname, in
-    any spelling) or speaks of someone as "he" or "she"; True when the question names no one."""
+    """Whether ``sentence`` tells of the person ``question`` names: it mentions them (their surname,
+    in any spelling: :func:`~assistant.mentions.mentions`) or speaks of someone as "he" or "she";
+    True when the question names no one."""
     people = persons_in(question)
     if not people or _PERSONAL_PRONOUN.search(sentence):
         return True
-    held = {spelling(w) for w in re.findall(r"\w+", sentence.lower())}
-    return any(spelling(person.split()[-1].lower()) in held for person in people)
+    return any(mentions(sentence, person) for person in people)
 
 
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)

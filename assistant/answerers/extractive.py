@@ -302,15 +302,14 @@ class ExtractiveAnswerer:
             (n, p), others = story[0], story[1:]
             title = neutralize_markers(_SITE_SUFFIX.sub("", p.title or "").strip() or "(untitled)")
             dated = f"{title} ({p.published_at})" if p.published_at else title
-            opening = _opening(p)
-            if opening is None:
-                line = f"{dated} [{n}]"
-            else:
-                start, end = opening
-                line = f"{dated}: {neutralize_markers(p.quote[start:end])} [{n}]"
             for m, report in story:  # each report shown at its opening, in the sources too
                 if (at := _opening(report)) is not None:
                     highlights[m] = [(report.start + at[0], report.start + at[1])]
+            if n in highlights:
+                [(start, end)] = highlights[n]
+                line = f"{dated}: {neutralize_markers(p.quote[start - p.start : end - p.start])} [{n}]"
+            else:
+                line = f"{dated} [{n}]"
             if others:
                 more = int(p.signals.get("reports", 0)) - 1 - len(others)
                 line += (

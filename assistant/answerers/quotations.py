@@ -21,10 +21,8 @@ _BY_PRONOUN = re.compile(
     r"\b(?:he|she|they)\s+(?:said|says|added|told|wrote|asked)\b|\b(?:said|says|added)\s+(?:he|she|they)\b", re.I
 )
 _BARE_QUOTATION = re.compile(r"^[\"“][^\"“”]+[\"”]$|^[\"“][^\"“”]+[.!?][\"”]$")
-# A quotation closed before who spoke: '... right away," Brady says as the message begins.'
-_SPOKEN_BEFORE = re.compile(
-    r"[,.!?][\"”]\s+[^\"“”]*\b(?:said|says|told|tells|added|adds|wrote|writes)\b[^\"“”]*[.]$", re.I
-)
+# What follows a quotation that closes before the sentence ends: '... right away," | Brady says as the message begins.'
+_AFTER_QUOTATION = re.compile(r"[,.!?][\"”]\s+([^\"“”]*[.])$")
 
 
 def quote_balance(text: str) -> int:
@@ -39,6 +37,13 @@ def quote_balance(text: str) -> int:
 def is_speech(sentence: str) -> bool:
     """Whether ``sentence`` reports what someone said: it says who spoke, or quotes."""
     return bool(_ATTRIBUTION.search(sentence) or quote_balance(sentence) or re.search('["“”]', sentence))
+
+
+def _spoken_before(sentence: str) -> bool:
+    """Whether ``sentence`` ends with who spoke after a quotation it closes: '... right away," Brady
+    says as the message begins.'"""
+    after = _AFTER_QUOTATION.search(sentence)
+    return bool(after and _ATTRIBUTION.search(after.group(1)))
 
 
 def quotation_span(passage: Passage, start: int, end: int, most: int = 2) -> tuple[int, int]:
@@ -75,11 +80,7 @@ def quotation_span(passage: Passage, start: int, end: int, most: int = 2) -> tup
         )
     ):
         before = passage.quote[spans[first - 1][0] : spans[first - 1][1]]
-        if (
-            speaker == 0
-            and _SPOKEN_BEFORE.search(before)
-            and "\n" not in passage.quote[spans[first - 1][1] : spans[first][0]]
-        ):
+        if speaker == 0 and _spoken_before(before) and "\n" not in passage.quote[spans[first - 1][1] : spans[first][0]]:
             # '"I'll be brief," she said. | "I'm retiring."': the same speaker's words go on from
             # a quotation that closes before who spoke; it comes whole, from where it opened
             opened = _where_opened(passage.quote, spans, first - 1, most)
@@ -91,7 +92,7 @@ def quotation_span(passage: Passage, start: int, end: int, most: int = 2) -> tup
         else:
             first -= 1
         speaker += 1
-    if _SPOKEN_BEFORE.search(passage.quote[spans[last][0] : spans[last][1]]):
+    if _spoken_before(passage.quote[spans[last][0] : spans[last][1]]):
         last = _words_going_on(passage.quote, spans, last, most)
     if last + 1 < len(spans) and last - first < most:
         following = passage.quote[spans[last][1] : spans[last + 1][1]]
