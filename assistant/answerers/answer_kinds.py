@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from assistant.answerers.quotations import is_speech
 from assistant.mentions import mentions
@@ -48,9 +48,10 @@ _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 # A run of capitalised words, maybe with an initial ("Marta J. Gil") or a title ("Ms. Whitfield"):
 # a person's name when it is two or three words none of which names a body, a place or a time.
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Gov|Rep)\.|(?:Judge|Mayor)\b"
-_NAME_RUN = re.compile(
-    rf"(?:(?P<title>{_TITLE})\s+)?(?P<name>[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?(?:\s+(?:[A-Z]\.\s+)?[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?)*)"
+_WORD = (
+    r"(?:O['’])?[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:[\-’'][A-Z]?[a-z]+)?"  # "Delgado", "McCarthy", "O'Neill", "Jean-Pierre"
 )
+_NAME_RUN = re.compile(rf"(?:(?P<title>{_TITLE})\s+)?(?P<name>{_WORD}(?:\s+(?:[A-Z]\.\s+)?{_WORD})*)")
 # Words that make two capitalised words a body, a place, a time or a sentence's start, not a person.
 _NOT_PERSON_WORDS = """the a an in on at for of by and but if as this that these those it its his her their our after before
     when while with from to he she they we i authority union board council department company corp inc ltd
@@ -61,6 +62,12 @@ _NOT_PERSON_WORDS = """the a an in on at for of by and but if as this that these
     democrats republicans democratic republican house senate congress parliament government police fire
     airlines motors energy capital fund foundation institute press media tv radio cup league championship
     festival day week year"""
+# Words of an office or a rank before a name: "Vice President Mike Pence", "Chief Justice John Roberts"
+_OFFICE_WORDS = """former late vice president prime minister foreign finance defence defense secretary senator governor
+    chancellor speaker chief justice general sergeant detective officer director coach judge mayor king queen
+    prince princess pope lord lady sir dame pastor reverend father sister professor doctor captain commander
+    ambassador attorney chairman chairwoman chair leader representative majority minority first"""
+_OFFICES = frozenset(_OFFICE_WORDS.split())
 _NOT_PERSON = frozenset(
     [*_NOT_PERSON_WORDS.split(), *(name.lower() for name in (*calendar.day_name, *calendar.month_name[1:]))]
 )
@@ -232,8 +239,13 @@ def asking_sentence(question: str) -> str:
     return (asking or sentences)[-1]
 
 
-def has_answer_type(sentence: str, kind: str | None, question: str) -> bool:
-    """True when the sentence holds something of the asked-for kind that the question does not."""
+def has_answer_type(sentence: str, kind: str | None, question: str, known: frozenset[str] = frozenset()) -> bool:
+    """True when the sentence holds something of the asked-for kind that the question does not.
+    ``known``: the surnames of people named in full nearby (:func:`surnames`), a person when named
+    alone ("Kohberger was arrested", after "Bryan Kohberger, 28, ...")."""
+    if kind == "person":
+        asked = question.lower()
+        return any(person.lower() not in asked for person in persons_in(sentence, known))
     if kind == "money":
         return bool(_MONEY.search(sentence))
     if kind == "number":
@@ -317,15 +329,24 @@ def _of_whom_asked(sentence: str, question: str) -> bool:
 _PERSONAL_PRONOUN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 
 
-def persons_in(sentence: str) -> list[str]:
-    """The people a sentence names: a first name and a surname, or a title and a surname; not a
-    body ("Transit Authority"), a place ("New Mexico"), a date or a sentence's first words."""
+def persons_in(sentence: str, known: frozenset[str] = frozenset()) -> list[str]:
+    """The people a sentence names: a first name and a surname, or a title and a surname, or one of
+    the ``known`` surnames alone; not a body ("Transit Authority"), a place ("New Mexico"), a date
+    or a sentence's first words."""
     people = []
     for match in _NAME_RUN.finditer(sentence):
-        name, words = match.group(0), re.findall(r"[A-Za-z]{2,}", match.group("name"))
         if match.group("name").endswith(("'s", "’s")):
             continue  # "Eastside's drivers"
-        if not (2 <= len(words) <= 3 or (match.group("title") and len(words) == 1)):
+        tokens = match.group("name").split()
+        offices = 0  # "Former Vice President Mike Pence", "House Speaker Kevin McCarthy": the name after the office
+        while len(tokens) - offices > 2 and (
+            tokens[offices].lower() in _OFFICES
+            or (tokens[offices].lower() in _NOT_PERSON and tokens[offices + 1].lower() in _OFFICES)
+        ):
+            offices += 1
+        name = " ".join(tokens[offices:]) if offices else match.group(0)
+        words = re.findall(r"[A-Za-z]{2,}", name if offices else match.group("name"))
+        if not (2 <= len(words) <= 3 or (len(words) == 1 and (match.group("title") or words[0] in known))):
             continue  # one word ("Eastside"), or a body's long name ("Eastside Transport Authority Board")
         if any(word.lower() in _NOT_PERSON for word in words) or places_in(name):
             continue
@@ -333,10 +354,16 @@ def persons_in(sentence: str) -> list[str]:
     return people
 
 
+def surnames(sentences: Iterable[str]) -> frozenset[str]:
+    """The surnames of the people the sentences name in full ("Kohberger" of "Bryan Kohberger")."""
+    return frozenset(
+        re.findall(r"[A-Za-z]{2,}", person)[-1] for sentence in sentences for person in persons_in(sentence)
+    )
+
+
 _FINDERS: dict[str, Callable[[str], list[str]]] = {
     "date": _DATE.findall,
     "title": _QUOTED_TITLE.findall,
-    "person": persons_in,
     "name": _CAPITALISED.findall,
 }
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.answerers.answer_kinds import answer_type, has_answer_type
+from assistant.answerers.answer_kinds import answer_type, has_answer_type, surnames
 from assistant.answerers.base import REFUSAL, Draft
 from assistant.answerers.claims import claim_spans, in_claim, is_claim_line
 from assistant.answerers.quotations import quotation_span, quote_balance
@@ -196,6 +196,8 @@ class ExtractiveAnswerer:
         borrowed_total = math.fsum(borrowed.values()) or 1.0
         w = self.weights
         kind = answer_type(question)
+        # a person asked for may be named by surname alone where another sentence names them in full
+        known = surnames(c.text for c in candidates) if kind == "person" else frozenset()
         # the kind asked for, told of what is asked about: a sentence or headline sharing none of the
         # question's topic words holds some other date ("When will tolls return?": not "the ferry
         # stops from December 1"); asked what someone said about something ("What did Zelenskyy say
@@ -211,7 +213,7 @@ class ExtractiveAnswerer:
             typed = 0.0
             if (
                 kind
-                and has_answer_type(c.text, kind, question)
+                and has_answer_type(c.text, kind, question, known)
                 and not (topic and topic.isdisjoint(c.terms | c.title_terms))
             ):
                 typed = (

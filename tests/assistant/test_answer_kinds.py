@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answerers.answer_kinds import answer_type, attributes_to, has_answer_type, speaker
+from assistant.answerers.answer_kinds import answer_type, attributes_to, has_answer_type, persons_in, speaker, surnames
 
 
 def test_a_question_asking_for_a_place_is_answered_by_a_place_it_does_not_name() -> None:
@@ -168,6 +168,32 @@ def test_a_question_asking_for_a_person_prefers_a_sentence_naming_one(question: 
     # a body or a place is no person; nor is a person the question names already
     assert not has_answer_type("The Eastport Harbour Authority cut the ribbon.", "person", question)
     assert not has_answer_type("Marta Gil cut the ribbon.", "person", "Which singer joined Marta Gil at the terminal?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "people"),
+    [
+        ("This time it was former Vice President Tom Ashby.", ["Tom Ashby"]),  # the name after the office
+        ("House Speaker Nora McAllister opened it.", ["Nora McAllister"]),
+        ("Chief Justice Ines DeLuca swore her in.", ["Ines DeLuca"]),
+        ("Ms. Delgado and Conan O'Malley spoke.", ["Ms. Delgado", "Conan O'Malley"]),
+        ("The Eastside Transport Authority met Rosa Delgado in New Mexico.", ["Rosa Delgado"]),
+        ("Prime Minister Harold Quayle spoke.", ["Harold Quayle"]),
+        ("Brenner was arrested on Thursday.", []),  # a surname alone is a person only where one is known
+    ],
+)
+def test_the_people_a_sentence_names(sentence: str, people: list[str]) -> None:
+    assert persons_in(sentence) == people
+
+
+def test_a_person_named_by_surname_alone_is_known_from_another_sentence() -> None:
+    question = "Who was arrested for the boatyard fires?"
+    known = surnames(["Aldous Brenner, 34, lives two streets from the yard.", "The yard opened in 1961."])
+    assert known == {"Brenner"}
+    assert has_answer_type("Brenner was arrested at his sister's flat.", "person", question, known)
+    assert not has_answer_type("Brenner was arrested at his sister's flat.", "person", question)
+    assert not has_answer_type("The man was arrested at his sister's flat.", "person", question, known)
+    assert not has_answer_type("Harwick was quiet.", "person", question, known)  # a place, not a known surname
 
 
 def test_a_date_the_question_names_already_is_not_an_answer_to_when() -> None:
