@@ -272,6 +272,16 @@ def figures(text: str) -> set[str]:
     return {m.group(0).replace(",", "").rstrip(".") for m in _FIGURE.finditer(_SINGLE.sub(" ", text))}
 
 
+def date_figures(published_at: str | None) -> set[str]:
+    """The figures of an article's date, which its passages tell as their report's day: an answer
+    may say "2026-03-02: ...", or "on March 2" of a report that says "on Monday"."""
+    match = re.match(r"(\d{4})-(\d\d)-(\d\d)", published_at or "")
+    if not match:
+        return set()
+    year, month, day = match.groups()
+    return {year, month, day, month.lstrip("0"), day.lstrip("0")}
+
+
 def passage_sentences(passages: Sequence[Passage], spans: list[list[tuple[int, int]]] | None = None) -> list[str]:
     """Every sentence of the passages, in order: what a sentence of an answer is checked against."""
     spans = spans if spans is not None else [split_sentences(p.quote) for p in passages]
@@ -306,7 +316,7 @@ def check_support(
     plain = [_SINGLE_WITH_SPACE.sub("", text[s:e]).strip() for s, e in spans]
     passage_spans = [split_sentences(p.quote) for p in passages]
     passage_terms = [set(terms(p.quote)) for p in passages]
-    passage_figures = [figures(p.quote) | figures(p.title) for p in passages]
+    passage_figures = [figures(p.quote) | figures(p.title) | date_figures(p.published_at) for p in passages]
     flat = passage_sentences(passages, passage_spans)
     vectors = embeddings.encode_cached(plain + flat) if plain else np.zeros((0, embeddings.dimension))
     sentence_vectors, rest = vectors[: len(plain)], vectors[len(plain) :]

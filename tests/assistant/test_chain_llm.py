@@ -396,6 +396,22 @@ def test_a_claim_citing_a_passage_of_the_same_story_that_does_not_hold_it_cites_
     assert [c.sentence for c in result.unsupported] == ["About 4,120 drivers joined the strike."]
 
 
+def test_a_report_s_date_is_a_figure_its_passages_hold(services: Services, tmp_path: Path) -> None:
+    """The passage says "on Friday"; its article is dated March 14: an answer giving that date is
+    supported by it, one giving another day is not."""
+    (tmp_path / "ends.md").write_text(STRIKE_ENDS)
+    services.ingest([str(tmp_path)])
+    reply = (
+        "On March 14, 2025, the strike ended when drivers accepted a 4 percent raise [1].\n"
+        "On March 16 the Eastside bus strike ended when drivers accepted a 4 percent raise [1]."
+    )
+    use_llm(services, ScriptedChatModel(reply=lambda prompt: reply))
+    result = answer("When did the Eastside bus strike end?", as_of="2025-03-15", services=services, answerer="fake")
+    dated, misdated = result.answer.split("\n")
+    assert not dated.endswith(UNSUPPORTED_MARK + "."), result.answer
+    assert misdated.endswith(UNSUPPORTED_MARK + "."), result.answer
+
+
 def test_a_reply_that_says_the_refusal_streams_only_the_refusal(library: Services) -> None:
     reply = f"{REFUSAL} However, Russia is a large country [1]."
     use_llm(library, ScriptedChatModel(reply=lambda prompt: reply))
