@@ -197,7 +197,8 @@ class NewsChain:
         """A note when every article an answer quotes is over a month older than the question's
         date, or than the newest article stored when that is earlier (an archive): newer reports, if
         any, may tell otherwise ("When is the State of the Union?" answered from last year's). None
-        for the news of a time, a question naming its time or filtered by dates, or an undated article."""
+        for the news of a time or a story's timeline, a question naming its time or filtered by dates, or an
+        undated article."""
         dates = [c.passage.published_at for c in citations]
         if (
             not dates
@@ -205,7 +206,7 @@ class NewsChain:
             or result.timeframe is not None
             or filters.since is not None
             or filters.until is not None
-            or all(p.signals.get("digest") for p in result.passages)
+            or all(p.signals.get("digest") or p.signals.get("timeline") for p in result.passages)
         ):
             return []
         newest = max(date.fromisoformat(d[:10]) for d in dates if d)

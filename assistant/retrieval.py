@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -31,6 +32,7 @@ from assistant.records import Passage
 from assistant.store import ChromaStore
 from assistant.terms import QUESTION_WORDS, terms
 from assistant.timeframe import Timeframe, resolve_timeframe
+from assistant.timeline import timeline_topic
 from ingest.chunking import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,15 @@ _MAX_SENTENCES = 12  # sentences compared with the question, the ones sharing mo
 # story it lists besides the newest.
 _STORY_POOL = 200
 _MORE_REPORTS = 2
+
+# A timeline reads the articles of the 40 passages closest to its topic; an article reports the
+# topic when its passage is within 0.25 (cosine) of the closest passage's similarity to it: on the dev
+# set, the second object shot down after the spy balloon (0.55 against 0.72) is one of its reports.
+_TIMELINE_POOL = 40
+_SAME_TOPIC = 0.25
+# ... and holds at least 0.8 of the IDF-weighted share of the topic's words the best passage holds: the
+# football club Santos (0.57 of "George Santos"), Trump's documents for Biden's (0.77) are other stories.
+_SAME_WORDS = 0.8
 
 
 @dataclass
@@ -122,6 +133,12 @@ class NewsRetriever(BaseRetriever):
             digest = self.latest(query, k, filters, timeframe.period() if timeframe else None, as_of)
             digest.notes[:0] = notes
             return digest
+        topic = timeline_topic(query)
+        if topic:
+            scope = filters.with_dates(timeframe.since, timeframe.until) if timeframe else filters
+            story = self.timeline(topic, k, scope)
+            story.timeframe, story.notes[:0] = timeframe, notes
+            return story
         if timeframe:
             passages, top = self._search(query, k, filters.with_dates(timeframe.since, timeframe.until))
             coverage, sentence = self._gauge(query, passages, top)
@@ -187,6 +204,53 @@ class NewsRetriever(BaseRetriever):
             notes.append(f"The {len(shown)} {which} of the {len(groups)} stories in {within}{dated} are listed.")
         return RetrievalResult(
             query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages)
+        )
+
+    def timeline(self, topic: str, k: int, filters: SearchFilters) -> RetrievalResult:
+        """For a question asking how a story went (:mod:`assistant.timeline`): the articles reporting
+        ``topic``, oldest first (undated last), each by its passage closest to it, marked
+        ``signals['timeline']``. An article reports the topic when its passage holds nearly as much of
+        the topic's words as the best one found (``_SAME_WORDS``: not "Santos" the football club for
+        "George Santos") and is within ``_SAME_TOPIC`` of the closest in meaning; of more than ``k``, the closest of each day,
+        then the closest of the rest."""
+        passages, top = self._search(topic, _TIMELINE_POOL, filters)
+        coverage, sentence = self._gauge(topic, passages, top)
+        relevant = self.relevant(top, coverage, sentence)
+        best: dict[str, Passage] = {}  # each article by its best passage, in retrieval's order
+        for p in passages:
+            best.setdefault(p.article_id, p)
+        found = list(best.values())
+        if not found or not relevant:
+            return RetrievalResult(query=topic, passages=passages[:k], top_similarity=top, top_coverage=coverage)
+        held = [self.lexical.coverage(topic, p, topic_only=True) for p in found]
+        query = np.asarray(self.embeddings.embed_query(topic), dtype=np.float32)
+        similarity = self.lexical.vectors_of(found) @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        closest = float(similarity.max())
+        reports = [
+            p
+            for p, share, close in zip(found, held, similarity, strict=True)
+            if share >= _SAME_WORDS * max(held) and close >= closest - _SAME_TOPIC
+        ]
+        # the closest report of each day first, so that a long story is told to its latest day
+        days: dict[str | None, Passage] = {}
+        for p in reports:
+            days.setdefault((p.published_at or "")[:10] or None, p)
+        chosen = [*days.values(), *(p for p in reports if p not in days.values())][:k]
+        shown = sorted(chosen, key=lambda p: (p.published_at is None, p.published_at or ""))
+        notes = []
+        if len(reports) > len(shown):
+            notes.append(
+                f"{len(shown)} of the {len(reports)} reports found are listed, oldest first: the closest to the "
+                "topic of each day, then of the rest."
+            )
+        return RetrievalResult(
+            query=topic,
+            passages=[replace(p, signals={**p.signals, "timeline": 1.0}) for p in shown],
+            notes=notes,
+            top_similarity=top,
+            top_coverage=coverage,
+            top_sentence=sentence,
+            relevant=True,
         )
 
     def now(self, as_of: date) -> date:

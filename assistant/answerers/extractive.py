@@ -32,6 +32,7 @@ from assistant.mentions import name_terms, names_asked, unmentioned
 from assistant.records import Passage
 from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from assistant.timeframe import resolve_timeframe
+from assistant.timeline import timeline_topic
 from ingest.chunking import split_sentences
 
 # A web address: a sentence holding one is a link or a credit line, not an answer.
@@ -155,10 +156,10 @@ class ExtractiveAnswerer:
         cased = [replace(t, content=self.restore_case(t.content)) if t.role == "user" else t for t in history]
         return condense_without_llm(self.restore_case(question), cased)
 
-    def candidates(self, passages: Sequence[Passage]) -> list[Candidate]:
-        """The sentences of the top passages worth quoting."""
+    def candidates(self, passages: Sequence[Passage], pool: int | None = None) -> list[Candidate]:
+        """The sentences worth quoting of the ``pool`` top passages (the answerer's own by default)."""
         out = []
-        for n, passage in enumerate(passages[: self.pool], start=1):
+        for n, passage in enumerate(passages[: pool or self.pool], start=1):
             title_terms = scored_terms(passage.title)
             freshness = passage.signals.get("freshness", 0.0)
             claims = claim_spans(passage.quote)  # a fact check's claim is a post's, not news
@@ -255,6 +256,9 @@ class ExtractiveAnswerer:
         opening sentence instead."""
         if passages and all(p.signals.get("digest") for p in passages):
             return self.digest(passages)
+        if passages and all(p.signals.get("timeline") for p in passages):  # of the topic searched
+            searched = self.condense(question, history).search if history else question
+            return self.timeline(timeline_topic(searched) or question, passages)
         candidates = self.candidates(passages)
         if not candidates:
             return Draft(REFUSAL, self.name, refused=True)
@@ -318,6 +322,28 @@ class ExtractiveAnswerer:
                     " More on this: " + "".join(f"[{m}]" for m, _ in others) + (f" and {more} more" if more > 0 else "")
                 )
             lines.append(line)
+        return Draft("\n\n".join(lines), self.name, highlights=highlights)
+
+    def timeline(self, topic: str, passages: Sequence[Passage]) -> Draft:
+        """One line per report, in retrieval's order (oldest first): its date, headline and the
+        sentence of its passage closest to ``topic``."""
+        lines: list[str] = []
+        highlights: dict[int, list[tuple[int, int]]] = {}
+        candidates = self.candidates(passages, len(passages))
+        topic = self.restore_case(topic)
+        wanted = set(terms(topic)) - QUESTION_WORDS
+        for n, p in enumerate(passages, start=1):
+            title = neutralize_markers(_SITE_SUFFIX.sub("", p.title or "").strip())
+            own = [c for c in candidates if c.n == n]
+            best = max(self.score(topic, own), key=lambda c: c.score) if own else None
+            when = (p.published_at or "undated")[:10]
+            if best is None:
+                lines.append(f"{when}: {title or '(untitled)'} [{n}]")
+                continue
+            highlights[n] = [(best.start, best.end)]
+            # a roundup's headline tells other news ("FBI eyes Pence locations search ..."): the sentence alone
+            about = f"{title}: " if title and wanted & set(terms(title)) else ""
+            lines.append(f"{when}: {about}{neutralize_markers(best.text)} [{n}]")
         return Draft("\n\n".join(lines), self.name, highlights=highlights)
 
     def headline(self, question: str, passage: Passage, chosen: Sequence[Candidate]) -> str | None:

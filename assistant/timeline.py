@@ -1,0 +1,70 @@
+"""Timeline questions: "How did the balloon story unfold?", "Timeline of the rail strike", "the
+story so far on the ferry".
+
+They ask how a story went, report by report, not one fact of it: retrieval finds the articles
+that report the topic (:meth:`assistant.retrieval.NewsRetriever.timeline`), oldest first, and
+the extractive answerer gives one line per report: its date, headline and the sentence closest
+to the topic.
+
+    >>> timeline_topic("How did the rail strike unfold?")
+    'the rail strike'
+    >>> timeline_topic("Give me a timeline of the ferry fire")
+    'the ferry fire'
+    >>> timeline_topic("How did it unfold? (rail, strike)")
+    'rail strike'
+    >>> timeline_topic("When did the rail strike start?") is None
+    True
+"""
+
+from __future__ import annotations
+
+import re
+
+# "how did X unfold?", "how has X developed so far?": the topic between the asking words and the verb
+_HOW_IT_WENT = re.compile(
+    r"^\s*how\s+(?:did|has|have|had)\s+(?P<topic>.+?)\s+(?:unfold(?:ed)?|develop(?:ed)?|evolve[d]?|progress(?:ed)?|"
+    r"play(?:ed)? out)\b",
+    re.I,
+)
+# "timeline of X", "a chronology of X", "the story so far on X", "X: the story so far", "walk me through X"
+_ASKS_FOR_TIMELINE = re.compile(
+    r"(?:\b(?:a|the) (?:full |complete |short |brief )?)?\b(?:time\s?line|chronology|sequence of events|story so far|"
+    r"walk me through|blow[- ]by[- ]blow(?: account)?)\b(?:\s+of (?:the )?events)?(?:\s+(?:of|on|for|about|in|around)\b)?",
+    re.I,
+)
+# the words asking for it, before the topic ("Can you give me ...", "What is ...") or after it ("... so far")
+_REQUEST = re.compile(
+    r"^(?:(?:can|could|would|will) you|please|give(?: me)?|show(?: me)?|make(?: me)?|i (?:want|need|would like)|"
+    r"what(?:'s|’s| is| was| are)|tell me|\s|[,:;])+|(?:\s+(?:so far|story|to date|until now))+$|[\s,:;–—-]+$",
+    re.I,
+)
+
+
+# a topic that only points back at the conversation's ("How did it unfold?", "the story so far")
+_NO_TOPIC_WORDS = "the a it this that these those story stories things events situation matter all everything"
+_NO_TOPIC = frozenset(_NO_TOPIC_WORDS.split())
+
+
+def timeline_topic(question: str) -> str | None:
+    """The topic whose story ``question`` asks to be told report by report ("the rail strike" of "How
+    did the rail strike unfold?"); "" when it names none ("How did it unfold?": the conversation's,
+    which a follow-up's search adds in brackets: "How did it unfold? (rail, strike)"); None for a
+    question that asks something else."""
+    text = question.strip()
+    borrowed = re.search(r"\s*\(([^()]*)\)\s*$", text)  # a follow-up's words from earlier turns
+    if borrowed:
+        text = text[: borrowed.start()]
+    text = text.rstrip("?.! ")
+    how = _HOW_IT_WENT.search(text)
+    asks = None if how else _ASKS_FOR_TIMELINE.search(text)
+    if how:
+        topic = how.group("topic")
+    elif asks:  # the topic after the request ("timeline of the strike"), or before it ("the strike: the story so far")
+        topic = text[asks.end() :] if text[asks.end() :].strip() else text[: asks.start()]
+    else:
+        return None
+    topic = _REQUEST.sub("", _REQUEST.sub("", topic.strip()))
+    if all(word in _NO_TOPIC for word in topic.lower().split()):
+        topic = ""
+    context = borrowed.group(1).replace(",", " ") if borrowed else ""
+    return re.sub(r"\s+", " ", f"{topic} {context}").strip()

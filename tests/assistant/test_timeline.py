@@ -1,0 +1,150 @@
+"""Questions that ask how a story went ("How did the bus strike unfold?") get its reports, oldest first."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant.chain import answer
+from assistant.cli import app
+from assistant.config import Settings
+from assistant.services import Services
+from assistant.timeline import timeline_topic
+from tests.conftest import STRIKE_REPORTS, make_settings, write_articles
+from tests.openai_server import Reply, openai_server
+
+# the strike's three reports and the library's opening, with a story sharing one of the topic's words
+ARTICLES = {
+    **STRIKE_REPORTS,
+    "bowls.md": (
+        "Harwick Bowls Club Celebrates a Perfect Strike",
+        "2026-03-04",
+        "A bowler at the Harwick Bowls Club knocked down every pin with a single strike on Wednesday night.",
+    ),
+}
+DATE_LINE = re.compile(r"^(\d{4}-\d\d-\d\d): .+ \[(\d)\]$")
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("How did the bus strike unfold?", "the bus strike"),
+        ("How has the war in the north developed this year?", "the war in the north"),
+        ("How did the ferry dispute play out?", "the ferry dispute"),
+        ("Give me a timeline of the ferry fire", "the ferry fire"),
+        ("Can you give me a timeline of events in the tram case?", "the tram case"),
+        ("What is the story so far on the harbour bridge?", "the harbour bridge"),
+        ("The harbour bridge: the story so far", "The harbour bridge"),
+        ("Walk me through the council vote", "the council vote"),
+        ("Chronology of the Harwick floods", "the Harwick floods"),
+        ("Bus strike timeline", "Bus strike"),
+        ("When did the bus strike start?", None),  # one fact of it
+        ("How did he react?", None),
+        ("How did the Eastside team do this season?", None),
+        ("What is the timeline?", ""),  # no topic: the conversation's
+        ("How did it unfold?", ""),
+        ("How did it unfold? (bus, strike)", "bus strike"),  # a follow-up's search: the words it borrowed
+    ],
+)
+def test_the_topic_of_a_question_asking_how_a_story_went(question: str, topic: str | None) -> None:
+    assert timeline_topic(question) == topic
+
+
+@pytest.fixture
+def strike(tmp_path: Path) -> Services:
+    services = Services(make_settings(tmp_path / "data"))
+    services.ingest([str(write_articles(tmp_path, ARTICLES))])
+    return services
+
+
+def test_how_a_story_unfolded_is_told_report_by_report_oldest_first(strike: Services) -> None:
+    result = answer("How did the bus strike unfold?", as_of="2026-03-06", services=strike)
+    assert not result.refused, result.answer
+    lines = result.answer.split("\n\n")
+    dated = [DATE_LINE.match(line) for line in lines]
+    assert all(dated), result.answer
+    assert [m.group(1) for m in dated if m] == ["2026-03-02", "2026-03-03", "2026-03-04"]
+    # each line cites its report: the strike's, not the library's nor the bowls club's "strike"
+    assert [c.passage.title for c in result.citations] == [
+        "Harwick Bus Drivers Walk Out Over Pay",
+        "Harwick Bus Strike Enters Second Day",
+        "Harwick Bus Strike Talks Resume",
+    ]
+    assert lines[0] == (
+        "2026-03-02: Harwick Bus Drivers Walk Out Over Pay: Harwick's bus drivers went on strike on Monday over "
+        "pay, leaving the town without buses. [1]"
+    )
+    assert result.notes == []  # all the reports found are listed, and their age is no news
+    # the sources show each report at the sentence quoted
+    first = result.citations[0]
+    [(start, end)] = first.highlights
+    assert first.passage.quote[start - first.passage.start : end - first.passage.start].startswith("Harwick's bus")
+
+
+@pytest.mark.parametrize("follow_up", ["How did it unfold?", "How did the story develop?", "Give me a timeline"])
+def test_a_timeline_of_the_story_the_conversation_is_about(strike: Services, follow_up: str) -> None:
+    history = [("Why are Harwick's bus drivers on strike?", "Harwick's bus drivers went on strike over pay [1].")]
+    result = answer(follow_up, history=history, as_of="2026-03-06", services=strike)
+    assert [c.passage.published_at for c in result.citations] == ["2026-03-02", "2026-03-03", "2026-03-04"]
+    assert all(DATE_LINE.match(line) for line in result.answer.split("\n\n")), result.answer
+
+
+def test_a_timeline_longer_than_asked_for_keeps_its_days(strike: Services) -> None:
+    result = answer("Timeline of the bus strike", k=2, as_of="2026-03-06", services=strike)
+    dates = [m.group(1) for line in result.answer.split("\n\n") if (m := DATE_LINE.match(line))]
+    assert len(dates) == 2 and dates == sorted(dates) and len(set(dates)) == 2, result.answer
+    assert result.notes == [
+        "2 of the 3 reports found are listed, oldest first: the closest to the topic of each day, then of the rest."
+    ]
+
+
+def test_a_timeline_of_a_time_and_of_nothing_stored(strike: Services) -> None:
+    since_tuesday = answer("How did the bus strike unfold?", since="2026-03-03", as_of="2026-03-06", services=strike)
+    assert [c.passage.published_at for c in since_tuesday.citations] == ["2026-03-03", "2026-03-04"]
+    nothing = answer("Give me a timeline of the volcano eruption", as_of="2026-03-06", services=strike)
+    assert nothing.refused and not nothing.citations
+
+
+def test_a_timeline_from_the_command_line(tmp_path: Path, strike: Services) -> None:
+    settings = strike.settings
+    result = CliRunner().invoke(
+        app,
+        [
+            "--data-dir",
+            str(settings.data_dir),
+            "ask",
+            "What is the story so far on the bus strike?",
+            "--as-of",
+            "2026-03-06",
+        ],
+        env={"NEWSDESK_COLLECTION": settings.collection},
+    )
+    assert result.exit_code == 0, result.output
+    assert re.findall(r"^(2026-03-0\d): ", result.stdout, re.M) == ["2026-03-02", "2026-03-03", "2026-03-04"]
+
+
+def test_an_llm_writes_a_timeline_one_line_per_report(strike: Services) -> None:
+    """The model gets the reports headed "timeline", oldest first, and is asked for a line per report."""
+    reply = (
+        "2026-03-02: Harwick's bus drivers went on strike over pay, leaving the town without buses [1].\n"
+        "2026-03-03: The strike entered its second day, with no buses running in the town [2].\n"
+        "2026-03-04: Talks to end the strike resumed as the town went a third day without buses [3]."
+    )
+    settings: Settings = strike.settings.model_copy(
+        update={"openai_base_url": "", "llm_model": "test-model", "llm_timeout": 2.0, "llm_max_retries": 0}
+    )
+    with openai_server(Reply(reply)) as llm:
+        services = Services(settings.model_copy(update={"openai_base_url": llm.base_url}))
+        result = answer("How did the bus strike unfold?", as_of="2026-03-06", services=services)
+    [request] = llm.requests
+    system, user = (m["content"] for m in request["body"]["messages"])
+    assert "beginning with its date" in system
+    assert re.findall(r"<<<passage (\d)>>>\ntimeline \| ([^|]+) \|", user) == [
+        ("1", "Harwick Bus Drivers Walk Out Over Pay"),
+        ("2", "Harwick Bus Strike Enters Second Day"),
+        ("3", "Harwick Bus Strike Talks Resume"),
+    ]
+    assert result.answer == reply and [c.n for c in result.citations] == [1, 2, 3]
