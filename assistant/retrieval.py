@@ -12,6 +12,7 @@ says so.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -54,6 +55,9 @@ _SAME_TOPIC = 0.25
 # ... and holds at least 0.8 of the IDF-weighted share of the topic's words the best passage holds: the
 # football club Santos (0.57 of "George Santos"), Trump's documents for Biden's (0.77) are other stories.
 _SAME_WORDS = 0.8
+# ... and is told by its opening when its headline holds half the topic's words ("Chinese spy balloon shot
+# down ..."), by its passage closest to the topic when not (a roundup: "FBI eyes Pence locations search ...")
+_ABOUT = 0.5
 
 
 @dataclass
@@ -237,6 +241,11 @@ class NewsRetriever(BaseRetriever):
             days.setdefault((p.published_at or "")[:10] or None, p)
         chosen = [*days.values(), *(p for p in reports if p not in days.values())][:k]
         shown = sorted(chosen, key=lambda p: (p.published_at is None, p.published_at or ""))
+        # an article whose headline names the topic reports it: told by its opening, where news says what happened
+        about = sorted(p.article_id for p in shown if self._title_share(topic, p.title) >= _ABOUT)
+        openings = {
+            o.article_id: o for o in self.lexical.latest(len(about), SearchFilters(article_ids=tuple(about)))[0]
+        }
         notes = []
         if len(reports) > len(shown):
             notes.append(
@@ -245,13 +254,24 @@ class NewsRetriever(BaseRetriever):
             )
         return RetrievalResult(
             query=topic,
-            passages=[replace(p, signals={**p.signals, "timeline": 1.0}) for p in shown],
+            passages=[
+                replace(openings[p.article_id], signals={"timeline": 1.0, "opening": 1.0})
+                if p.article_id in openings
+                else replace(p, signals={**p.signals, "timeline": 1.0})
+                for p in shown
+            ],
             notes=notes,
             top_similarity=top,
             top_coverage=coverage,
             top_sentence=sentence,
             relevant=True,
         )
+
+    def _title_share(self, topic: str, title: str) -> float:
+        """The IDF-weighted share of the topic's words that ``title`` holds."""
+        wanted = {t: self.lexical.idf(t) for t in terms(topic) if t not in QUESTION_WORDS}
+        held = set(terms(title))
+        return math.fsum(w for t, w in wanted.items() if t in held) / (math.fsum(wanted.values()) or 1.0)
 
     def now(self, as_of: date) -> date:
         """The day news is aged from: ``as_of``, or the newest article stored when that is earlier

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import tempfile
@@ -69,9 +70,11 @@ def make_settings(data_dir: Path, **overrides: object) -> Settings:
 
 
 def write_articles(folder: Path, articles: dict[str, tuple[str, str, str]]) -> Path:
-    """Markdown articles in ``folder``: file name -> (title, published date, text); the folder."""
+    """Markdown articles in ``folder``: file name -> (title, published date, text); the folder. The
+    title is quoted, as YAML needs a title holding a colon ("Week in Brief: ...") to be."""
     for name, (title, published, text) in articles.items():
-        (folder / name).write_text(f"---\ntitle: {title}\npublished: {published}\n---\n{text}\n", encoding="utf-8")
+        front = f"---\ntitle: {json.dumps(title)}\npublished: {published}\n---\n"
+        (folder / name).write_text(f"{front}{text}\n", encoding="utf-8")
     return folder
 
 

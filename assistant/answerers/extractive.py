@@ -335,6 +335,12 @@ class ExtractiveAnswerer:
         for n, p in enumerate(passages, start=1):
             title = neutralize_markers(_SITE_SUFFIX.sub("", p.title or "").strip())
             own = [c for c in candidates if c.n == n]
+            # reporting, not a live blog's heading ("California quakes not unlike those in Turkey")
+            own = [c for c in own if not _is_heading(c, p)] or own
+            opening = _opening(p) if p.signals.get("opening") else None
+            if opening is not None:  # a report of the topic: its lead says what happened
+                lead = next((c for c in own if c.start == p.start + opening[0]), None)
+                own = [lead] if lead is not None else own
             best = max(self.score(topic, own), key=lambda c: c.score) if own else None
             when = (p.published_at or "undated")[:10]
             if best is None:

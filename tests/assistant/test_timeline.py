@@ -92,6 +92,39 @@ def test_a_timeline_of_the_story_the_conversation_is_about(strike: Services, fol
     assert all(DATE_LINE.match(line) for line in result.answer.split("\n\n")), result.answer
 
 
+def test_a_report_is_told_by_its_lead_and_a_roundup_by_its_sentence_on_the_story(tmp_path: Path) -> None:
+    """A report of the story (its headline names it) is told by its opening sentence, where news says
+    what happened, not the later sentence sharing most of the topic's words; a roundup of other news
+    by its sentence on the story, without its headline."""
+    articles = {
+        **STRIKE_REPORTS,
+        "strike-monday.md": (
+            "Harwick Bus Drivers Walk Out Over Pay",
+            "2026-03-02",
+            "Harwick's drivers walked off the job on Monday over pay, leaving the town without buses. Pickets "
+            "gathered at the depot by seven. The bus strike is the first bus strike in Harwick since 1998.",
+        ),
+        "week.md": (
+            "Harwick Week in Brief: Library Garden, Harbour Works",
+            "2026-03-05",
+            "The library opened its reading garden. Talks in the bus strike broke off again on Thursday evening "
+            "without a deal. The bus drivers' union said the strike over pay would go on, and the town's buses "
+            "stayed in the depot for a fourth day.",
+        ),
+    }
+    services = Services(make_settings(tmp_path / "data"))
+    services.ingest([str(write_articles(tmp_path, articles))])
+    result = answer("How did the bus strike unfold?", as_of="2026-03-06", services=services)
+    lines = result.answer.split("\n\n")
+    assert lines[0] == (
+        "2026-03-02: Harwick Bus Drivers Walk Out Over Pay: Harwick's drivers walked off the job on Monday over "
+        "pay, leaving the town without buses. [1]"
+    ), result.answer
+    roundup = lines[-1]  # its sentence on the strike, not its headline nor the library's garden
+    assert roundup.startswith("2026-03-05: ") and roundup.endswith("[4]"), result.answer
+    assert "strike" in roundup and "Week in Brief" not in roundup and "garden" not in roundup
+
+
 def test_a_timeline_longer_than_asked_for_keeps_its_days(strike: Services) -> None:
     result = answer("Timeline of the bus strike", k=2, as_of="2026-03-06", services=strike)
     dates = [m.group(1) for line in result.answer.split("\n\n") if (m := DATE_LINE.match(line))]
