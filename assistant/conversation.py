@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.errors import InvalidRequestError
 from assistant.terms import QUESTION_WORDS, STOPWORDS, words
-from assistant.timeline import timeline_topic
+from assistant.timeline import story_topic
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def is_follow_up(question: str) -> bool:
         bool(_FOLLOW_UP_START.search(question))
         or (bool(_BACK_REFERENCE.search(question)) and not names)
         or len(content) <= 1
-        or timeline_topic(question) == ""  # "How did the story unfold?": the conversation's story
+        or story_topic(question) == ""  # "How did the story unfold?", "What's the latest on it?": the conversation's
     )
 
 

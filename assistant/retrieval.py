@@ -33,7 +33,7 @@ from assistant.records import Passage
 from assistant.store import ChromaStore
 from assistant.terms import QUESTION_WORDS, terms
 from assistant.timeframe import Timeframe, resolve_timeframe
-from assistant.timeline import timeline_topic
+from assistant.timeline import latest_topic, timeline_topic
 from ingest.chunking import split_sentences
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,9 @@ _SAME_WORDS = 0.8
 # ... and is told by its opening when its headline holds half the topic's words ("Chinese spy balloon shot
 # down ..."), by its passage closest to the topic when not (a roundup: "FBI eyes Pence locations search ...")
 _ABOUT = 0.5
+# Asked for a story's latest news, its newest reports: the latest and the two before it.
+_LATEST = 3
+_RECENT = 30  # days before the newest report: older ones are not its latest news
 
 
 @dataclass
@@ -137,10 +140,10 @@ class NewsRetriever(BaseRetriever):
             digest = self.latest(query, k, filters, timeframe.period() if timeframe else None, as_of)
             digest.notes[:0] = notes
             return digest
-        topic = timeline_topic(query)
-        if topic:
+        how, latest = timeline_topic(query), latest_topic(query)
+        if how or latest:
             scope = filters.with_dates(timeframe.since, timeframe.until) if timeframe else filters
-            story = self.timeline(topic, k, scope)
+            story = self.timeline(how or latest or "", k, scope, newest=not how)
             story.timeframe, story.notes[:0] = timeframe, notes
             return story
         if timeframe:
@@ -210,12 +213,14 @@ class NewsRetriever(BaseRetriever):
             query=query, passages=passages, timeframe=timeframe, notes=notes, relevant=bool(passages)
         )
 
-    def timeline(self, topic: str, k: int, filters: SearchFilters) -> RetrievalResult:
+    def timeline(self, topic: str, k: int, filters: SearchFilters, newest: bool = False) -> RetrievalResult:
         """For a question asking how a story went (:mod:`assistant.timeline`): the articles reporting
         ``topic``, oldest first (undated last), each by its passage closest to it, marked
-        ``signals['timeline']``. An article reports the topic when its passage holds nearly as much of
+        ``signals['timeline']``; asking for its latest news (``newest``), the ``_LATEST`` newest, newest
+        first, none over ``_RECENT`` days older than the newest, marked ``signals['latest']`` too. An article reports the topic when its passage holds nearly as much of
         the topic's words as the best one found (``_SAME_WORDS``: not "Santos" the football club for
-        "George Santos") and is within ``_SAME_TOPIC`` of the closest in meaning; of more than ``k``, the closest of each day,
+        "George Santos") and is within ``_SAME_TOPIC`` of the closest in meaning, and no less close than the
+        relevance gate asks a passage to be (``min_relevance``); of more than ``k``, the closest of each day,
         then the closest of the rest."""
         passages, top = self._search(topic, _TIMELINE_POOL, filters)
         coverage, sentence = self._gauge(topic, passages, top)
@@ -233,7 +238,7 @@ class NewsRetriever(BaseRetriever):
         reports = [
             p
             for p, share, close in zip(found, held, similarity, strict=True)
-            if share >= _SAME_WORDS * max(held) and close >= closest - _SAME_TOPIC
+            if share >= _SAME_WORDS * max(held) and close >= max(closest - _SAME_TOPIC, self.settings.min_relevance)
         ]
         # the closest report of each day first, so that a long story is told to its latest day
         days: dict[str | None, Passage] = {}
@@ -241,13 +246,31 @@ class NewsRetriever(BaseRetriever):
             days.setdefault((p.published_at or "")[:10] or None, p)
         chosen = [*days.values(), *(p for p in reports if p not in days.values())][:k]
         shown = sorted(chosen, key=lambda p: (p.published_at is None, p.published_at or ""))
+        if newest:  # the newest report and those of the month before it; of one day, the closest first
+            by_day = sorted(reports, key=lambda p: p.published_at or "", reverse=True)  # stable: closest first
+            dated = [p for p in by_day if p.published_at]
+            if dated:
+                last = date.fromisoformat((dated[0].published_at or "")[:10])
+                by_day = [p for p in dated if (last - date.fromisoformat((p.published_at or "")[:10])).days <= _RECENT]
+            shown = by_day[: min(k, _LATEST)]
         # an article whose headline names the topic reports it: told by its opening, where news says what happened
-        about = sorted(p.article_id for p in shown if self._title_share(topic, p.title) >= _ABOUT)
+        # (not a roundup whose headline lists it among other news and whose opening tells another story)
+        about = sorted(p.article_id for p in shown if self._share(topic, p.title) >= _ABOUT)
         openings = {
-            o.article_id: o for o in self.lexical.latest(len(about), SearchFilters(article_ids=tuple(about)))[0]
+            o.article_id: o
+            for o in self.lexical.latest(len(about), SearchFilters(article_ids=tuple(about)))[0]
+            if self._share(topic, o.quote) >= _SAME_WORDS * max(held)
         }
         notes = []
-        if len(reports) > len(shown):
+        mark = {"timeline": 1.0, "latest": 1.0} if newest else {"timeline": 1.0}
+        if newest and len(reports) > len(shown):
+            listed = "The newest" if len(shown) == 1 else f"The {len(shown)} newest"
+            verb = "is listed" if len(shown) == 1 else "are listed, newest first"
+            notes.append(
+                f"{listed} of the {len(reports)} reports found {verb} (the latest news: none over {_RECENT} days"
+                " before the newest)."
+            )
+        elif len(reports) > len(shown):
             notes.append(
                 f"{len(shown)} of the {len(reports)} reports found are listed, oldest first: the closest to the "
                 "topic of each day, then of the rest."
@@ -255,9 +278,9 @@ class NewsRetriever(BaseRetriever):
         return RetrievalResult(
             query=topic,
             passages=[
-                replace(openings[p.article_id], signals={"timeline": 1.0, "opening": 1.0})
+                replace(openings[p.article_id], signals={**mark, "opening": 1.0})
                 if p.article_id in openings
-                else replace(p, signals={**p.signals, "timeline": 1.0})
+                else replace(p, signals={**p.signals, **mark})
                 for p in shown
             ],
             notes=notes,
@@ -267,10 +290,10 @@ class NewsRetriever(BaseRetriever):
             relevant=True,
         )
 
-    def _title_share(self, topic: str, title: str) -> float:
-        """The IDF-weighted share of the topic's words that ``title`` holds."""
+    def _share(self, topic: str, text: str) -> float:
+        """The IDF-weighted share of the topic's words that ``text`` holds."""
         wanted = {t: self.lexical.idf(t) for t in terms(topic) if t not in QUESTION_WORDS}
-        held = set(terms(title))
+        held = set(terms(text))
         return math.fsum(w for t, w in wanted.items() if t in held) / (math.fsum(wanted.values()) or 1.0)
 
     def now(self, as_of: date) -> date:

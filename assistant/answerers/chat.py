@@ -67,11 +67,12 @@ def lost_connection(exc: BaseException) -> bool:
 def format_passages(passages: Sequence[Passage]) -> str:
     """Passages fenced and numbered for the prompt; their text sanitised (no markers, no instructions).
     A digest's passages (the news of a time) are headed with their story's number, "story 2"; a
-    timeline's (a story's reports, oldest first) with "timeline"."""
+    timeline's (a story's reports, oldest first) with "timeline", a story's latest reports (newest first)
+    with "latest"."""
     blocks = []
     for n, p in enumerate(passages, start=1):
         story = f"story {int(p.signals['story']) + 1}" if "story" in p.signals else ""
-        story = "timeline" if "timeline" in p.signals else story
+        story = "latest" if "latest" in p.signals else "timeline" if "timeline" in p.signals else story
         about = " | ".join(x for x in (story, p.title, p.source or "", p.published_at or "") if x)
         blocks.append(f"<<<passage {n}>>>\n{sanitize_passage(about)}\n{sanitize_passage(p.quote)}\n<<<end>>>")
     return "\n\n".join(blocks)

@@ -32,7 +32,7 @@ from assistant.mentions import name_terms, names_asked, unmentioned
 from assistant.records import Passage
 from assistant.terms import ASKING_TERMS, QUESTION_WORDS, terms
 from assistant.timeframe import resolve_timeframe
-from assistant.timeline import timeline_topic
+from assistant.timeline import story_topic
 from ingest.chunking import split_sentences
 
 # A web address: a sentence holding one is a link or a credit line, not an answer.
@@ -258,7 +258,7 @@ class ExtractiveAnswerer:
             return self.digest(passages)
         if passages and all(p.signals.get("timeline") for p in passages):  # of the topic searched
             searched = self.condense(question, history).search if history else question
-            return self.timeline(timeline_topic(searched) or question, passages)
+            return self.timeline(story_topic(searched) or question, passages)
         candidates = self.candidates(passages)
         if not candidates:
             return Draft(REFUSAL, self.name, refused=True)
@@ -325,8 +325,8 @@ class ExtractiveAnswerer:
         return Draft("\n\n".join(lines), self.name, highlights=highlights)
 
     def timeline(self, topic: str, passages: Sequence[Passage]) -> Draft:
-        """One line per report, in retrieval's order (oldest first): its date, headline and the
-        sentence of its passage closest to ``topic``."""
+        """One line per report, in retrieval's order (oldest first, or newest first for the latest
+        news): its date, headline and the sentence of its passage closest to ``topic``."""
         lines: list[str] = []
         highlights: dict[int, list[tuple[int, int]]] = {}
         candidates = self.candidates(passages, len(passages))
@@ -338,9 +338,9 @@ class ExtractiveAnswerer:
             # reporting, not a live blog's heading ("California quakes not unlike those in Turkey")
             own = [c for c in own if not _is_heading(c, p)] or own
             opening = _opening(p) if p.signals.get("opening") else None
-            if opening is not None:  # a report of the topic: its lead says what happened
+            if opening is not None:  # a report of the topic: its lead says what happened, if it tells of the topic
                 lead = next((c for c in own if c.start == p.start + opening[0]), None)
-                own = [lead] if lead is not None else own
+                own = [lead] if lead is not None and self._tells_of(topic, wanted, lead) else own
             best = max(self.score(topic, own), key=lambda c: c.score) if own else None
             when = (p.published_at or "undated")[:10]
             if best is None:
@@ -351,6 +351,14 @@ class ExtractiveAnswerer:
             about = f"{title}: " if title and wanted & set(terms(title)) else ""
             lines.append(f"{when}: {about}{neutralize_markers(best.text)} [{n}]")
         return Draft("\n\n".join(lines), self.name, highlights=highlights)
+
+    def _tells_of(self, topic: str, wanted: set[str], sentence: Candidate) -> bool:
+        """Whether a lead tells of the topic: it holds one of its words, or is close to it in meaning
+        (cosine ``_LEAD_ABOUT``), not a roundup's lead on another story."""
+        if wanted & sentence.terms:
+            return True
+        vectors = self.embeddings.encode_cached([topic, sentence.text])
+        return float(vectors[1] @ vectors[0]) >= _LEAD_ABOUT
 
     def headline(self, question: str, passage: Passage, chosen: Sequence[Candidate]) -> str | None:
         """The title of ``passage``'s article (the one quoted first), to open the answer with: the story
@@ -429,6 +437,13 @@ def _by_story(passages: Sequence[Passage]) -> list[list[tuple[int, Passage]]]:
         else:
             runs.append([(n, p)])
     return runs
+
+
+# A report's lead in other words than its topic's is still about it ("the bus strike": "Harwick's drivers
+# walked off the job on Monday over pay ...", cosine 0.31; "Kevin McCarthy speaker vote": "A chaotic and
+# historic two days in the House ...", 0.32); a roundup's lead on another story is not ("Damar Hamlin":
+# "The vote for a speaker of the House dragged into day three.", 0.08).
+_LEAD_ABOUT = 0.25
 
 
 def _as_typed(question: str) -> str:

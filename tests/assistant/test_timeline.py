@@ -12,7 +12,7 @@ from assistant.chain import answer
 from assistant.cli import app
 from assistant.config import Settings
 from assistant.services import Services
-from assistant.timeline import timeline_topic
+from assistant.timeline import latest_topic, timeline_topic
 from tests.conftest import STRIKE_REPORTS, make_settings, write_articles
 from tests.openai_server import Reply, openai_server
 
@@ -181,3 +181,79 @@ def test_an_llm_writes_a_timeline_one_line_per_report(strike: Services) -> None:
         ("3", "Harwick Bus Strike Talks Resume"),
     ]
     assert result.answer == reply and [c.n for c in result.citations] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What's the latest on the bus strike?", "the bus strike"),
+        ("Any updates on the harbour bridge?", "the harbour bridge"),
+        ("Are there any new developments in the tram case?", "the tram case"),
+        ("Give me an update on the ferry", "the ferry"),
+        ("What's new with the council vote?", "the council vote"),
+        ("Where do the strike talks stand?", "the strike talks"),
+        ("What's the latest on it?", ""),  # the conversation's story
+        ("What's the latest news?", None),  # the news of a time: a digest
+        ("What is the latest figure for inflation?", None),  # one fact
+        ("What is new in the report?", None),
+        ("Who is the newest member of the board?", None),
+    ],
+)
+def test_the_topic_of_a_question_asking_for_a_story_s_latest_news(question: str, topic: str | None) -> None:
+    assert latest_topic(question) == topic
+
+
+def test_the_latest_on_a_story_is_its_newest_reports_newest_first(tmp_path: Path) -> None:
+    """The newest reports of the month before the newest, newest first; a roundup whose headline
+    names the story among others is told by its sentence on it, not its opening on another."""
+    articles = {
+        **STRIKE_REPORTS,
+        "strike-last-year.md": (
+            "Harwick Bus Drivers Threaten a Strike",
+            "2025-11-20",
+            "Harwick's bus drivers voted to strike over pay if talks with the bus company fail.",
+        ),
+        "today.md": (
+            "Harwick Today: Reading Garden, Bus Strike Talks, Harbour Works",
+            "2026-03-05",
+            "The library opened a reading garden with benches on Thursday. Bus strike talks broke off again "
+            "on Thursday evening, and the drivers' union said the strike over pay would go on.",
+        ),
+    }
+    services = Services(make_settings(tmp_path / "data"))
+    services.ingest([str(write_articles(tmp_path, articles))])
+    result = answer("What's the latest on the bus strike?", as_of="2026-03-06", services=services)
+    lines = result.answer.split("\n\n")
+    assert [m.group(1) for line in lines if (m := DATE_LINE.match(line))] == ["2026-03-05", "2026-03-04", "2026-03-03"]
+    assert "Bus strike talks broke off" in lines[0] and "garden" not in lines[0], result.answer
+    assert result.notes == [
+        "The 3 newest of the 5 reports found are listed, newest first (the latest news: none over 30 days before "
+        "the newest)."
+    ]
+    follow_up = answer(
+        "What's the latest on it?",
+        history=[("Why are Harwick's bus drivers on strike?", "Over pay [1].")],
+        as_of="2026-03-04",
+        services=services,
+    )  # as of Wednesday: Wednesday's report first; last year's threat is no latest news
+    assert [c.passage.published_at for c in follow_up.citations] == ["2026-03-04", "2026-03-03", "2026-03-02"]
+
+
+def test_an_llm_is_given_a_story_s_latest_reports_newest_first(strike: Services) -> None:
+    reply = "On 2026-03-04, talks to end the Harwick bus drivers' strike over pay resumed [1]."
+    with openai_server(Reply(reply)) as llm:
+        services = Services(
+            strike.settings.model_copy(
+                update={"openai_base_url": llm.base_url, "llm_model": "test-model", "llm_max_retries": 0}
+            )
+        )
+        result = answer("Any updates on the bus strike?", as_of="2026-03-06", services=services)
+    [request] = llm.requests
+    system, user = (m["content"] for m in request["body"]["messages"])
+    assert 'heading begins "latest"' in system
+    assert re.findall(r"<<<passage (\d)>>>\nlatest \| [^|]+ \| (\d{4}-\d\d-\d\d)", user) == [
+        ("1", "2026-03-04"),
+        ("2", "2026-03-03"),
+        ("3", "2026-03-02"),
+    ]
+    assert result.answer == reply
