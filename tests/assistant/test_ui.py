@@ -15,8 +15,9 @@ from assistant.citations import Citation
 from assistant.ingest_lock import IngestLock, lock_path
 from assistant.records import ArticleRecord, Passage
 from assistant.services import Services
+from assistant.timeline import timeline_topic
 from assistant.ui.app import NewsdeskUI
-from assistant.ui.examples import example_questions, read_curated
+from assistant.ui.examples import MAX_EXAMPLES, example_questions, read_curated
 from assistant.ui.render import (
     EMPTY_SOURCES,
     WAITING,
@@ -173,6 +174,8 @@ def test_example_questions_fit_what_is_stored() -> None:
     assert example_questions([], curated) == []
     shipped = read_curated()
     assert ("What did Medvedev argue?", "Medvedev Says U.S. Strikes Left Khamenei Stronger") in shipped
+    # among those the UI shows, one asks how a story went: a timeline
+    assert any(timeline_topic(question) for question, _ in shipped[:MAX_EXAMPLES])
 
 
 def test_chat_handler_streams_then_cites_and_keeps_the_history(library: Services) -> None:
