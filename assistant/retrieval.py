@@ -219,8 +219,7 @@ class NewsRetriever(BaseRetriever):
         ``signals['timeline']``; asking for its latest news (``newest``), the ``_LATEST`` newest, newest
         first, none over ``_RECENT`` days older than the newest, marked ``signals['latest']`` too. An article reports the topic when its passage holds nearly as much of
         the topic's words as the best one found (``_SAME_WORDS``: not "Santos" the football club for
-        "George Santos") and is within ``_SAME_TOPIC`` of the closest in meaning, and no less close than the
-        relevance gate asks a passage to be (``min_relevance``); of more than ``k``, the closest of each day,
+        "George Santos") and is within ``_SAME_TOPIC`` of the closest in meaning; of more than ``k``, the closest of each day,
         then the closest of the rest."""
         passages, top = self._search(topic, _TIMELINE_POOL, filters)
         coverage, sentence = self._gauge(topic, passages, top)
@@ -238,7 +237,7 @@ class NewsRetriever(BaseRetriever):
         reports = [
             p
             for p, share, close in zip(found, held, similarity, strict=True)
-            if share >= _SAME_WORDS * max(held) and close >= max(closest - _SAME_TOPIC, self.settings.min_relevance)
+            if share >= _SAME_WORDS * max(held) and close >= closest - _SAME_TOPIC
         ]
         # the closest report of each day first, so that a long story is told to its latest day
         days: dict[str | None, Passage] = {}
