@@ -95,7 +95,7 @@ _DECISION = re.compile(
 # Words that tell who won: what "who won the final?" is answered with.
 _RESULT = re.compile(
     r"\b(?:won|wins|beat|beats|defeated|edged|routed|crushed|topped|clinched|triumphed|victory|victorious|"
-    r"took home|claimed|captured|lifted|lost to|fell to|champions?)\b",
+    r"took home|claimed|captured|lifted|lost to|fell to|champions?|(?:managed|went on) to (?:win|beat))\b",
     re.I,
 )
 # Words that tell who took a post: what "who is the new speaker?" is answered with.

@@ -115,6 +115,7 @@ class Candidate:
     freshness: float = 0.0
     score: float = 0.0
     holds_kind: bool = False  # holds the kind of thing asked for, told of what is asked about
+    year: int | None = None  # its article's
 
 
 class ExtractiveAnswerer:
@@ -176,6 +177,7 @@ class ExtractiveAnswerer:
                         scored_terms(sentence),
                         title_terms,
                         freshness,
+                        year=int(passage.published_at[:4]) if passage.published_at else None,
                     )
                 )
         return out
@@ -216,6 +218,7 @@ class ExtractiveAnswerer:
                 kind
                 and has_answer_type(c.text, kind, question, known)
                 and not (topic and topic.isdisjoint(c.terms | c.title_terms))
+                and not (kind in ("winner", "successor") and _of_years_before(c))
             ):
                 typed = (
                     w.exact_type if kind in ("date", "money", "age", "winner", "successor", "speech") else w.answer_type
@@ -444,6 +447,16 @@ def _by_story(passages: Sequence[Passage]) -> list[list[tuple[int, Passage]]]:
 # historic two days in the House ...", 0.32); a roundup's lead on another story is not ("Damar Hamlin":
 # "The vote for a speaker of the House dragged into day three.", 0.08).
 _LEAD_ABOUT = 0.25
+
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
+
+
+def _of_years_before(candidate: Candidate) -> bool:
+    """Whether a sentence tells of a year two or more before its article's: a result it tells is
+    history ("The most votes it took to elect a speaker was in 1856 when ... Banks won"), not the news's."""
+    year = candidate.year
+    return year is not None and any(int(y) <= year - 2 for y in _YEAR.findall(candidate.text))
 
 
 def _as_typed(question: str) -> str:

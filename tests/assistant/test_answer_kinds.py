@@ -246,6 +246,9 @@ def test_a_question_asking_who_won_asks_for_a_winner(question: str, kind: str) -
         ("Whoever wins the final will rise to first place in the Harbour League.", False),  # not yet
         ("If Eastport Rovers win on Saturday, they will lift the cup.", False),
         ("Eastport Rovers could beat Northgate for the first time in years.", False),
+        ("Eastport Rovers managed to win after a late goal.", True),  # "to win", but done
+        ("Eastport Rovers went on to beat Northgate.", True),
+        ("Eastport Rovers need to win on Saturday.", False),
     ],
 )
 def test_a_winner_is_a_result_naming_who(sentence: str, gives: bool) -> None:

@@ -874,6 +874,13 @@ def test_a_figure_reported_again_is_answered_with_its_latest_report_first(
             "What happened to the harbour crane?",
             "The harbour's oldest crane toppled onto an empty berth",
         ),
+        (  # who won: this race's winner, not the winner of one years before the article
+            "Marlow Wins the Harwick Harbour Race",
+            "The harbour race record was set in 1998, when Tom Reyes won in 58 minutes. Ines Marlow managed to "
+            "win on Saturday after a late sprint past the lighthouse.",
+            "Who won the harbour race?",
+            "Ines Marlow managed to win on Saturday",
+        ),
     ],
 )
 def test_the_first_quote_is_what_the_question_asks_for(
