@@ -243,13 +243,18 @@ class LexicalIndex:
         """The IDF-weighted share of the query's content terms that a passage (or its title) contains;
         ``topic_only`` leaves out verbs that only ask what was done or said (``ASKING_VERBS``) when
         the question names something else."""
+        entry = self._entries.get(passage.chunk_id)
+        present = set(entry.tokens) if entry else set(terms(passage.title + "\n" + passage.quote))
+        return self.share(query, present, topic_only)
+
+    def share(self, query: str, present: set[str] | str, topic_only: bool = False) -> float:
+        """The IDF-weighted share of the query's content terms among ``present`` (terms, or a text's)."""
+        present = set(terms(present)) if isinstance(present, str) else present
         query_terms = {t for t in terms(query) if t not in QUESTION_WORDS}
         if topic_only and query_terms - ASKING_TERMS:
             query_terms -= ASKING_TERMS
         if not query_terms:
             return 0.0
-        entry = self._entries.get(passage.chunk_id)
-        present = set(entry.tokens) if entry else set(terms(passage.title + "\n" + passage.quote))
         weights = {t: self.idf(t) for t in query_terms}
         total = math.fsum(weights.values()) or 1.0  # fsum: exact, whatever order the set of terms gives
         return math.fsum(w for t, w in weights.items() if t in present) / total

@@ -12,7 +12,6 @@ says so.
 from __future__ import annotations
 
 import logging
-import math
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -141,10 +140,11 @@ class NewsRetriever(BaseRetriever):
             digest.notes[:0] = notes
             return digest
         how, latest = timeline_topic(query), latest_topic(query)
-        if how or latest:
+        if how or latest:  # a story, report by report
             scope = filters.with_dates(timeframe.since, timeframe.until) if timeframe else filters
             story = self.timeline(how or latest or "", k, scope, newest=not how)
-            story.timeframe, story.notes[:0] = timeframe, notes
+            story.timeframe = timeframe
+            story.notes[:0] = notes
             return story
         if timeframe:
             passages, top = self._search(query, k, filters.with_dates(timeframe.since, timeframe.until))
@@ -215,56 +215,32 @@ class NewsRetriever(BaseRetriever):
 
     def timeline(self, topic: str, k: int, filters: SearchFilters, newest: bool = False) -> RetrievalResult:
         """For a question asking how a story went (:mod:`assistant.timeline`): the articles reporting
-        ``topic``, oldest first (undated last), each by its passage closest to it, marked
-        ``signals['timeline']``; asking for its latest news (``newest``), the ``_LATEST`` newest, newest
-        first, none over ``_RECENT`` days older than the newest, marked ``signals['latest']`` too. An article reports the topic when its passage holds nearly as much of
-        the topic's words as the best one found (``_SAME_WORDS``: not "Santos" the football club for
-        "George Santos") and is within ``_SAME_TOPIC`` of the closest in meaning; of more than ``k``, the closest of each day,
-        then the closest of the rest."""
+        ``topic`` (:meth:`reports`), oldest first (undated last), marked ``signals['timeline']``; of more
+        than ``k``, the closest of each day, then the closest of the rest. Asking for its latest news
+        (``newest``): the ``_LATEST`` newest, newest first, none over ``_RECENT`` days before the
+        newest, marked ``signals['latest']`` too. A report whose headline holds ``_ABOUT`` of the
+        topic's words is told by its opening passage (``signals['opening']``), where news says what
+        happened; any other (a roundup) by its passage closest to the topic."""
         passages, top = self._search(topic, _TIMELINE_POOL, filters)
         coverage, sentence = self._gauge(topic, passages, top)
-        relevant = self.relevant(top, coverage, sentence)
-        best: dict[str, Passage] = {}  # each article by its best passage, in retrieval's order
-        for p in passages:
-            best.setdefault(p.article_id, p)
-        found = list(best.values())
-        if not found or not relevant:
+        if not passages or not self.relevant(top, coverage, sentence):
             return RetrievalResult(query=topic, passages=passages[:k], top_similarity=top, top_coverage=coverage)
-        held = [self.lexical.coverage(topic, p, topic_only=True) for p in found]
-        query = np.asarray(self.embeddings.embed_query(topic), dtype=np.float32)
-        similarity = self.lexical.vectors_of(found) @ (query / max(float(np.linalg.norm(query)), 1e-12))
-        closest = float(similarity.max())
-        reports = [
-            p
-            for p, share, close in zip(found, held, similarity, strict=True)
-            if share >= _SAME_WORDS * max(held) and close >= closest - _SAME_TOPIC
-        ]
-        # the closest report of each day first, so that a long story is told to its latest day
-        days: dict[str | None, Passage] = {}
-        for p in reports:
-            days.setdefault((p.published_at or "")[:10] or None, p)
-        chosen = [*days.values(), *(p for p in reports if p not in days.values())][:k]
-        shown = sorted(chosen, key=lambda p: (p.published_at is None, p.published_at or ""))
-        if newest:  # the newest report and those of the month before it; of one day, the closest first
-            by_day = sorted(reports, key=lambda p: p.published_at or "", reverse=True)  # stable: closest first
-            dated = [p for p in by_day if p.published_at]
-            if dated:
-                last = date.fromisoformat((dated[0].published_at or "")[:10])
-                by_day = [p for p in dated if (last - date.fromisoformat((p.published_at or "")[:10])).days <= _RECENT]
-            shown = by_day[: min(k, _LATEST)]
-        # an article whose headline names the topic reports it: told by its opening, where news says what happened
-        # (not a roundup whose headline lists it among other news and whose opening tells another story)
-        about = sorted(p.article_id for p in shown if self._share(topic, p.title) >= _ABOUT)
-        openings = {
+        reports, least = self.reports(topic, passages)
+        shown = _newest(reports, k) if newest else _by_day(reports, k)
+        about = sorted(p.article_id for p in shown if self.lexical.share(topic, p.title) >= _ABOUT)
+        openings = {  # (not a roundup's whose opening, on another story, leaves the topic out)
             o.article_id: o
             for o in self.lexical.latest(len(about), SearchFilters(article_ids=tuple(about)))[0]
-            if self._share(topic, o.quote) >= _SAME_WORDS * max(held)
+            if self.lexical.share(topic, o.quote) >= least
         }
-        notes = []
         mark = {"timeline": 1.0, "latest": 1.0} if newest else {"timeline": 1.0}
-        if newest and len(reports) > len(shown):
-            listed = "The newest" if len(shown) == 1 else f"The {len(shown)} newest"
-            verb = "is listed" if len(shown) == 1 else "are listed, newest first"
+        notes = []
+        if len(reports) > len(shown) and newest:
+            listed, verb = (
+                ("The newest", "is listed")
+                if len(shown) == 1
+                else (f"The {len(shown)} newest", "are listed, newest first")
+            )
             notes.append(
                 f"{listed} of the {len(reports)} reports found {verb} (the latest news: none over {_RECENT} days"
                 " before the newest)."
@@ -274,14 +250,15 @@ class NewsRetriever(BaseRetriever):
                 f"{len(shown)} of the {len(reports)} reports found are listed, oldest first: the closest to the "
                 "topic of each day, then of the rest."
             )
+        told = [
+            replace(openings[p.article_id], signals={**mark, "opening": 1.0})
+            if p.article_id in openings
+            else replace(p, signals={**p.signals, **mark})
+            for p in shown
+        ]
         return RetrievalResult(
             query=topic,
-            passages=[
-                replace(openings[p.article_id], signals={**mark, "opening": 1.0})
-                if p.article_id in openings
-                else replace(p, signals={**p.signals, **mark})
-                for p in shown
-            ],
+            passages=told,
             notes=notes,
             top_similarity=top,
             top_coverage=coverage,
@@ -289,11 +266,24 @@ class NewsRetriever(BaseRetriever):
             relevant=True,
         )
 
-    def _share(self, topic: str, text: str) -> float:
-        """The IDF-weighted share of the topic's words that ``text`` holds."""
-        wanted = {t: self.lexical.idf(t) for t in terms(topic) if t not in QUESTION_WORDS}
-        held = set(terms(text))
-        return math.fsum(w for t, w in wanted.items() if t in held) / (math.fsum(wanted.values()) or 1.0)
+    def reports(self, topic: str, passages: list[Passage]) -> tuple[list[Passage], float]:
+        """The articles of ``passages`` (ranked) that report ``topic``, each by its best passage, in
+        rank order, and the share of the topic's words a report holds at least. An article reports
+        the topic when that passage holds ``_SAME_WORDS`` of the best share of its words (not
+        "Santos" the football club for "George Santos") and is within ``_SAME_TOPIC`` of the closest
+        in meaning."""
+        best: dict[str, Passage] = {}
+        for p in passages:
+            best.setdefault(p.article_id, p)
+        found = list(best.values())
+        held = [self.lexical.coverage(topic, p, topic_only=True) for p in found]
+        query = np.asarray(self.embeddings.embed_query(topic), dtype=np.float32)
+        similarity = self.lexical.vectors_of(found) @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        least, nearest = _SAME_WORDS * max(held), float(similarity.max()) - _SAME_TOPIC
+        reports = [
+            p for p, share, close in zip(found, held, similarity, strict=True) if share >= least and close >= nearest
+        ]
+        return reports, least
 
     def now(self, as_of: date) -> date:
         """The day news is aged from: ``as_of``, or the newest article stored when that is earlier
@@ -372,6 +362,31 @@ class NewsRetriever(BaseRetriever):
         top = max((p.score for p in dense), default=0.0)
         logger.info("retrieve %r: %d dense, %d lexical -> %d", query[:80], len(dense), len(lexical), min(k, len(fused)))
         return fused[:k], top
+
+
+def _day(p: Passage) -> str:
+    return (p.published_at or "")[:10]
+
+
+def _by_day(reports: list[Passage], k: int) -> list[Passage]:
+    """Up to ``k`` reports (in rank order), oldest first: the closest of each day, then of the rest,
+    so that a long story is told to its latest day."""
+    first: dict[str, Passage] = {}
+    for p in reports:
+        first.setdefault(_day(p), p)
+    chosen = [*first.values(), *(p for p in reports if p not in first.values())][:k]
+    return sorted(chosen, key=lambda p: (p.published_at is None, _day(p)))
+
+
+def _newest(reports: list[Passage], k: int) -> list[Passage]:
+    """Up to ``_LATEST`` (and ``k``) newest reports, newest first (of one day, the closest first),
+    none over ``_RECENT`` days before the newest."""
+    dated = sorted((p for p in reports if p.published_at), key=_day, reverse=True)  # stable: closest first
+    if not dated:
+        return reports[: min(k, _LATEST)]
+    last = date.fromisoformat(_day(dated[0]))
+    recent = [p for p in dated if (last - date.fromisoformat(_day(p))).days <= _RECENT]
+    return recent[: min(k, _LATEST)]
 
 
 def boost_recent(passages: list[Passage], as_of: date, bonus: float, half_life: float) -> list[Passage]:

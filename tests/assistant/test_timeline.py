@@ -53,11 +53,16 @@ def test_the_topic_of_a_question_asking_how_a_story_went(question: str, topic: s
     assert timeline_topic(question) == topic
 
 
+def stored(tmp_path: Path, articles: dict[str, tuple[str, str, str]]) -> Services:
+    """A store of its own holding ``articles`` (file name -> title, date, text)."""
+    services = Services(make_settings(tmp_path / "data"))
+    services.ingest([str(write_articles(tmp_path, articles))])
+    return services
+
+
 @pytest.fixture
 def strike(tmp_path: Path) -> Services:
-    services = Services(make_settings(tmp_path / "data"))
-    services.ingest([str(write_articles(tmp_path, ARTICLES))])
-    return services
+    return stored(tmp_path, ARTICLES)
 
 
 def test_how_a_story_unfolded_is_told_report_by_report_oldest_first(strike: Services) -> None:
@@ -112,8 +117,7 @@ def test_a_report_is_told_by_its_lead_and_a_roundup_by_its_sentence_on_the_story
             "stayed in the depot for a fourth day.",
         ),
     }
-    services = Services(make_settings(tmp_path / "data"))
-    services.ingest([str(write_articles(tmp_path, articles))])
+    services = stored(tmp_path, articles)
     result = answer("How did the bus strike unfold?", as_of="2026-03-06", services=services)
     lines = result.answer.split("\n\n")
     assert lines[0] == (
@@ -220,8 +224,7 @@ def test_the_latest_on_a_story_is_its_newest_reports_newest_first(tmp_path: Path
             "on Thursday evening, and the drivers' union said the strike over pay would go on.",
         ),
     }
-    services = Services(make_settings(tmp_path / "data"))
-    services.ingest([str(write_articles(tmp_path, articles))])
+    services = stored(tmp_path, articles)
     result = answer("What's the latest on the bus strike?", as_of="2026-03-06", services=services)
     lines = result.answer.split("\n\n")
     assert [m.group(1) for line in lines if (m := DATE_LINE.match(line))] == ["2026-03-05", "2026-03-04", "2026-03-03"]
