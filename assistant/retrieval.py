@@ -135,17 +135,19 @@ class NewsRetriever(BaseRetriever):
         elif self.settings.time_filter and (said := resolve_timeframe(time_text or query, as_of)):
             notes.append(f'The dates set in the filters were searched, not "{said.phrase}" ({said.period().span()}).')
         spoken = timeframe or said  # the question's words for a time, whichever dates are searched
-        if is_digest(time_text or query, spoken.phrase if spoken else None):
-            digest = self.latest(query, k, filters, timeframe.period() if timeframe else None, as_of)
-            digest.notes[:0] = notes
-            return digest
+        # a story, report by report: of the search's topic ("What's the latest on it?" reads as the news
+        # of a time, but a follow-up's search holds what "it" is)
         how, latest = timeline_topic(query), latest_topic(query)
-        if how or latest:  # a story, report by report
+        if how or latest:
             scope = filters.with_dates(timeframe.since, timeframe.until) if timeframe else filters
             story = self.timeline(how or latest or "", k, scope, newest=not how)
             story.timeframe = timeframe
             story.notes[:0] = notes
             return story
+        if is_digest(time_text or query, spoken.phrase if spoken else None):
+            digest = self.latest(query, k, filters, timeframe.period() if timeframe else None, as_of)
+            digest.notes[:0] = notes
+            return digest
         if timeframe:
             passages, top = self._search(query, k, filters.with_dates(timeframe.since, timeframe.until))
             coverage, sentence = self._gauge(query, passages, top)
@@ -227,11 +229,11 @@ class NewsRetriever(BaseRetriever):
             return RetrievalResult(query=topic, passages=passages[:k], top_similarity=top, top_coverage=coverage)
         reports, least = self.reports(topic, passages)
         shown = _newest(reports, k) if newest else _by_day(reports, k)
-        about = sorted(p.article_id for p in shown if self.lexical.share(topic, p.title) >= _ABOUT)
+        about = sorted(p.article_id for p in shown if self.lexical.share(topic, p.title, topic_only=True) >= _ABOUT)
         openings = {  # (not a roundup's whose opening, on another story, leaves the topic out)
             o.article_id: o
             for o in self.lexical.latest(len(about), SearchFilters(article_ids=tuple(about)))[0]
-            if self.lexical.share(topic, o.quote) >= least
+            if self.lexical.share(topic, o.quote, topic_only=True) >= least
         }
         mark = {"timeline": 1.0, "latest": 1.0} if newest else {"timeline": 1.0}
         notes = []
