@@ -215,8 +215,10 @@ def condense_without_llm(question: str, history: Sequence[Turn]) -> Condensed:
             if name and not all(w.removesuffix("'s") in have for w in words(name)) and name not in borrowed:
                 borrowed.append(name)
 
-    if replies and _BACK_REFERENCE.search(question):
-        borrow_names(_body(replies[-1])[:400])  # "he" may be who the last answer named
+    if replies and _BACK_REFERENCE.search(question) and story_topic(question) != "":
+        borrow_names(
+            _body(replies[-1])[:400]
+        )  # "he" may be who the last answer named (a story's "it" is what was asked)
     for text in reversed(earlier[-3:]):
         borrow_names(text)
         for word in words(text):

@@ -257,6 +257,15 @@ def test_a_follow_up_searches_with_what_the_conversation_is_about(
     assert "Convicts" not in condensed.search and "Mark Dunne" not in condensed.search
 
 
+@pytest.mark.parametrize("follow_up", ["What's the latest on it?", "How did it unfold?"])
+def test_a_follow_up_asking_for_a_story_searches_for_the_story_asked_about(follow_up: str) -> None:
+    """A story's "it" is what the last question asked about, not someone the answer quoted."""
+    said = "Marta Olsen, who drives the number 14 bus, said the strike would go on. [1]"
+    history = [Turn("user", "What happened with Harwick's bus strike?"), Turn("assistant", said)]
+    searched = condense_without_llm(follow_up, history).search
+    assert "Harwick" in searched and "strike" in searched and "Olsen" not in searched, searched
+
+
 WIRE_STORY = """---
 title: Harbour Board Approves Ferry Terminal Expansion
 source: Coastal Wire
