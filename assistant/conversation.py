@@ -215,10 +215,9 @@ def condense_without_llm(question: str, history: Sequence[Turn]) -> Condensed:
             if name and not all(w.removesuffix("'s") in have for w in words(name)) and name not in borrowed:
                 borrowed.append(name)
 
+    # "he" may be who the last answer named; a story's "it" ("What's the latest on it?") is what was asked about
     if replies and _BACK_REFERENCE.search(question) and story_topic(question) != "":
-        borrow_names(
-            _body(replies[-1])[:400]
-        )  # "he" may be who the last answer named (a story's "it" is what was asked)
+        borrow_names(_body(replies[-1])[:400])
     for text in reversed(earlier[-3:]):
         borrow_names(text)
         for word in words(text):

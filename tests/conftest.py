@@ -78,6 +78,19 @@ def write_articles(folder: Path, articles: dict[str, tuple[str, str, str]]) -> P
     return folder
 
 
+def llm_services(settings: Settings, base_url: str, **overrides: object) -> Services:
+    """Services on ``settings``' store answering with the ``openai`` answerer at ``base_url`` (a test
+    server): no retries, a short timeout."""
+    values: dict[str, object] = {
+        "openai_base_url": base_url,
+        "llm_model": "test-model",
+        "llm_timeout": 2.0,
+        "llm_max_retries": 0,
+    }
+    values.update(overrides)
+    return Services(settings.model_copy(update=values))
+
+
 # Three reports of one story (a strike), close in meaning, and a newer story of its own.
 STRIKE_REPORTS = {
     "strike-monday.md": (

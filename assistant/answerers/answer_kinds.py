@@ -344,8 +344,8 @@ def persons_in(sentence: str, known: frozenset[str] = frozenset()) -> list[str]:
             or (tokens[offices].lower() in _NOT_PERSON and tokens[offices + 1].lower() in _OFFICES)
         ):
             offices += 1
-        name = " ".join(tokens[offices:]) if offices else match.group(0)
-        words = re.findall(r"[A-Za-z]{2,}", name if offices else match.group("name"))
+        words = re.findall(r"[A-Za-z]{2,}", " ".join(tokens[offices:]))
+        name = " ".join(tokens[offices:]) if offices else match.group(0)  # with its title ("Ms. Delgado")
         if not (2 <= len(words) <= 3 or (len(words) == 1 and (match.group("title") or words[0] in known))):
             continue  # one word ("Eastside"), or a body's long name ("Eastside Transport Authority Board")
         if any(word.lower() in _NOT_PERSON for word in words) or places_in(name):

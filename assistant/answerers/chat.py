@@ -71,11 +71,18 @@ def format_passages(passages: Sequence[Passage]) -> str:
     with "latest"."""
     blocks = []
     for n, p in enumerate(passages, start=1):
-        story = f"story {int(p.signals['story']) + 1}" if "story" in p.signals else ""
-        story = "latest" if "latest" in p.signals else "timeline" if "timeline" in p.signals else story
-        about = " | ".join(x for x in (story, p.title, p.source or "", p.published_at or "") if x)
+        about = " | ".join(x for x in (_heading(p), p.title, p.source or "", p.published_at or "") if x)
         blocks.append(f"<<<passage {n}>>>\n{sanitize_passage(about)}\n{sanitize_passage(p.quote)}\n<<<end>>>")
     return "\n\n".join(blocks)
+
+
+def _heading(p: Passage) -> str:
+    """What a passage is in the answer asked for: a digest's "story N", a story's "latest" or "timeline"."""
+    if "latest" in p.signals:
+        return "latest"
+    if "timeline" in p.signals:
+        return "timeline"
+    return f"story {int(p.signals['story']) + 1}" if "story" in p.signals else ""
 
 
 def describe_llm_error(exc: BaseException, endpoint: str) -> str:

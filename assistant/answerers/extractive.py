@@ -334,7 +334,7 @@ class ExtractiveAnswerer:
         highlights: dict[int, list[tuple[int, int]]] = {}
         candidates = self.candidates(passages, len(passages))
         topic = self.restore_case(topic)
-        wanted = set(terms(topic)) - QUESTION_WORDS
+        wanted = scored_terms(topic) - QUESTION_WORDS  # as the sentences' terms are read ("killings" is "die")
         for n, p in enumerate(passages, start=1):
             title = neutralize_markers(_SITE_SUFFIX.sub("", p.title or "").strip())
             own = [c for c in candidates if c.n == n]
@@ -351,11 +351,11 @@ class ExtractiveAnswerer:
                 continue
             highlights[n] = [(best.start, best.end)]
             # a roundup's headline tells other news ("FBI eyes Pence locations search ..."): the sentence alone
-            about = f"{title}: " if title and wanted & set(terms(title)) else ""
+            about = f"{title}: " if title and wanted & scored_terms(title) else ""
             lines.append(f"{when}: {about}{neutralize_markers(best.text)} [{n}]")
         return Draft("\n\n".join(lines), self.name, highlights=highlights)
 
-    def _tells_of(self, topic: str, wanted: set[str], sentence: Candidate) -> bool:
+    def _tells_of(self, topic: str, wanted: frozenset[str], sentence: Candidate) -> bool:
         """Whether a lead tells of the topic: it holds one of its words, or is close to it in meaning
         (cosine ``_LEAD_ABOUT``), not a roundup's lead on another story."""
         if wanted & sentence.terms:

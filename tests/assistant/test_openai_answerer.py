@@ -14,22 +14,11 @@ from assistant.citations import UNSUPPORTED_MARK
 from assistant.config import Settings
 from assistant.errors import AnswererError, ConfigError
 from assistant.services import Services
-from tests.conftest import STRIKE_REPORTS, make_settings, write_articles
+from tests.conftest import STRIKE_REPORTS, llm_services, make_settings, write_articles
 from tests.openai_server import Reply, openai_server
 
 URANIUM = "What did Putin offer to do with Iran's uranium?"
 GOOD = "Putin proposed that Iran's enriched uranium could be moved to Russia and stored there [1]."
-
-
-def llm_services(library_settings: Settings, base_url: str, **overrides: object) -> Services:
-    values: dict[str, object] = {
-        "openai_base_url": base_url,
-        "llm_model": "test-model",
-        "llm_timeout": 2.0,
-        "llm_max_retries": 0,
-    }
-    values.update(overrides)
-    return Services(library_settings.model_copy(update=values))
 
 
 def test_plain_answer(library_settings: Settings) -> None:

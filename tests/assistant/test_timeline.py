@@ -10,10 +10,9 @@ from typer.testing import CliRunner
 
 from assistant.chain import answer
 from assistant.cli import app
-from assistant.config import Settings
 from assistant.services import Services
 from assistant.timeline import latest_topic, timeline_topic
-from tests.conftest import STRIKE_REPORTS, make_settings, write_articles
+from tests.conftest import STRIKE_REPORTS, llm_services, make_settings, write_articles
 from tests.openai_server import Reply, openai_server
 
 # the strike's three reports and the library's opening, with a story sharing one of the topic's words
@@ -163,30 +162,6 @@ def test_a_timeline_from_the_command_line(tmp_path: Path, strike: Services) -> N
     assert re.findall(r"^(2026-03-0\d): ", result.stdout, re.M) == ["2026-03-02", "2026-03-03", "2026-03-04"]
 
 
-def test_an_llm_writes_a_timeline_one_line_per_report(strike: Services) -> None:
-    """The model gets the reports headed "timeline", oldest first, and is asked for a line per report."""
-    reply = (
-        "2026-03-02: Harwick's bus drivers went on strike over pay, leaving the town without buses [1].\n"
-        "2026-03-03: The strike entered its second day, with no buses running in the town [2].\n"
-        "2026-03-04: Talks to end the strike resumed as the town went a third day without buses [3]."
-    )
-    settings: Settings = strike.settings.model_copy(
-        update={"openai_base_url": "", "llm_model": "test-model", "llm_timeout": 2.0, "llm_max_retries": 0}
-    )
-    with openai_server(Reply(reply)) as llm:
-        services = Services(settings.model_copy(update={"openai_base_url": llm.base_url}))
-        result = answer("How did the bus strike unfold?", as_of="2026-03-06", services=services)
-    [request] = llm.requests
-    system, user = (m["content"] for m in request["body"]["messages"])
-    assert "beginning with its date" in system
-    assert re.findall(r"<<<passage (\d)>>>\ntimeline \| ([^|]+) \|", user) == [
-        ("1", "Harwick Bus Drivers Walk Out Over Pay"),
-        ("2", "Harwick Bus Strike Enters Second Day"),
-        ("3", "Harwick Bus Strike Talks Resume"),
-    ]
-    assert result.answer == reply and [c.n for c in result.citations] == [1, 2, 3]
-
-
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
@@ -243,21 +218,46 @@ def test_the_latest_on_a_story_is_its_newest_reports_newest_first(tmp_path: Path
     assert "Bus strike talks broke off" in follow_up.answer and "Library" not in follow_up.answer
 
 
-def test_an_llm_is_given_a_story_s_latest_reports_newest_first(strike: Services) -> None:
-    reply = "On 2026-03-04, talks to end the Harwick bus drivers' strike over pay resumed [1]."
+@pytest.mark.parametrize(
+    ("question", "reply", "rule", "heading", "headed", "cited"),
+    [
+        (  # how it went: the reports headed "timeline", oldest first, a line asked for each
+            "How did the bus strike unfold?",
+            "2026-03-02: Harwick's bus drivers went on strike over pay, leaving the town without buses [1].\n"
+            "2026-03-03: The strike entered its second day, with no buses running in the town [2].\n"
+            "2026-03-04: Talks to end the strike resumed as the town went a third day without buses [3].",
+            "beginning with its date",
+            r"<<<passage (\d)>>>\ntimeline \| ([^|]+) \|",
+            [
+                ("1", "Harwick Bus Drivers Walk Out Over Pay"),
+                ("2", "Harwick Bus Strike Enters Second Day"),
+                ("3", "Harwick Bus Strike Talks Resume"),
+            ],
+            [1, 2, 3],
+        ),
+        (  # its latest news: the newest reports headed "latest", newest first
+            "Any updates on the bus strike?",
+            "On 2026-03-04, talks to end the Harwick bus drivers' strike over pay resumed [1].",
+            'heading begins "latest"',
+            r"<<<passage (\d)>>>\nlatest \| [^|]+ \| (\d{4}-\d\d-\d\d)",
+            [("1", "2026-03-04"), ("2", "2026-03-03"), ("3", "2026-03-02")],
+            [1],
+        ),
+    ],
+)
+def test_an_llm_is_given_a_story_s_reports_headed_as_asked(
+    strike: Services,
+    question: str,
+    reply: str,
+    rule: str,
+    heading: str,
+    headed: list[tuple[str, str]],
+    cited: list[int],
+) -> None:
     with openai_server(Reply(reply)) as llm:
-        services = Services(
-            strike.settings.model_copy(
-                update={"openai_base_url": llm.base_url, "llm_model": "test-model", "llm_max_retries": 0}
-            )
-        )
-        result = answer("Any updates on the bus strike?", as_of="2026-03-06", services=services)
+        result = answer(question, as_of="2026-03-06", services=llm_services(strike.settings, llm.base_url))
     [request] = llm.requests
     system, user = (m["content"] for m in request["body"]["messages"])
-    assert 'heading begins "latest"' in system
-    assert re.findall(r"<<<passage (\d)>>>\nlatest \| [^|]+ \| (\d{4}-\d\d-\d\d)", user) == [
-        ("1", "2026-03-04"),
-        ("2", "2026-03-03"),
-        ("3", "2026-03-02"),
-    ]
-    assert result.answer == reply
+    assert rule in system
+    assert re.findall(heading, user) == headed
+    assert result.answer == reply and [c.n for c in result.citations] == cited
